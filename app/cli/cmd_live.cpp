@@ -1,0 +1,184 @@
+// `lookalike-cli live`: the headless runner over the live pipeline. Prints one JSON line per
+// published snapshot (--json) or a line whenever a track's shown name changes, then a summary.
+// Ctrl-C stops the pipeline in order and still prints the summary.
+#include <pthread.h>
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+#include <iostream>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "command.hpp"
+#include "engine_setup.hpp"
+#include "lookalike/gallery/gallery.hpp"
+#include "lookalike/pipeline/pipeline.hpp"
+#include "lookalike/pipeline/snapshot_json.hpp"
+
+namespace lookalike::cli {
+namespace {
+
+struct LiveFlags {
+  std::string source;
+  std::string gallery;
+  std::uint64_t max_frames = 0;
+  bool realtime = false;
+  bool as_fast_as_possible = false;
+  bool json = false;
+  bool mirror = false;
+  bool loop = false;
+  int workers = 0;
+  int top_k = SearchOptions{}.top_k;
+  int width = SourceOptions{}.width;
+  int height = SourceOptions{}.height;
+  double fps = SourceOptions{}.fps;
+  EngineFlags engine;
+};
+
+// Turns SIGINT/SIGTERM into an ordered pipeline stop: the signals are blocked in every
+// thread and one thread waits for them with sigwait (no handler, no polling). SIGUSR1 ends
+// the waiter when the run finished by itself.
+class SignalStopper {
+ public:
+  SignalStopper() {
+    sigemptyset(&set_);
+    sigaddset(&set_, SIGINT);
+    sigaddset(&set_, SIGTERM);
+    sigaddset(&set_, SIGUSR1);
+    pthread_sigmask(SIG_BLOCK, &set_, nullptr);  // before any pipeline thread exists
+  }
+  void watch(Pipeline& pipeline) {
+    waiter_ = std::thread([this, &pipeline] {
+      int sig = 0;
+      sigwait(&set_, &sig);
+      if (sig != SIGUSR1) {
+        spdlog::info("signal {}: stopping", sig);
+        pipeline.stop();
+      }
+    });
+  }
+  ~SignalStopper() {
+    if (waiter_.joinable()) {
+      pthread_kill(waiter_.native_handle(), SIGUSR1);
+      waiter_.join();
+    }
+    pthread_sigmask(SIG_UNBLOCK, &set_, nullptr);
+  }
+
+ private:
+  sigset_t set_{};
+  std::thread waiter_;
+};
+
+int run_live(const LiveFlags& flags) {
+  PipelineOptions options;
+  options.source.spec = flags.source;
+  options.source.mirror = flags.mirror;
+  options.source.loop = flags.loop;
+  options.source.width = flags.width;
+  options.source.height = flags.height;
+  options.source.fps = flags.fps;
+  options.source.playback =
+      flags.as_fast_as_possible ? PlaybackMode::as_fast_as_possible : PlaybackMode::realtime;
+  options.max_frames = flags.max_frames;
+  options.workers = flags.workers;
+  options.engine = flags.engine.options();
+  options.search.top_k = flags.top_k;
+
+  std::shared_ptr<const IdentityMatcher> gallery;
+  if (!flags.gallery.empty()) gallery = Gallery::load(flags.gallery);  // throws naming the file
+  else spdlog::warn("no --gallery: detection and tracking only");
+
+  // Output happens on the publishing pipeline thread, in publish order (quick: one line).
+  std::mutex out_mutex;
+  std::map<std::uint64_t, std::string> shown_names;  // text mode: print changes only
+  options.on_publish = [&](const SnapshotPtr& s) {
+    std::lock_guard lock(out_mutex);
+    if (flags.json) {
+      std::cout << snapshot_to_json(*s).dump() << '\n';
+      return;
+    }
+    for (const TrackView& t : s->tracks) {
+      const std::string name = t.named() ? t.matches.front().name : "";
+      auto [it, inserted] = shown_names.try_emplace(t.id, "");
+      if (name != it->second) {
+        it->second = name;
+        std::cout << "t=" << s->t_ms / 1000.0 << "s track " << t.id << ": ";
+        if (t.named())
+          std::cout << name << " (" << t.matches.front().similarity_percent << " %)\n";
+        else
+          std::cout << "(unnamed)\n";
+      }
+    }
+    if (s->status == SourceStatus::reconnecting || s->status == SourceStatus::failed)
+      std::cout << to_string(s->status) << ": " << s->status_message << '\n';
+  };
+
+  SignalStopper signals;
+  Pipeline pipeline(std::move(options), gallery);
+  const auto started = Clock::now();
+  pipeline.start();  // SourceError (missing/busy camera, bad file) goes to main: exit 2
+  signals.watch(pipeline);
+  SnapshotPtr last = pipeline.latest();
+  while (!pipeline.finished())
+    if (auto s = pipeline.wait_next(last)) last = s;
+  pipeline.stop();
+  const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
+
+  const SnapshotPtr final_snap = pipeline.latest();
+  RunSummary summary;
+  summary.frames = final_snap->metrics.captured;
+  summary.processed = final_snap->metrics.processed;
+  summary.dropped = final_snap->metrics.dropped;
+  summary.fps = seconds > 0 ? static_cast<double>(summary.processed) / seconds : 0;
+  summary.face_to_name_ms = final_snap->metrics.face_to_name_ms;
+  {
+    std::lock_guard lock(out_mutex);
+    if (flags.json) {
+      std::cout << summary_to_json(summary).dump() << std::endl;
+    } else {
+      std::cout << "frames " << summary.frames << ", processed " << summary.processed
+                << ", dropped " << summary.dropped << ", " << summary.fps << " fps";
+      if (auto p50 = percentile(summary.face_to_name_ms, 50))
+        std::cout << ", face-to-name p50 " << *p50 << " ms, p95 "
+                  << *percentile(summary.face_to_name_ms, 95) << " ms";
+      std::cout << std::endl;
+    }
+  }
+  if (final_snap->status == SourceStatus::failed) {
+    std::cerr << "error: " << final_snap->status_message << "\n";
+    return 1;
+  }
+  return 0;
+}
+
+const CommandRegistration registration{{[](CLI::App& app) -> std::function<int()> {
+  auto flags = std::make_shared<LiveFlags>();
+  CLI::App* cmd = app.add_subcommand(
+      "live", "run the live pipeline headless on a camera, video, image folder or stream");
+  cmd->add_option("--source", flags->source,
+                  "camera index (0), device (/dev/video0), video file, image folder or "
+                  "pattern (img_%04d.png), or stream URL")
+      ->required();
+  cmd->add_option("--gallery", flags->gallery, "gallery file (.lkg); omit for detection only");
+  cmd->add_option("--max-frames", flags->max_frames, "stop after N captured frames (0: no limit)");
+  auto* rt = cmd->add_flag("--realtime", flags->realtime,
+                           "play files at their frame rate, dropping what the workers miss (default)");
+  auto* fast = cmd->add_flag("--as-fast-as-possible", flags->as_fast_as_possible,
+                             "play files as fast as the workers go, dropping nothing");
+  rt->excludes(fast);
+  cmd->add_flag("--json", flags->json, "one JSON line per published snapshot, then a summary");
+  cmd->add_flag("--mirror", flags->mirror, "flip frames horizontally (selfie view)");
+  cmd->add_flag("--loop", flags->loop, "restart files and folders at their end");
+  cmd->add_option("--workers", flags->workers, "worker threads (0: all cores)")->capture_default_str();
+  cmd->add_option("--top-k", flags->top_k, "matches per face")->check(CLI::Range(1, 100))->capture_default_str();
+  cmd->add_option("--width", flags->width, "requested camera width")->capture_default_str();
+  cmd->add_option("--height", flags->height, "requested camera height")->capture_default_str();
+  cmd->add_option("--fps", flags->fps, "requested camera rate")->capture_default_str();
+  flags->engine.add_to(*cmd);
+  return [flags] { return run_live(*flags); };
+}}};
+
+}  // namespace
+}  // namespace lookalike::cli

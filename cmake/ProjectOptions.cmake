@@ -1,0 +1,30 @@
+# Shared compile options, warnings and sanitizers as INTERFACE targets: every project target
+# links lookalike::options and lookalike::warnings instead of setting flags itself.
+add_library(lookalike_options INTERFACE)
+add_library(lookalike::options ALIAS lookalike_options)
+add_library(lookalike_warnings INTERFACE)
+add_library(lookalike::warnings ALIAS lookalike_warnings)
+
+target_compile_features(lookalike_options INTERFACE cxx_std_20)
+# The machine's CPU (AVX-512) is the deployment target; the hot loops are written to vectorize.
+target_compile_options(lookalike_options INTERFACE $<$<CONFIG:Release,RelWithDebInfo>:-O3> -march=native)
+target_compile_definitions(lookalike_options INTERFACE
+  LOOKALIKE_VERSION="${PROJECT_VERSION}"
+  LOOKALIKE_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+
+target_compile_options(lookalike_warnings INTERFACE -Wall -Wextra -Wpedantic -Wshadow
+  -Wnon-virtual-dtor -Wcast-align -Woverloaded-virtual -Wnull-dereference)
+if(LOOKALIKE_WARNINGS_AS_ERRORS)
+  target_compile_options(lookalike_warnings INTERFACE -Werror)
+endif()
+
+if(LOOKALIKE_SANITIZER STREQUAL "address")
+  target_compile_options(lookalike_options INTERFACE -fsanitize=address,undefined -fno-omit-frame-pointer)
+  target_link_options(lookalike_options INTERFACE -fsanitize=address,undefined)
+elseif(LOOKALIKE_SANITIZER STREQUAL "thread")
+  target_compile_options(lookalike_options INTERFACE -fsanitize=thread -fno-omit-frame-pointer)
+  target_link_options(lookalike_options INTERFACE -fsanitize=thread)
+  target_compile_definitions(lookalike_options INTERFACE LOOKALIKE_TSAN=1)
+elseif(NOT LOOKALIKE_SANITIZER STREQUAL "")
+  message(FATAL_ERROR "LOOKALIKE_SANITIZER must be empty, 'address' or 'thread'")
+endif()

@@ -1,0 +1,29 @@
+// Small file utilities used across core: atomic writes and SHA-256.
+//
+// Contract: write_file_atomically writes to `<path>.tmp-<pid>-<n>`, fsyncs it, renames it over
+// `path` and fsyncs the directory, so readers see either the old or the new file, never a
+// partial one; on any failure the temp file is removed and std::runtime_error names the path.
+// All functions are thread-safe.
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <functional>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace lookalike {
+
+// `write` is handed a FILE-like sink: call it with byte spans in order.
+using ByteSink = std::function<void(std::span<const std::byte>)>;
+void write_file_atomically(const std::filesystem::path& path,
+                           const std::function<void(const ByteSink&)>& produce);
+void write_file_atomically(const std::filesystem::path& path, std::span<const std::byte> bytes);
+
+std::vector<std::byte> read_file_bytes(const std::filesystem::path& path);
+
+std::string sha256_hex(std::span<const std::byte> bytes);
+std::string sha256_file_hex(const std::filesystem::path& path);
+
+}  // namespace lookalike

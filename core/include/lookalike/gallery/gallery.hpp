@@ -1,0 +1,107 @@
+// Gallery: a loaded, search-ready gallery file; implements IdentityMatcher.
+//
+// Search (see core/src/gallery/search.cpp):
+//  - exact: one pass over the contiguous float32 embeddings, identity by identity (photos are
+//    stored grouped), keeping the best photo (or the mean of the n best) per identity and a
+//    bounded heap of the top k identities. Ties are broken by identity index, so results are
+//    deterministic.
+//  - approximate (SearchOptions::allow_approximate): above the HNSW threshold the index
+//    returns the nearest photos; their identities are re-scored exactly over all their
+//    photos. With GalleryLoadOptions::int8_copy, a quantized copy (4x less memory traffic)
+//    picks candidate identities the same way. Approximation changes at most which
+//    identities are candidates, never their scores.
+//  - mahalanobis: candidates are the nearest identities by euclidean distance, re-ranked by
+//    each identity's Mahalanobis distance (mahalanobis.hpp).
+//
+// Contract: immutable after load; every method is const and thread-safe, so one instance is
+// shared (std::shared_ptr<const Gallery>) by all workers and the UI. The file stays mapped
+// for the object's lifetime. load() throws GalleryError whose message names the file, the
+// problem and what to do.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "lookalike/engine.hpp"
+#include "lookalike/gallery/gallery_data.hpp"
+#include "lookalike/gallery/gallery_error.hpp"
+#include "lookalike/gallery/gallery_file.hpp"
+#include "lookalike/gallery/search_types.hpp"
+
+namespace lookalike {
+
+struct GalleryLoadOptions {
+  // When set, a gallery whose weights_sha256 differs is refused (GalleryError::wrong_model).
+  std::optional<ModelInfo> expected_model;
+  bool verify_checksum = true;  // XXH64 over the whole file (~0.1 s per GB)
+  bool load_index = true;       // use FILE.hnsw when present and matching the header
+  int ef_search = HnswParams{}.ef_search;
+  bool int8_copy = false;  // keep an int8 copy of the embeddings for candidate search
+};
+
+struct PhotoHit {
+  float distance = 0.f;  // in the metric's unit (euclidean or cosine only)
+  std::uint32_t photo = 0;
+};
+
+class Gallery final : public IdentityMatcher {
+ public:
+  static std::shared_ptr<const Gallery> load(const std::filesystem::path& path,
+                                             const GalleryLoadOptions& options = {});
+  // Serializes `data` in memory and loads that (tests, `gallery add`). No index unless
+  // data has at least `index_threshold` photos (then it is built in memory).
+  static std::shared_ptr<const Gallery> from_data(const GalleryData& data,
+                                                  const GalleryLoadOptions& options = {},
+                                                  std::size_t index_threshold = SIZE_MAX);
+  ~Gallery() override;
+  Gallery(const Gallery&) = delete;
+  Gallery& operator=(const Gallery&) = delete;
+
+  // IdentityMatcher
+  std::vector<IdentityMatch> match(const Embedding& query,
+                                   const SearchOptions& options) const override;
+  std::size_t identity_count() const override;
+  std::size_t photo_count() const override;
+  cv::Mat thumbnail(std::uint32_t identity) const override;
+  std::string identity_name(std::uint32_t identity) const override;
+
+  // Photo-level search (recall tests, benchmarks). approximate uses the index if loaded.
+  std::vector<PhotoHit> nearest_photos(const Embedding& query, std::size_t k, Metric metric,
+                                       bool approximate) const;
+
+  const ModelInfo& model() const;
+  // Throws GalleryError(wrong_model) naming this gallery's file if `engine` differs.
+  void check_model(const ModelInfo& engine) const;
+  const std::filesystem::path& path() const;  // "<memory>" for from_data()
+  std::uint32_t format_version() const;
+  std::size_t file_size() const;
+  bool has_index() const;
+
+  std::vector<std::string> aliases(std::uint32_t identity) const;
+  Gender gender(std::uint32_t identity) const;
+  int birth_year(std::uint32_t identity) const;
+  std::pair<std::uint32_t, std::uint32_t> photo_range(std::uint32_t identity) const;  // [first, end)
+  std::string photo_source(std::uint32_t photo) const;
+  std::uint32_t photo_identity(std::uint32_t photo) const;
+  int photo_year(std::uint32_t photo) const;
+  std::span<const float> embeddings() const;  // photo_count x kEmbeddingDim
+  std::vector<SkippedPhoto> skipped() const;
+  float pooled_variance() const;  // mean within-identity variance per dimension
+
+  // Copies everything back into the editable form (for `gallery add` / `remove`).
+  GalleryData to_data() const;
+
+  struct Impl;  // opaque (core/src/gallery/gallery_impl.hpp)
+
+ private:
+  Gallery();
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace lookalike

@@ -1,0 +1,29 @@
+// Safe image loading for untrusted files.
+//
+// Contract: load_image either returns a non-empty CV_8UC3 BGR image or throws ImageError whose
+// message starts with the path and names the problem (missing, directory, empty file, not an
+// image, truncated, too large to decode). Image dimensions are checked from the file header
+// before decoding, so a decompression bomb is refused without allocating its pixels.
+// 16-bit images are scaled to 8 bits, alpha is dropped, grayscale is expanded to BGR.
+// Thread-safe.
+#pragma once
+
+#include <filesystem>
+#include <opencv2/core.hpp>
+
+namespace lookalike {
+
+struct ImageLimits {
+  long long max_pixels = 40'000'000;  // 40 MP: larger than any camera still, far below a bomb
+};
+
+cv::Mat load_image(const std::filesystem::path& path, const ImageLimits& limits = {});
+
+// Decodes an in-memory encoded image under the same rules; `name` is used in messages.
+cv::Mat decode_image(const std::vector<unsigned char>& bytes, const std::string& name,
+                     const ImageLimits& limits = {});
+
+// True for the file extensions the importers and the app treat as photos.
+bool has_image_extension(const std::filesystem::path& path);
+
+}  // namespace lookalike

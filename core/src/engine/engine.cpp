@@ -1,0 +1,179 @@
+#include "lookalike/engine.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <chrono>
+#include <opencv2/core.hpp>
+
+#include "lookalike/aligner.hpp"
+#include "model_cache.hpp"
+
+namespace lookalike {
+namespace {
+
+using Ms = std::chrono::duration<double, std::milli>;
+
+class Stopwatch {
+ public:
+  double lap() {
+    auto now = std::chrono::steady_clock::now();
+    double ms = Ms(now - start_).count();
+    start_ = now;
+    return ms;
+  }
+
+ private:
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+};
+
+double iou(const cv::Rect& a, const cv::Rect& b) {
+  const double inter = (a & b).area();
+  const double uni = a.area() + b.area() - inter;
+  return uni > 0 ? inter / uni : 0.0;
+}
+
+}  // namespace
+
+struct FaceEngine::Impl {
+  EngineOptions options;
+  ModelInfo info;
+  std::shared_ptr<const ResNetWeights> weights;
+  std::shared_ptr<const LandmarkModel> landmarks;
+  std::unique_ptr<FaceDetector> detector;
+  std::unique_ptr<FaceEmbedder> embedder;
+  StageTimings timings;
+
+  // Photos only: progressively more expensive attempts when the default finds nothing.
+  std::vector<Detection> detect_thorough(const cv::Mat& bgr) {
+    DetectorOptions more = options.detector;
+    more.kind = DetectorKind::hog;
+    more.upsample = options.detector.upsample + 1;
+    auto found = make_detector(more, options.models)->detect(bgr);
+    if (!found.empty()) return found;
+    more.hog_adjust_threshold = -0.5;
+    found = make_detector(more, options.models)->detect(bgr);
+    if (!found.empty()) return found;
+    DetectorOptions haar = options.detector;
+    haar.kind = DetectorKind::haar;
+    return make_detector(haar, options.models)->detect(bgr);
+  }
+};
+
+FaceEngine::FaceEngine() : impl_(std::make_unique<Impl>()) {}
+FaceEngine::~FaceEngine() = default;
+
+std::unique_ptr<FaceEngine> FaceEngine::create(const EngineOptions& options) {
+  options.models.verify_recognition();
+  options.models.verify_landmarks();
+  std::unique_ptr<FaceEngine> engine(new FaceEngine());
+  Impl& impl = *engine->impl_;
+  impl.options = options;
+  impl.weights = detail::cached_weights(options.models.recognition_weights);
+  impl.landmarks = detail::cached_landmarks(options.models.landmarks);
+  impl.detector = make_detector(options.detector, options.models);
+  impl.embedder = make_embedder(options.embedder, *impl.weights, options.threads);
+  impl.info.id = "dlib-resnet29-v1";
+  impl.info.weights_sha256 = impl.weights->source_sha256;
+  impl.info.detector = std::string(to_string(options.detector.kind));
+  impl.info.alignment = "dlib-68pt-chip150-pad0.25";
+  spdlog::debug("face engine ready: {} embedder, {} detector", impl.embedder->name(), impl.info.detector);
+  return engine;
+}
+
+std::vector<Detection> FaceEngine::detect(const cv::Mat& bgr) { return impl_->detector->detect(bgr); }
+
+Landmarks FaceEngine::landmarks(const cv::Mat& bgr, const cv::Rect& box) const {
+  return impl_->landmarks->predict(bgr, box);
+}
+
+std::vector<Embedding> FaceEngine::embed(std::span<const cv::Mat> chips, bool mirror_average) {
+  if (!mirror_average) return impl_->embedder->embed(chips);
+  std::vector<cv::Mat> both(chips.begin(), chips.end());
+  for (const cv::Mat& chip : chips) {
+    cv::Mat flipped;
+    cv::flip(chip, flipped, 1);
+    both.push_back(flipped);
+  }
+  auto all = impl_->embedder->embed(both);
+  std::vector<Embedding> out(chips.size());
+  for (std::size_t i = 0; i < chips.size(); ++i)
+    for (std::size_t k = 0; k < kEmbeddingDim; ++k)
+      out[i][k] = 0.5f * (all[i][k] + all[i + chips.size()][k]);
+  return out;
+}
+
+std::vector<FaceResult> FaceEngine::analyze(const cv::Mat& bgr, const AnalyzeOptions& options) {
+  Impl& impl = *impl_;
+  impl.timings = {};
+  std::vector<FaceResult> faces;
+  if (bgr.empty() || bgr.type() != CV_8UC3) return faces;
+  Stopwatch watch;
+
+  std::vector<Detection> found = impl.detector->detect(bgr);
+  if (found.empty() && options.thorough) found = impl.detect_thorough(bgr);
+  if (options.expected_face) {
+    const cv::Rect& expected = *options.expected_face;
+    auto best = std::max_element(found.begin(), found.end(), [&](const Detection& a, const Detection& b) {
+      return iou(a.box, expected) < iou(b.box, expected);
+    });
+    if (best != found.end() && iou(best->box, expected) > 0.2)
+      found = {*best};
+    else
+      found = {Detection{expected, 0.f}};  // trust the dataset's box: fit landmarks inside it
+  }
+  if (static_cast<int>(found.size()) > options.max_faces) found.resize(options.max_faces);
+  impl.timings.detect_ms = watch.lap();
+
+  for (const Detection& d : found) {
+    FaceResult face;
+    face.box = d.box;
+    face.score = d.score;
+    face.landmarks = impl.landmarks->predict(bgr, d.box);
+    faces.push_back(std::move(face));
+  }
+  impl.timings.landmarks_ms = watch.lap();
+
+  std::vector<cv::Mat> chips;
+  for (FaceResult& face : faces) {
+    face.chip = align_face(bgr, face.landmarks);
+    face.quality = face_quality(face.chip, face.landmarks);
+    chips.push_back(face.chip);
+  }
+  impl.timings.align_ms = watch.lap();
+
+  if (options.embed && !chips.empty()) {
+    auto embeddings = embed(chips, options.mirror_average);
+    for (std::size_t i = 0; i < faces.size(); ++i) faces[i].embedding = embeddings[i];
+  }
+  impl.timings.embed_ms = watch.lap();
+  return faces;
+}
+
+const ModelInfo& FaceEngine::model() const { return impl_->info; }
+const EngineOptions& FaceEngine::options() const { return impl_->options; }
+const StageTimings& FaceEngine::last_timings() const { return impl_->timings; }
+
+int pick_primary_face(std::span<const FaceResult> faces, cv::Size image_size,
+                      const std::optional<cv::Rect>& expected) {
+  if (faces.empty()) return -1;
+  const cv::Point2f centre(image_size.width / 2.f, image_size.height / 2.f);
+  const float diagonal = std::hypot(static_cast<float>(image_size.width), static_cast<float>(image_size.height));
+  int best = 0;
+  double best_score = -1e9;
+  for (std::size_t i = 0; i < faces.size(); ++i) {
+    const cv::Rect& b = faces[i].box;
+    double score;
+    if (expected) {
+      score = iou(b, *expected);
+    } else {
+      const cv::Point2f c(b.x + b.width / 2.f, b.y + b.height / 2.f);
+      const double off_centre = cv::norm(c - centre) / std::max(diagonal, 1.f);
+      score = std::sqrt(static_cast<double>(b.area())) / std::max(diagonal, 1.f) - off_centre;
+    }
+    if (score > best_score) best_score = score, best = static_cast<int>(i);
+  }
+  return best;
+}
+
+}  // namespace lookalike

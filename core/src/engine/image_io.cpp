@@ -1,0 +1,132 @@
+#include "lookalike/image_io.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstdlib>
+#include <fstream>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+#include <optional>
+
+#include "lookalike/errors.hpp"
+
+namespace fs = std::filesystem;
+
+namespace lookalike {
+namespace {
+
+constexpr std::uintmax_t kMaxFileBytes = 256ull << 20;  // no photo is this big; refuse early
+
+// OpenCV's own decoder limit as a second line of defence for formats we do not probe.
+const bool kOpenCvLimitSet = [] {
+  ::setenv("OPENCV_IO_MAX_IMAGE_PIXELS", "100000000", /*overwrite=*/0);
+  return true;
+}();
+
+unsigned be16(const unsigned char* p) { return (p[0] << 8) | p[1]; }
+unsigned be32(const unsigned char* p) {
+  return (unsigned(p[0]) << 24) | (unsigned(p[1]) << 16) | (unsigned(p[2]) << 8) | p[3];
+}
+
+enum class Format { png, jpeg, other };
+
+Format sniff(const std::vector<unsigned char>& b) {
+  static constexpr std::array<unsigned char, 8> kPng = {0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A};
+  if (b.size() >= 8 && std::equal(kPng.begin(), kPng.end(), b.begin())) return Format::png;
+  if (b.size() >= 3 && b[0] == 0xFF && b[1] == 0xD8 && b[2] == 0xFF) return Format::jpeg;
+  return Format::other;
+}
+
+// Width x height from the file header, without decoding. nullopt when not found.
+std::optional<cv::Size> header_size(const std::vector<unsigned char>& b, Format format) {
+  if (format == Format::png) {
+    if (b.size() < 24) return std::nullopt;
+    return cv::Size(static_cast<int>(std::min(be32(&b[16]), 0x7fffffffu)),
+                    static_cast<int>(std::min(be32(&b[20]), 0x7fffffffu)));
+  }
+  if (format == Format::jpeg) {
+    std::size_t i = 2;
+    while (i + 9 < b.size()) {
+      if (b[i] != 0xFF) return std::nullopt;
+      const unsigned marker = b[i + 1];
+      if (marker == 0xFF) { ++i; continue; }
+      const unsigned length = be16(&b[i + 2]);
+      const bool sof = marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 &&
+                       marker != 0xCC;
+      if (sof) return cv::Size(static_cast<int>(be16(&b[i + 7])), static_cast<int>(be16(&b[i + 5])));
+      i += 2 + length;
+    }
+  }
+  return std::nullopt;
+}
+
+bool jpeg_has_end_marker(const std::vector<unsigned char>& b) {
+  // Cameras may append data after EOI; look for it near the end only.
+  const std::size_t from = b.size() > 65536 ? b.size() - 65536 : 0;
+  for (std::size_t i = b.size(); i-- > from + 1;)
+    if (b[i - 1] == 0xFF && b[i] == 0xD9) return true;
+  return false;
+}
+
+}  // namespace
+
+bool has_image_extension(const fs::path& path) {
+  std::string ext = path.extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+  static const std::array<std::string, 9> kExt = {".jpg", ".jpeg", ".png", ".bmp", ".webp",
+                                                   ".tif", ".tiff", ".pgm", ".ppm"};
+  return std::find(kExt.begin(), kExt.end(), ext) != kExt.end();
+}
+
+cv::Mat decode_image(const std::vector<unsigned char>& bytes, const std::string& name,
+                     const ImageLimits& limits) {
+  (void)kOpenCvLimitSet;
+  if (bytes.empty()) throw ImageError(name + ": empty file (0 bytes)");
+  const Format format = sniff(bytes);
+  if (auto size = header_size(bytes, format)) {
+    if (size->width <= 0 || size->height <= 0)
+      throw ImageError(name + ": invalid image header (zero width or height)");
+    const long long pixels = static_cast<long long>(size->width) * size->height;
+    if (pixels > limits.max_pixels)
+      throw ImageError(name + ": image is too large to decode (" + std::to_string(size->width) +
+                       "x" + std::to_string(size->height) + ", limit " +
+                       std::to_string(limits.max_pixels / 1'000'000) + " megapixels)");
+  }
+  if (format == Format::jpeg && !jpeg_has_end_marker(bytes))
+    throw ImageError(name + ": truncated JPEG (no end-of-image marker)");
+  cv::Mat image;
+  try {
+    image = cv::imdecode(bytes, cv::IMREAD_COLOR);
+  } catch (const cv::Exception& e) {
+    throw ImageError(name + ": cannot decode image: " + e.err);
+  }
+  if (image.empty()) {
+    if (format == Format::other)
+      throw ImageError(name + ": not an image (unrecognized format)");
+    throw ImageError(name + ": corrupt or truncated " + (format == Format::png ? "PNG" : "JPEG"));
+  }
+  if (static_cast<long long>(image.total()) > limits.max_pixels)
+    throw ImageError(name + ": image is too large (" + std::to_string(image.cols) + "x" +
+                     std::to_string(image.rows) + ")");
+  return image;
+}
+
+cv::Mat load_image(const fs::path& path, const ImageLimits& limits) {
+  const std::string name = path.string();
+  std::error_code ec;
+  const auto status = fs::status(path, ec);
+  if (ec || !fs::exists(status)) throw ImageError(name + ": no such file");
+  if (fs::is_directory(status)) throw ImageError(name + ": is a directory, not an image");
+  if (!fs::is_regular_file(status)) throw ImageError(name + ": not a regular file");
+  const auto size = fs::file_size(path, ec);
+  if (ec) throw ImageError(name + ": cannot read file size: " + ec.message());
+  if (size > kMaxFileBytes) throw ImageError(name + ": file is too large to be a photo");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ImageError(name + ": cannot open (permission denied?)");
+  std::vector<unsigned char> bytes(size);
+  if (size && !in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(size)))
+    throw ImageError(name + ": read error");
+  return decode_image(bytes, name, limits);
+}
+
+}  // namespace lookalike

@@ -1,0 +1,50 @@
+#include "lookalike/model_paths.hpp"
+
+#include <cstdlib>
+
+#include "lookalike/errors.hpp"
+
+namespace fs = std::filesystem;
+
+namespace lookalike {
+namespace {
+fs::path env_or(const char* name, const fs::path& fallback) {
+  const char* value = std::getenv(name);
+  return value && *value ? fs::path(value) : fallback;
+}
+}  // namespace
+
+fs::path default_model_dir() {
+  return env_or("LOOKALIKE_MODEL_DIR", fs::path(LOOKALIKE_SOURCE_DIR) / "models" / "cache");
+}
+
+ModelPaths ModelPaths::defaults() {
+  ModelPaths paths;
+  paths.recognition_weights = default_model_dir() / "face_recognition_resnet29.lkw";
+  paths.landmarks = env_or("LOOKALIKE_LANDMARKS_MODEL",
+                           "/usr/share/dlib/shape_predictor_68_face_landmarks.dat");
+  paths.haar_cascade = "/usr/share/opencv4/haarcascades/haarcascade_frontalface_default.xml";
+  return paths;
+}
+
+void ModelPaths::verify_recognition() const {
+  if (!fs::is_regular_file(recognition_weights))
+    throw ModelError(recognition_weights.string() +
+                     ": face recognition weights not found; run models/fetch (downloads "
+                     "@vladmandic/face-api@1.7.15 with npm, verifies and converts it)");
+}
+
+void ModelPaths::verify_landmarks() const {
+  if (!fs::is_regular_file(landmarks))
+    throw ModelError(landmarks.string() +
+                     ": 68-point landmark model not found; install it with "
+                     "`apt-get install libdlib-data` (or set LOOKALIKE_LANDMARKS_MODEL)");
+}
+
+void ModelPaths::verify_haar() const {
+  if (!fs::is_regular_file(haar_cascade))
+    throw ModelError(haar_cascade.string() +
+                     ": Haar cascade not found; install it with `apt-get install opencv-data`");
+}
+
+}  // namespace lookalike

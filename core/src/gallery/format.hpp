@@ -1,0 +1,87 @@
+// On-disk records of the gallery file, version 1 (see gallery_file.hpp for the layout).
+// Internal to core. All records are trivially copyable, little-endian, naturally aligned.
+#pragma once
+
+#include <cstdint>
+#include <type_traits>
+
+namespace lookalike::detail {
+
+inline constexpr char kGalleryMagic[8] = {'L', 'K', 'G', 'A', 'L', 'L', 'R', 'Y'};
+inline constexpr char kTrailerMagic[8] = {'L', 'K', 'G', 'E', 'N', 'D', '0', '1'};
+inline constexpr std::uint64_t kEmbeddingAlignment = 64;
+
+struct StringRef {
+  std::uint64_t offset = 0;  // into the blob
+  std::uint32_t length = 0;
+  std::uint32_t reserved = 0;
+};
+
+struct FileHeader {
+  char magic[8];
+  std::uint32_t format_version;
+  std::uint32_t header_size;
+  std::uint64_t file_size;  // total, including the trailer
+  std::uint32_t dimension;
+  std::uint32_t identity_count;
+  std::uint64_t photo_count;
+  std::uint64_t alias_count;
+  std::uint64_t skipped_count;
+  std::uint64_t identities_offset;
+  std::uint64_t aliases_offset;
+  std::uint64_t photos_offset;
+  std::uint64_t embeddings_offset;
+  std::uint64_t skipped_offset;
+  std::uint64_t blob_offset;
+  std::uint64_t blob_size;
+  StringRef model_id;
+  StringRef weights_sha256;
+  StringRef detector;
+  StringRef alignment;
+  float pooled_variance;
+  std::uint32_t reserved0;
+  std::uint64_t index_size;      // size of FILE.hnsw, 0 = no index
+  std::uint64_t index_checksum;  // XXH64 of FILE.hnsw
+  std::uint8_t reserved[256 - 200];
+};
+static_assert(sizeof(FileHeader) == 256);
+
+struct IdentityRecord {
+  StringRef name;
+  std::uint32_t alias_first;
+  std::uint32_t alias_count;
+  std::uint32_t photo_first;
+  std::uint32_t photo_count;
+  std::int32_t birth_year;
+  std::uint8_t gender;
+  std::uint8_t reserved[3];
+  std::uint64_t thumbnail_offset;  // into the blob
+  std::uint32_t thumbnail_size;
+  std::uint32_t reserved2;
+};
+static_assert(sizeof(IdentityRecord) == 56);
+
+struct PhotoRecord {
+  std::uint32_t identity;
+  std::int32_t photo_year;
+  float quality;
+  std::uint32_t reserved;
+  StringRef source;
+};
+static_assert(sizeof(PhotoRecord) == 32);
+
+struct SkippedRecord {
+  StringRef source;
+  StringRef reason;
+};
+static_assert(sizeof(SkippedRecord) == 32);
+
+struct Trailer {
+  std::uint64_t checksum;  // XXH64 of bytes [0, file_size - sizeof(Trailer))
+  char magic[8];
+};
+static_assert(sizeof(Trailer) == 16);
+
+static_assert(std::is_trivially_copyable_v<FileHeader>);
+
+}  // namespace lookalike::detail

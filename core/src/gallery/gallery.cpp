@@ -1,0 +1,341 @@
+// Loading and validating gallery files; the accessors of Gallery.
+#include "lookalike/gallery/gallery.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <cmath>
+#include <cstring>
+#include <fmt/format.h>
+#include <opencv2/imgcodecs.hpp>
+
+#include "checksum.hpp"
+#include "gallery_impl.hpp"
+#include "serialize.hpp"
+
+namespace fs = std::filesystem;
+
+namespace lookalike {
+namespace {
+
+using detail::FileHeader;
+using Kind = GalleryError::Kind;
+
+constexpr const char* kRebuildHint =
+    "rebuild it with `lookalike-cli gallery build SRC... -o FILE` or restore a good copy";
+
+[[noreturn]] void refuse(Kind kind, const fs::path& path, const std::string& what) {
+  throw GalleryError(kind, path.string() + ": " + what);
+}
+
+// Checks that [offset, offset + count * size) lies inside [0, limit).
+bool fits(std::uint64_t offset, std::uint64_t count, std::uint64_t size, std::uint64_t limit) {
+  if (offset > limit) return false;
+  if (size != 0 && count > (limit - offset) / size) return false;
+  return true;
+}
+
+template <typename T>
+std::span<const T> table(std::span<const std::byte> bytes, std::uint64_t offset,
+                         std::uint64_t count) {
+  return {reinterpret_cast<const T*>(bytes.data() + offset), static_cast<std::size_t>(count)};
+}
+
+void parse(Gallery::Impl& g, const GalleryLoadOptions& options) {
+  const auto& path = g.path;
+  const auto bytes = g.bytes;
+  if (bytes.size() >= sizeof detail::kGalleryMagic &&
+      std::memcmp(bytes.data(), detail::kGalleryMagic, sizeof detail::kGalleryMagic) != 0)
+    refuse(Kind::not_a_gallery, path,
+           "not a Lookalike gallery (no LKGALLRY signature): pass a .lkg file written by "
+           "`lookalike-cli gallery build`");
+  if (bytes.size() < sizeof(FileHeader))
+    refuse(Kind::truncated, path,
+           fmt::format("truncated gallery: {} bytes, shorter than the {}-byte header (an "
+                       "interrupted copy or download?); {}",
+                       bytes.size(), sizeof(FileHeader), kRebuildHint));
+  std::memcpy(&g.header, bytes.data(), sizeof(FileHeader));
+  const FileHeader& h = g.header;
+  if (h.format_version != kGalleryFormatVersion)
+    refuse(Kind::wrong_version, path,
+           fmt::format("gallery format version {}, but this Lookalike reads version {}: "
+                       "rebuild it with this version's `lookalike-cli gallery build` (or open "
+                       "it with the Lookalike release that wrote it)",
+                       h.format_version, kGalleryFormatVersion));
+  if (h.header_size != sizeof(FileHeader))
+    refuse(Kind::corrupted, path,
+           fmt::format("corrupted gallery: header size {} instead of {}; {}", h.header_size,
+                       sizeof(FileHeader), kRebuildHint));
+  if (bytes.size() < h.file_size)
+    refuse(Kind::truncated, path,
+           fmt::format("truncated gallery: the file has {} bytes but its header says {} (an "
+                       "interrupted copy or download?); {}",
+                       bytes.size(), h.file_size, kRebuildHint));
+  if (bytes.size() > h.file_size || h.file_size < sizeof(FileHeader) + sizeof(detail::Trailer))
+    refuse(Kind::corrupted, path,
+           fmt::format("corrupted gallery: {} bytes where the header says {}; {}", bytes.size(),
+                       h.file_size, kRebuildHint));
+  detail::Trailer trailer;
+  std::memcpy(&trailer, bytes.data() + h.file_size - sizeof trailer, sizeof trailer);
+  if (std::memcmp(trailer.magic, detail::kTrailerMagic, sizeof trailer.magic) != 0)
+    refuse(Kind::corrupted, path,
+           fmt::format("corrupted gallery: the end-of-file marker is damaged; {}", kRebuildHint));
+  if (options.verify_checksum) {
+    auto computed = detail::xxh64(bytes.first(h.file_size - sizeof trailer));
+    if (computed != trailer.checksum)
+      refuse(Kind::corrupted, path,
+             fmt::format("corrupted gallery: checksum mismatch (stored {:016x}, computed {:016x}): "
+                         "the file was damaged on disk or in transfer; {}",
+                         trailer.checksum, computed, kRebuildHint));
+  }
+  if (h.dimension != kEmbeddingDim)
+    refuse(Kind::wrong_model, path,
+           fmt::format("gallery embeddings have {} dimensions but this engine produces {}: "
+                       "rebuild the gallery with this engine (`lookalike-cli gallery build`)",
+                       h.dimension, kEmbeddingDim));
+
+  const std::uint64_t end = h.file_size - sizeof trailer;
+  const bool tables_fit =
+      fits(h.identities_offset, h.identity_count, sizeof(detail::IdentityRecord), end) &&
+      fits(h.aliases_offset, h.alias_count, sizeof(detail::StringRef), end) &&
+      fits(h.photos_offset, h.photo_count, sizeof(detail::PhotoRecord), end) &&
+      fits(h.skipped_offset, h.skipped_count, sizeof(detail::SkippedRecord), end) &&
+      fits(h.embeddings_offset, h.photo_count, sizeof(Embedding), end) &&
+      fits(h.blob_offset, h.blob_size, 1, end) && h.embeddings_offset % 64 == 0 &&
+      h.identities_offset % 8 == 0 && h.aliases_offset % 8 == 0 && h.photos_offset % 8 == 0 &&
+      h.skipped_offset % 8 == 0 && h.photo_count < UINT32_MAX;
+  auto inconsistent = [&](const std::string& what) {
+    refuse(Kind::corrupted, path,
+           fmt::format("corrupted gallery: inconsistent {}; {}", what, kRebuildHint));
+  };
+  if (!tables_fit) inconsistent("table offsets");
+  g.identities = table<detail::IdentityRecord>(bytes, h.identities_offset, h.identity_count);
+  g.aliases = table<detail::StringRef>(bytes, h.aliases_offset, h.alias_count);
+  g.photos = table<detail::PhotoRecord>(bytes, h.photos_offset, h.photo_count);
+  g.skipped = table<detail::SkippedRecord>(bytes, h.skipped_offset, h.skipped_count);
+  g.embeddings = reinterpret_cast<const float*>(bytes.data() + h.embeddings_offset);
+  g.blob = bytes.subspan(h.blob_offset, h.blob_size);
+
+  auto ref_ok = [&](const detail::StringRef& r) {
+    return r.offset <= h.blob_size && r.length <= h.blob_size - r.offset;
+  };
+  for (const auto* r : {&h.model_id, &h.weights_sha256, &h.detector, &h.alignment})
+    if (!ref_ok(*r)) inconsistent("model strings");
+  for (const auto& r : g.aliases)
+    if (!ref_ok(r)) inconsistent("alias table");
+  std::uint64_t next_photo = 0;
+  for (const auto& id : g.identities) {
+    if (!ref_ok(id.name) || std::uint64_t{id.alias_first} + id.alias_count > h.alias_count ||
+        id.thumbnail_offset > h.blob_size || id.thumbnail_size > h.blob_size - id.thumbnail_offset)
+      inconsistent("identity table");
+    if (id.photo_count > 0) {
+      if (id.photo_first != next_photo) inconsistent("photo ranges");
+      next_photo += id.photo_count;
+    }
+  }
+  if (next_photo != h.photo_count) inconsistent("photo ranges");
+  for (const auto& p : g.photos)
+    if (p.identity >= h.identity_count || !ref_ok(p.source)) inconsistent("photo table");
+  for (const auto& s : g.skipped)
+    if (!ref_ok(s.source) || !ref_ok(s.reason)) inconsistent("skipped table");
+
+  g.model.id = std::string(g.str(h.model_id));
+  g.model.weights_sha256 = std::string(g.str(h.weights_sha256));
+  g.model.detector = std::string(g.str(h.detector));
+  g.model.alignment = std::string(g.str(h.alignment));
+}
+
+void check_model_of(const Gallery::Impl& g, const ModelInfo& engine) {
+  if (g.model.weights_sha256 == engine.weights_sha256) return;
+  refuse(Kind::wrong_model, g.path,
+         fmt::format("gallery built with embedding model '{}' (weights sha256 {}) but the engine "
+                     "uses '{}' (weights sha256 {}); their embeddings are not comparable: "
+                     "rebuild the gallery with `lookalike-cli gallery build SRC... -o {}`",
+                     g.model.id, g.model.weights_sha256.substr(0, 12), engine.id,
+                     engine.weights_sha256.substr(0, 12), g.path.filename().string()));
+}
+
+void load_index(Gallery::Impl& g, const GalleryLoadOptions& options) {
+  if (g.header.index_size == 0 || !options.load_index) return;
+  const fs::path index_path = index_path_for(g.path);
+  std::error_code ec;
+  auto size = fs::file_size(index_path, ec);
+  if (ec || size != g.header.index_size) {
+    spdlog::warn("{}: HNSW index {} is {}; searching exactly (slower). Rebuild the gallery "
+                 "(`lookalike-cli gallery build`) to restore it",
+                 g.path.string(), index_path.string(), ec ? "missing" : "stale (size differs)");
+    return;
+  }
+  detail::MappedFile index_file(index_path);
+  if (detail::xxh64(index_file.bytes()) != g.header.index_checksum) {
+    spdlog::warn("{}: HNSW index {} does not match this gallery (checksum); searching exactly. "
+                 "Rebuild the gallery to restore it",
+                 g.path.string(), index_path.string());
+    return;
+  }
+  g.index = HnswIndex::load(index_path, g.header.photo_count, options.ef_search);
+}
+
+void build_int8(Gallery::Impl& g) {
+  const std::size_t n = g.header.photo_count * kEmbeddingDim;
+  float max_abs = 0.f;
+  for (std::size_t i = 0; i < n; ++i) max_abs = std::max(max_abs, std::abs(g.embeddings[i]));
+  g.int8_scale = max_abs > 0 ? 127.f / max_abs : 1.f;
+  g.int8.resize(n);
+  g.int8_norms.resize(g.header.photo_count);
+  for (std::size_t p = 0; p < g.header.photo_count; ++p) {
+    std::int32_t norm = 0;
+    for (std::size_t j = 0; j < kEmbeddingDim; ++j) {
+      auto q = static_cast<std::int8_t>(
+          std::lround(g.embeddings[p * kEmbeddingDim + j] * g.int8_scale));
+      g.int8[p * kEmbeddingDim + j] = q;
+      norm += q * q;
+    }
+    g.int8_norms[p] = norm;
+  }
+}
+
+}  // namespace
+
+Gallery::Gallery() : impl_(std::make_unique<Impl>()) {}
+Gallery::~Gallery() = default;
+
+std::shared_ptr<const Gallery> Gallery::load(const fs::path& path,
+                                             const GalleryLoadOptions& options) {
+  std::shared_ptr<Gallery> gallery(new Gallery());
+  auto& g = *gallery->impl_;
+  g.path = path;
+  g.mapping = detail::MappedFile(path);
+  g.bytes = g.mapping.bytes();
+  parse(g, options);
+  if (options.expected_model) check_model_of(g, *options.expected_model);
+  load_index(g, options);
+  if (options.int8_copy) build_int8(g);
+  spdlog::debug("{}: {} identities, {} photos{}", path.string(), g.header.identity_count,
+                g.header.photo_count, g.index ? ", HNSW index" : "");
+  return gallery;
+}
+
+std::shared_ptr<const Gallery> Gallery::from_data(const GalleryData& data,
+                                                  const GalleryLoadOptions& options,
+                                                  std::size_t index_threshold) {
+  std::shared_ptr<Gallery> gallery(new Gallery());
+  auto& g = *gallery->impl_;
+  g.path = "<memory>";
+  g.owned = detail::serialize_gallery(data, {});
+  g.bytes = g.owned;
+  parse(g, options);
+  if (options.expected_model) check_model_of(g, *options.expected_model);
+  if (data.photos.size() >= index_threshold && !data.photos.empty()) {
+    HnswParams params;
+    params.ef_search = options.ef_search;
+    g.index = HnswIndex::build({g.embeddings, g.header.photo_count * kEmbeddingDim}, params);
+  }
+  if (options.int8_copy) build_int8(g);
+  return gallery;
+}
+
+std::size_t Gallery::identity_count() const { return impl_->header.identity_count; }
+std::size_t Gallery::photo_count() const { return impl_->header.photo_count; }
+
+cv::Mat Gallery::thumbnail(std::uint32_t identity) const {
+  if (identity >= impl_->identities.size()) return {};
+  const auto& rec = impl_->identities[identity];
+  if (rec.thumbnail_size == 0) return {};
+  cv::Mat encoded(1, static_cast<int>(rec.thumbnail_size), CV_8UC1,
+                  const_cast<std::byte*>(impl_->blob.data() + rec.thumbnail_offset));
+  return cv::imdecode(encoded, cv::IMREAD_COLOR);
+}
+
+std::string Gallery::identity_name(std::uint32_t identity) const {
+  if (identity >= impl_->identities.size()) return {};
+  return std::string(impl_->str(impl_->identities[identity].name));
+}
+
+const ModelInfo& Gallery::model() const { return impl_->model; }
+void Gallery::check_model(const ModelInfo& engine) const { check_model_of(*impl_, engine); }
+const fs::path& Gallery::path() const { return impl_->path; }
+std::uint32_t Gallery::format_version() const { return impl_->header.format_version; }
+std::size_t Gallery::file_size() const { return impl_->header.file_size; }
+bool Gallery::has_index() const { return impl_->index != nullptr; }
+float Gallery::pooled_variance() const { return impl_->header.pooled_variance; }
+
+std::vector<std::string> Gallery::aliases(std::uint32_t identity) const {
+  std::vector<std::string> out;
+  if (identity >= impl_->identities.size()) return out;
+  const auto& rec = impl_->identities[identity];
+  for (std::uint32_t i = 0; i < rec.alias_count; ++i)
+    out.emplace_back(impl_->str(impl_->aliases[rec.alias_first + i]));
+  return out;
+}
+
+Gender Gallery::gender(std::uint32_t identity) const {
+  if (identity >= impl_->identities.size()) return Gender::unknown;
+  auto g = impl_->identities[identity].gender;
+  return g <= 2 ? static_cast<Gender>(g) : Gender::unknown;
+}
+
+int Gallery::birth_year(std::uint32_t identity) const {
+  return identity < impl_->identities.size() ? impl_->identities[identity].birth_year : 0;
+}
+
+std::pair<std::uint32_t, std::uint32_t> Gallery::photo_range(std::uint32_t identity) const {
+  if (identity >= impl_->identities.size()) return {0, 0};
+  const auto& rec = impl_->identities[identity];
+  return {rec.photo_first, rec.photo_first + rec.photo_count};
+}
+
+std::string Gallery::photo_source(std::uint32_t photo) const {
+  if (photo >= impl_->photos.size()) return {};
+  return std::string(impl_->str(impl_->photos[photo].source));
+}
+
+std::uint32_t Gallery::photo_identity(std::uint32_t photo) const {
+  return photo < impl_->photos.size() ? impl_->photos[photo].identity : 0;
+}
+
+int Gallery::photo_year(std::uint32_t photo) const {
+  return photo < impl_->photos.size() ? impl_->photos[photo].photo_year : 0;
+}
+
+std::span<const float> Gallery::embeddings() const {
+  return {impl_->embeddings, impl_->header.photo_count * kEmbeddingDim};
+}
+
+std::vector<SkippedPhoto> Gallery::skipped() const {
+  std::vector<SkippedPhoto> out;
+  out.reserve(impl_->skipped.size());
+  for (const auto& s : impl_->skipped)
+    out.push_back({std::string(impl_->str(s.source)), std::string(impl_->str(s.reason))});
+  return out;
+}
+
+GalleryData Gallery::to_data() const {
+  const auto& g = *impl_;
+  GalleryData data;
+  data.model = g.model;
+  data.identities.resize(g.identities.size());
+  for (std::uint32_t i = 0; i < g.identities.size(); ++i) {
+    const auto& rec = g.identities[i];
+    auto& info = data.identities[i];
+    info.name = std::string(g.str(rec.name));
+    info.aliases = aliases(i);
+    info.gender = gender(i);
+    info.birth_year = rec.birth_year;
+    const auto* t = reinterpret_cast<const unsigned char*>(g.blob.data() + rec.thumbnail_offset);
+    info.thumbnail_jpeg.assign(t, t + rec.thumbnail_size);
+  }
+  data.photos.resize(g.photos.size());
+  for (std::uint32_t p = 0; p < g.photos.size(); ++p) {
+    const auto& rec = g.photos[p];
+    auto& photo = data.photos[p];
+    photo.identity = rec.identity;
+    photo.source = std::string(g.str(rec.source));
+    std::memcpy(photo.embedding.data(), g.embedding(p), sizeof(Embedding));
+    photo.photo_year = rec.photo_year;
+    photo.quality = rec.quality;
+  }
+  data.skipped = skipped();
+  return data;
+}
+
+}  // namespace lookalike

@@ -1,0 +1,47 @@
+// Gallery's private state, shared by gallery.cpp (loading) and search.cpp. Internal to core.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "format.hpp"
+#include "lookalike/gallery/gallery.hpp"
+#include "lookalike/gallery/hnsw_index.hpp"
+#include "mapped_file.hpp"
+
+namespace lookalike {
+
+struct Gallery::Impl {
+  std::filesystem::path path;
+  detail::MappedFile mapping;      // the file, when loaded from disk
+  std::vector<std::byte> owned;    // the bytes, when built in memory
+  std::span<const std::byte> bytes;
+  detail::FileHeader header{};
+  std::span<const detail::IdentityRecord> identities;
+  std::span<const detail::StringRef> aliases;
+  std::span<const detail::PhotoRecord> photos;
+  std::span<const detail::SkippedRecord> skipped;
+  const float* embeddings = nullptr;
+  std::span<const std::byte> blob;
+  ModelInfo model;
+  std::unique_ptr<HnswIndex> index;
+
+  // Optional int8 copy: q = round(x * int8_scale), with each photo's squared norm.
+  std::vector<std::int8_t> int8;
+  std::vector<std::int32_t> int8_norms;
+  float int8_scale = 0.f;
+
+  std::string_view str(const detail::StringRef& ref) const {
+    return {reinterpret_cast<const char*>(blob.data()) + ref.offset, ref.length};
+  }
+  const float* embedding(std::uint32_t photo) const {
+    return embeddings + static_cast<std::size_t>(photo) * kEmbeddingDim;
+  }
+};
+
+}  // namespace lookalike

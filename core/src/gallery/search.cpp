@@ -1,0 +1,228 @@
+// Gallery search: exact scan, HNSW / int8 candidates with exact re-scoring, Mahalanobis.
+#include <algorithm>
+#include <cmath>
+#include <unordered_set>
+
+#include "gallery_impl.hpp"
+#include "kernels.hpp"
+#include "lookalike/gallery/mahalanobis.hpp"
+#include "lookalike/gallery/similarity.hpp"
+
+namespace lookalike {
+namespace {
+
+// Photos the HNSW index returns per query before grouping them into identities; 64 covers
+// the top-10 identities even when each has several photos among the nearest.
+constexpr std::size_t kHnswPhotoCandidates = 64;
+// Identities re-scored exactly after an approximate (int8) pass or re-ranked by Mahalanobis.
+std::size_t candidate_identities(int top_k) {
+  return std::max<std::size_t>(32, 4 * static_cast<std::size_t>(top_k));
+}
+constexpr int kMaxMeanOfTop = 64;
+
+struct Scored {
+  float distance;  // metric distance (euclidean: squared during scans)
+  std::uint32_t identity;
+  std::uint32_t best_photo;
+};
+
+bool better(const Scored& a, const Scored& b) {
+  return a.distance < b.distance || (a.distance == b.distance && a.identity < b.identity);
+}
+
+// Bounded max-heap of the best k by (distance, identity).
+class TopK {
+ public:
+  explicit TopK(std::size_t k) : k_(k) { heap_.reserve(k + 1); }
+  void offer(const Scored& s) {
+    if (k_ == 0) return;
+    if (heap_.size() < k_) {
+      heap_.push_back(s);
+      std::push_heap(heap_.begin(), heap_.end(), better);
+    } else if (better(s, heap_.front())) {
+      std::pop_heap(heap_.begin(), heap_.end(), better);
+      heap_.back() = s;
+      std::push_heap(heap_.begin(), heap_.end(), better);
+    }
+  }
+  std::vector<Scored> sorted() && {
+    std::sort_heap(heap_.begin(), heap_.end(), better);
+    return std::move(heap_);
+  }
+
+ private:
+  std::size_t k_;
+  std::vector<Scored> heap_;
+};
+
+struct Query {
+  const float* q;
+  float norm;  // |q|
+  Metric metric;
+  IdentityScore mode;
+  int n_top;
+};
+
+// Distance of one photo in the query's metric (euclidean squared, cosine 1 - cos).
+inline float photo_distance(const Gallery::Impl& g, const Query& query, std::uint32_t p) {
+  const float* x = g.embedding(p);
+  if (query.metric == Metric::cosine) {
+    float dot, n2;
+    detail::dot_and_norm(query.q, x, dot, n2);
+    const float denom = query.norm * std::sqrt(n2);
+    return denom > 0 ? 1.f - dot / denom : 1.f;
+  }
+  return detail::l2_squared(query.q, x);
+}
+
+inline float finish(const Query& query, float d) {
+  return query.metric == Metric::cosine ? d : std::sqrt(d);
+}
+
+// Exact score of one identity over all its photos.
+Scored score_identity(const Gallery::Impl& g, const Query& query, std::uint32_t identity) {
+  const auto& rec = g.identities[identity];
+  const std::uint32_t first = rec.photo_first, end = rec.photo_first + rec.photo_count;
+  Scored s{INFINITY, identity, first};
+  if (query.mode == IdentityScore::best_photo || query.n_top <= 1) {
+    for (std::uint32_t p = first; p < end; ++p) {
+      float d = photo_distance(g, query, p);
+      if (d < s.distance) s = {d, identity, p};
+    }
+    s.distance = finish(query, s.distance);
+    return s;
+  }
+  float best[kMaxMeanOfTop];
+  int count = 0;
+  const int n = std::min(query.n_top, kMaxMeanOfTop);
+  for (std::uint32_t p = first; p < end; ++p) {
+    float d = photo_distance(g, query, p);
+    if (d < s.distance) s = {d, identity, p};
+    if (count < n) {
+      best[count++] = d;
+      std::push_heap(best, best + count);
+    } else if (d < best[0]) {
+      std::pop_heap(best, best + count);
+      best[count - 1] = d;
+      std::push_heap(best, best + count);
+    }
+  }
+  float sum = 0;
+  for (int i = 0; i < count; ++i) sum += finish(query, best[i]);
+  s.distance = count > 0 ? sum / static_cast<float>(count) : INFINITY;
+  return s;
+}
+
+std::vector<std::uint32_t> int8_candidates(const Gallery::Impl& g, const Embedding& query,
+                                           std::size_t count) {
+  std::int8_t q[kEmbeddingDim];
+  std::int32_t qn = 0;
+  for (std::size_t j = 0; j < kEmbeddingDim; ++j) {
+    long v = std::lround(query[j] * g.int8_scale);
+    q[j] = static_cast<std::int8_t>(std::clamp(v, -127L, 127L));
+    qn += q[j] * q[j];
+  }
+  TopK top(count);
+  for (std::uint32_t id = 0; id < g.identities.size(); ++id) {
+    const auto& rec = g.identities[id];
+    std::int32_t best = INT32_MAX;
+    for (std::uint32_t p = rec.photo_first; p < rec.photo_first + rec.photo_count; ++p) {
+      std::int32_t d = qn + g.int8_norms[p] -
+                       2 * detail::dot_int8(q, g.int8.data() + std::size_t{p} * kEmbeddingDim);
+      best = std::min(best, d);
+    }
+    if (rec.photo_count) top.offer({static_cast<float>(best), id, rec.photo_first});
+  }
+  std::vector<std::uint32_t> ids;
+  for (const auto& s : std::move(top).sorted()) ids.push_back(s.identity);
+  return ids;
+}
+
+std::vector<Scored> rank(const Gallery::Impl& g, const Embedding& embedding, Metric metric,
+                         const SearchOptions& options, std::size_t k) {
+  float qn2 = 0;
+  for (float v : embedding) qn2 += v * v;
+  const Query query{embedding.data(), std::sqrt(qn2), metric, options.identity_score,
+                    options.mean_of_top_n};
+  TopK top(k);
+  if (options.allow_approximate && (g.index || !g.int8.empty())) {
+    std::vector<std::uint32_t> candidates;
+    if (g.index) {
+      std::unordered_set<std::uint32_t> seen;
+      auto hits = g.index->search(embedding, std::max(kHnswPhotoCandidates, 8 * k));
+      for (const auto& [d, photo] : hits)
+        if (seen.insert(g.photos[photo].identity).second)
+          candidates.push_back(g.photos[photo].identity);
+    } else {
+      candidates = int8_candidates(g, embedding, std::max(candidate_identities(int(k)), k));
+    }
+    for (auto id : candidates) top.offer(score_identity(g, query, id));
+    return std::move(top).sorted();
+  }
+  for (std::uint32_t id = 0; id < g.identities.size(); ++id)
+    if (g.identities[id].photo_count) top.offer(score_identity(g, query, id));
+  return std::move(top).sorted();
+}
+
+}  // namespace
+
+std::vector<IdentityMatch> Gallery::match(const Embedding& query,
+                                          const SearchOptions& options) const {
+  const auto& g = *impl_;
+  if (options.top_k <= 0 || g.header.photo_count == 0) return {};
+  const auto k = static_cast<std::size_t>(options.top_k);
+  std::vector<Scored> ranked;
+  if (options.metric == Metric::mahalanobis) {
+    SearchOptions base = options;
+    base.identity_score = IdentityScore::best_photo;
+    auto candidates = rank(g, query, Metric::euclidean, base, candidate_identities(options.top_k));
+    for (auto& c : candidates) {
+      const auto& rec = g.identities[c.identity];
+      c.distance = mahalanobis_distance(
+          query, {g.embedding(rec.photo_first), std::size_t{rec.photo_count} * kEmbeddingDim},
+          g.header.pooled_variance);
+    }
+    std::sort(candidates.begin(), candidates.end(), better);
+    if (candidates.size() > k) candidates.resize(k);
+    ranked = std::move(candidates);
+  } else {
+    ranked = rank(g, query, options.metric, options, k);
+  }
+
+  std::vector<IdentityMatch> out;
+  out.reserve(ranked.size());
+  for (const auto& s : ranked) {
+    IdentityMatch m;
+    m.identity = s.identity;
+    m.name = std::string(g.str(g.identities[s.identity].name));
+    m.distance = s.distance;
+    m.euclidean = std::sqrt(detail::l2_squared(query.data(), g.embedding(s.best_photo)));
+    m.similarity_percent = similarity_percent(m.euclidean);
+    m.same_person = m.euclidean < options.same_person_threshold;
+    m.photo = std::string(g.str(g.photos[s.best_photo].source));
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+std::vector<PhotoHit> Gallery::nearest_photos(const Embedding& query, std::size_t k,
+                                              Metric metric, bool approximate) const {
+  const auto& g = *impl_;
+  std::vector<PhotoHit> out;
+  if (approximate && g.index && metric == Metric::euclidean) {
+    for (const auto& [d, photo] : g.index->search(query, k)) out.push_back({std::sqrt(d), photo});
+    return out;
+  }
+  float qn2 = 0;
+  for (float v : query) qn2 += v * v;
+  const Query q{query.data(), std::sqrt(qn2), metric == Metric::cosine ? Metric::cosine
+                                                                        : Metric::euclidean,
+                IdentityScore::best_photo, 1};
+  TopK top(k);
+  for (std::uint32_t p = 0; p < g.header.photo_count; ++p)
+    top.offer({photo_distance(g, q, p), p, p});
+  for (const auto& s : std::move(top).sorted()) out.push_back({finish(q, s.distance), s.identity});
+  return out;
+}
+
+}  // namespace lookalike

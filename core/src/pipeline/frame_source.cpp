@@ -1,0 +1,335 @@
+// Frame sources over OpenCV videoio (see frame_source.hpp for the contract).
+#include "lookalike/pipeline/frame_source.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <array>
+#include <cctype>
+#include <condition_variable>
+#include <filesystem>
+#include <mutex>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+#include <opencv2/videoio.hpp>
+#include <system_error>
+#include <vector>
+
+namespace lookalike {
+namespace fs = std::filesystem;
+
+std::string_view to_string(SourceKind kind) {
+  switch (kind) {
+    case SourceKind::camera: return "camera";
+    case SourceKind::video_file: return "video file";
+    case SourceKind::image_folder: return "image folder";
+    case SourceKind::stream: return "stream";
+  }
+  return "unknown";
+}
+
+std::string_view to_string(PlaybackMode mode) {
+  return mode == PlaybackMode::realtime ? "realtime" : "as-fast-as-possible";
+}
+
+namespace {
+
+bool all_digits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
+}
+
+bool is_image_extension(const fs::path& p) {
+  static constexpr std::array<std::string_view, 9> kExt = {".jpg", ".jpeg", ".png", ".bmp", ".tif",
+                                                           ".tiff", ".webp", ".ppm", ".pgm"};
+  std::string ext = p.extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+  return std::find(kExt.begin(), kExt.end(), ext) != kExt.end();
+}
+
+// Interruptible wait until `deadline` (no polling: a condition variable that only the stop
+// token wakes early). Returns false when stop was requested.
+bool wait_until(std::stop_token stop, Clock::time_point deadline) {
+  std::mutex m;
+  std::condition_variable_any cv;
+  std::unique_lock lock(m);
+  cv.wait_until(lock, stop, deadline, [] { return false; });
+  return !stop.stop_requested();
+}
+
+cv::Mat finish_image(cv::Mat image, bool mirror) {
+  if (image.empty()) return image;
+  if (image.channels() == 1) {
+    cv::Mat bgr;
+    cv::cvtColor(image, bgr, cv::COLOR_GRAY2BGR);
+    image = bgr;
+  } else if (image.channels() == 4) {
+    cv::Mat bgr;
+    cv::cvtColor(image, bgr, cv::COLOR_BGRA2BGR);
+    image = bgr;
+  }
+  if (mirror) {
+    cv::Mat flipped;
+    cv::flip(image, flipped, 1);
+    return flipped;
+  }
+  return image;
+}
+
+// Shared pacing and numbering for every source.
+class SourceBase : public FrameSource {
+ public:
+  explicit SourceBase(SourceOptions options) : options_(std::move(options)) {}
+  const SourceInfo& info() const override { return info_; }
+
+ protected:
+  Frame make_frame(cv::Mat image, double t_ms) {
+    Frame f;
+    f.seq = next_seq_++;
+    f.captured_at = Clock::now();
+    f.t_ms = t_ms;
+    f.image = finish_image(std::move(image), options_.mirror);
+    return f;
+  }
+  double since_open_ms() const {
+    return std::chrono::duration<double, std::milli>(Clock::now() - opened_at_).count();
+  }
+  // Real-time pacing for file-like sources: frame `index` is due at start + index / fps.
+  bool pace(std::stop_token stop, std::int64_t index, double fps) {
+    if (options_.playback != PlaybackMode::realtime || fps <= 0) return !stop.stop_requested();
+    const auto offset = std::chrono::duration_cast<Clock::duration>(
+        std::chrono::duration<double>(static_cast<double>(index) / fps));
+    if (!pace_start_) pace_start_ = Clock::now() - offset;
+    return wait_until(stop, *pace_start_ + offset);
+  }
+
+  SourceOptions options_;
+  SourceInfo info_;
+  std::uint64_t next_seq_ = 0;
+  Clock::time_point opened_at_ = Clock::now();
+  std::optional<Clock::time_point> pace_start_;
+};
+
+// Camera (index or V4L2 path) or stream URL: live devices that may be lost and come back.
+class CaptureSource final : public SourceBase {
+ public:
+  CaptureSource(SourceOptions options, SourceKind kind) : SourceBase(std::move(options)) {
+    info_.kind = kind;
+    std::string error;
+    if (!open(error)) throw SourceError(error);
+  }
+
+  ReadResult read(std::stop_token stop) override {
+    if (stop.stop_requested()) return {};
+    cv::Mat image;  // fresh buffer every time: frames already handed out are never rewritten
+    if (!capture_.read(image) || image.empty()) {
+      spdlog::warn("{}: no frame, treating the device as lost", info_.description);
+      return {ReadStatus::lost, {}};
+    }
+    if (stop.stop_requested()) return {};
+    return {ReadStatus::frame, make_frame(std::move(image), since_open_ms())};
+  }
+
+  bool reconnect(std::stop_token stop) override {
+    capture_.release();
+    while (!stop.stop_requested()) {
+      if (!wait_until(stop, Clock::now() + options_.reconnect_interval)) return false;
+      std::string error;
+      if (open(error)) {
+        spdlog::info("{}: reconnected", info_.description);
+        return true;
+      }
+      spdlog::debug("reconnect failed: {}", error);
+    }
+    return false;
+  }
+
+ private:
+  bool open(std::string& error) {
+    const std::string& spec = options_.spec;
+    std::string what;
+    if (info_.kind == SourceKind::camera) {
+      std::string device = all_digits(spec) ? "/dev/video" + spec : spec;
+      what = all_digits(spec) ? "camera " + spec + " (" + device + ")" : "camera " + device;
+      std::error_code ec;
+      if (!fs::exists(device, ec)) {
+        error = what + ": no such device. Connect a camera or pick another one with --source "
+                       "(ls /dev/video* lists them).";
+        return false;
+      }
+      bool ok = all_digits(spec) ? capture_.open(std::stoi(spec), cv::CAP_V4L2)
+                                 : capture_.open(device, cv::CAP_V4L2);
+      if (!ok || !capture_.isOpened()) {
+        error = what + ": cannot open the device: it is busy (another program uses it) or "
+                       "you lack permission (add yourself to the 'video' group).";
+        return false;
+      }
+      if (options_.width > 0) capture_.set(cv::CAP_PROP_FRAME_WIDTH, options_.width);
+      if (options_.height > 0) capture_.set(cv::CAP_PROP_FRAME_HEIGHT, options_.height);
+      if (options_.fps > 0) capture_.set(cv::CAP_PROP_FPS, options_.fps);
+    } else {
+      what = "stream " + spec;
+      if (!capture_.open(spec, cv::CAP_FFMPEG) || !capture_.isOpened()) {
+        error = what + ": cannot connect (check the URL and that the server is up).";
+        return false;
+      }
+    }
+    // A busy camera sometimes opens but never delivers: require a first frame.
+    cv::Mat probe;
+    if (!capture_.read(probe) || probe.empty()) {
+      capture_.release();
+      error = what + ": opened but delivers no frames (busy, or not a capture device).";
+      return false;
+    }
+    info_.size = probe.size();
+    info_.fps = capture_.get(cv::CAP_PROP_FPS);
+    info_.description = what + " " + std::to_string(info_.size.width) + "x" +
+                        std::to_string(info_.size.height) + "@" +
+                        std::to_string(static_cast<int>(info_.fps + 0.5));
+    return true;
+  }
+
+  cv::VideoCapture capture_;
+};
+
+class VideoFileSource final : public SourceBase {
+ public:
+  explicit VideoFileSource(SourceOptions options) : SourceBase(std::move(options)) {
+    info_.kind = SourceKind::video_file;
+    const fs::path path = options_.spec;
+    std::error_code ec;
+    if (!fs::exists(path, ec))
+      throw SourceError("video file " + path.string() + ": does not exist");
+    if (!fs::is_regular_file(path, ec))
+      throw SourceError("video file " + path.string() + ": not a regular file");
+    if (!capture_.open(path.string(), cv::CAP_ANY) || !capture_.isOpened())
+      throw SourceError("video file " + path.string() +
+                        ": OpenCV cannot decode it (unsupported codec or not a video)");
+    info_.fps = capture_.get(cv::CAP_PROP_FPS);
+    if (!(info_.fps > 0 && info_.fps < 1000)) info_.fps = kDefaultFps;
+    auto count = static_cast<std::int64_t>(capture_.get(cv::CAP_PROP_FRAME_COUNT));
+    if (count > 0) info_.frame_count = count;
+    info_.size = {static_cast<int>(capture_.get(cv::CAP_PROP_FRAME_WIDTH)),
+                  static_cast<int>(capture_.get(cv::CAP_PROP_FRAME_HEIGHT))};
+    info_.description = "video file " + path.string();
+  }
+
+  ReadResult read(std::stop_token stop) override {
+    for (int attempt = 0; attempt < 2; ++attempt) {
+      if (!pace(stop, index_, info_.fps)) return {};
+      cv::Mat image;
+      if (capture_.read(image) && !image.empty()) {
+        double t_ms = index_ * 1000.0 / info_.fps;
+        ++index_;
+        return {ReadStatus::frame, make_frame(std::move(image), t_ms + loop_offset_ms_)};
+      }
+      if (!options_.loop || index_ == 0) break;
+      loop_offset_ms_ += index_ * 1000.0 / info_.fps;
+      index_ = 0;
+      pace_start_.reset();
+      capture_.set(cv::CAP_PROP_POS_FRAMES, 0);
+    }
+    return {ReadStatus::ended, {}};
+  }
+  bool reconnect(std::stop_token) override { return false; }
+
+ private:
+  static constexpr double kDefaultFps = 30.0;  // when the container does not say
+  cv::VideoCapture capture_;
+  std::int64_t index_ = 0;
+  double loop_offset_ms_ = 0;
+};
+
+class ImageFolderSource final : public SourceBase {
+ public:
+  explicit ImageFolderSource(SourceOptions options) : SourceBase(std::move(options)) {
+    info_.kind = SourceKind::image_folder;
+    info_.fps = options_.folder_fps;
+    const std::string& spec = options_.spec;
+    std::error_code ec;
+    if (fs::is_directory(spec, ec)) {
+      for (const auto& entry : fs::directory_iterator(spec, ec))
+        if (entry.is_regular_file() && is_image_extension(entry.path())) files_.push_back(entry.path());
+      std::sort(files_.begin(), files_.end());
+      info_.description = "image folder " + spec;
+    } else if (spec.find('%') != std::string::npos) {
+      for (int start : {0, 1}) {
+        for (int i = start;; ++i) {
+          std::vector<char> buf(spec.size() + 32);
+          std::snprintf(buf.data(), buf.size(), spec.c_str(), i);
+          if (!fs::exists(buf.data(), ec)) break;
+          files_.emplace_back(buf.data());
+        }
+        if (!files_.empty()) break;
+      }
+      info_.description = "image sequence " + spec;
+    } else {
+      std::vector<cv::String> found;
+      try {
+        cv::glob(spec, found, false);
+      } catch (const cv::Exception&) {
+      }
+      for (auto& f : found)
+        if (is_image_extension(f)) files_.emplace_back(f);
+      std::sort(files_.begin(), files_.end());
+      info_.description = "image pattern " + spec;
+    }
+    if (files_.empty())
+      throw SourceError(info_.description + ": no images found (.jpg, .png, .bmp, ...)");
+    info_.frame_count = static_cast<std::int64_t>(files_.size());
+    cv::Mat first = cv::imread(files_.front().string(), cv::IMREAD_COLOR);
+    if (!first.empty()) info_.size = first.size();
+  }
+
+  ReadResult read(std::stop_token stop) override {
+    while (true) {
+      if (next_ >= files_.size()) {
+        if (!options_.loop) return {ReadStatus::ended, {}};
+        next_ = 0;
+      }
+      if (!pace(stop, index_, info_.fps)) return {};
+      const fs::path& path = files_[next_++];
+      cv::Mat image = cv::imread(path.string(), cv::IMREAD_COLOR);
+      if (image.empty()) {  // bad input never stops the run: skip it, say which file
+        spdlog::warn("{}: {} is not a readable image, skipped", info_.description, path.string());
+        continue;
+      }
+      double t_ms = index_ * 1000.0 / std::max(info_.fps, 1e-3);
+      ++index_;
+      return {ReadStatus::frame, make_frame(std::move(image), t_ms)};
+    }
+  }
+  bool reconnect(std::stop_token) override { return false; }
+
+ private:
+  std::vector<fs::path> files_;
+  std::size_t next_ = 0;
+  std::int64_t index_ = 0;
+};
+
+}  // namespace
+
+SourceKind classify_source_spec(std::string_view spec) {
+  if (all_digits(spec)) return SourceKind::camera;
+  if (spec.rfind("/dev/", 0) == 0) return SourceKind::camera;
+  if (spec.find("://") != std::string_view::npos) return SourceKind::stream;
+  std::error_code ec;
+  if (fs::is_directory(fs::path(spec), ec)) return SourceKind::image_folder;
+  if (spec.find('%') != std::string_view::npos || spec.find('*') != std::string_view::npos ||
+      spec.find('?') != std::string_view::npos)
+    return SourceKind::image_folder;
+  return SourceKind::video_file;
+}
+
+std::unique_ptr<FrameSource> open_source(const SourceOptions& options) {
+  if (options.spec.empty()) throw SourceError("empty source: give a camera index, file or URL");
+  switch (classify_source_spec(options.spec)) {
+    case SourceKind::camera: return std::make_unique<CaptureSource>(options, SourceKind::camera);
+    case SourceKind::stream: return std::make_unique<CaptureSource>(options, SourceKind::stream);
+    case SourceKind::image_folder: return std::make_unique<ImageFolderSource>(options);
+    case SourceKind::video_file: return std::make_unique<VideoFileSource>(options);
+  }
+  throw SourceError("unknown source kind: " + options.spec);
+}
+
+}  // namespace lookalike

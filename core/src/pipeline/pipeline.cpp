@@ -1,0 +1,479 @@
+// The live pipeline (see pipeline.hpp for the contract).
+//
+// Locks, in the order they may nest: state_mutex (tracker, metrics, publishing) ->
+// settings_mutex (gallery, search options) -> publish_mutex (the published pointer, waiters).
+// Nothing is locked in the reverse order; `finished` is atomic so waiters need no other lock.
+#include "lookalike/pipeline/pipeline.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <opencv2/core.hpp>
+#include <stdexcept>
+#include <thread>
+
+#include "face_finder.hpp"
+#include "lookalike/aligner.hpp"
+#include "lookalike/pipeline/mailbox.hpp"
+#include "rate_meter.hpp"
+
+namespace lookalike {
+namespace {
+
+using Ms = std::chrono::duration<double, std::milli>;
+
+double ms_since(Clock::time_point t) { return Ms(Clock::now() - t).count(); }
+
+// Face-to-name times kept in each snapshot (the most recent ones): bounded memory.
+constexpr std::size_t kMaxFaceToNameKept = 256;
+// Adaptive speed re-evaluates at most once per this many processed frames (avoid flapping).
+constexpr int kAdaptEveryFrames = 15;
+// Each degradation step: detector input -10 %, re-embedding interval +2 frames (up to 3x).
+constexpr int kScaleStepPercent = 10;
+constexpr int kReembedStep = 2;
+constexpr int kMaxReembedFactor = 3;
+
+}  // namespace
+
+struct Pipeline::Impl {
+  PipelineOptions options;
+  int worker_count = 1;
+
+  // Settings (settings_mutex_).
+  mutable std::mutex settings_mutex;
+  std::shared_ptr<const IdentityMatcher> gallery;
+  SearchOptions search;
+  std::atomic<bool> mirror{false};
+  std::atomic<bool> paused{false};
+
+  // Threads and the frame path.
+  std::unique_ptr<FrameSource> source;
+  LatestMailbox<Frame> mailbox;
+  std::stop_source run_stop;  // requested by stop() or a fatal error
+  std::jthread capture_thread;
+  std::vector<std::jthread> workers;
+  std::mutex lifecycle_mutex;  // start()/stop()
+  bool started = false;
+  bool stopped = false;
+
+  // State (state_mutex): tracker, metrics, status.
+  mutable std::mutex state_mutex;
+  Tracker tracker;
+  Frame current;  // the frame the tracker last saw
+  SourceStatus status = SourceStatus::starting;
+  std::string status_message;
+  std::uint64_t captured = 0, processed = 0, stale = 0, version = 0;
+  detail::RateMeter capture_rate, processed_rate;
+  detail::ExpMovingAverage detect_ms, landmarks_ms, embed_ms, search_ms, total_ms, busy_ms;
+  int scale_percent = 100;
+  int base_reembed = 5;
+  int frames_since_full = 1 << 20;
+  int frames_since_adapt = 0;
+  int workers_running = 0;
+  bool capture_done = false;
+  std::atomic<bool> finished{false};
+  std::optional<SourceInfo> info;  // copy taken at start(): valid after the source is released
+
+  // Published snapshot (publish_mutex).
+  mutable std::mutex publish_mutex;
+  mutable std::condition_variable publish_cv;
+  SnapshotPtr published;
+
+  explicit Impl(PipelineOptions o) : options(std::move(o)), tracker(options.tracker) {
+    worker_count = options.workers > 0 ? options.workers
+                                       : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    search = options.search;
+    mirror = options.source.mirror;
+    base_reembed = std::max(1, options.tracker.reembed_interval);
+    auto first = std::make_shared<Snapshot>();
+    first->status = SourceStatus::starting;
+    first->status_message = "starting";
+    published = std::move(first);
+  }
+
+  // ---- publishing (caller holds state_mutex) ----
+  void publish_locked() {
+    auto snap = std::make_shared<Snapshot>();
+    snap->seq = current.seq;
+    snap->captured_at = current.captured_at;
+    snap->t_ms = current.t_ms;
+    snap->frame = current.image;
+    snap->tracks = tracker.views();
+    snap->status = status;
+    snap->status_message = status_message;
+    PipelineMetrics& m = snap->metrics;
+    m.capture_fps = capture_rate.per_second();
+    m.processed_fps = processed_rate.per_second();
+    m.captured = captured;
+    m.processed = processed;
+    m.dropped = mailbox.overwritten();
+    m.stale = stale;
+    m.latency = {detect_ms.value(), landmarks_ms.value(), embed_ms.value(), search_ms.value(),
+                 total_ms.value()};
+    m.detector_scale_percent = scale_percent;
+    m.reembed_interval = tracker.reembed_interval();
+    m.degraded = scale_percent < 100 || tracker.reembed_interval() > base_reembed;
+    m.workers = workers_running;
+    const auto& f2n = tracker.face_to_name_ms();
+    const std::size_t from = f2n.size() > kMaxFaceToNameKept ? f2n.size() - kMaxFaceToNameKept : 0;
+    m.face_to_name_ms.assign(f2n.begin() + static_cast<std::ptrdiff_t>(from), f2n.end());
+    snap->version = ++version;
+    SnapshotPtr ptr = std::move(snap);
+    {
+      std::lock_guard lock(publish_mutex);
+      published = ptr;
+    }
+    publish_cv.notify_all();
+    if (options.on_publish) options.on_publish(ptr);
+  }
+
+  void set_status_locked(SourceStatus s, std::string message) {
+    status = s;
+    status_message = std::move(message);
+  }
+
+  void fail(const std::string& where, const std::string& what) {
+    spdlog::error("{}: {}", where, what);
+    {
+      std::lock_guard lock(state_mutex);
+      set_status_locked(SourceStatus::failed, where + ": " + what);
+      publish_locked();
+    }
+    run_stop.request_stop();
+    mailbox.close();
+  }
+
+  // ---- capture thread ----
+  void capture_loop(std::stop_token thread_stop) {
+    std::stop_callback forward(thread_stop, [this] { run_stop.request_stop(); });
+    std::stop_token stop = run_stop.get_token();
+    const bool back_pressure = options.source.playback == PlaybackMode::as_fast_as_possible &&
+                               (source->info().kind == SourceKind::video_file ||
+                                source->info().kind == SourceKind::image_folder);
+    try {
+      {
+        std::lock_guard lock(state_mutex);
+        set_status_locked(SourceStatus::running, source->info().description);
+      }
+      std::uint64_t count = 0;
+      while (!stop.stop_requested()) {
+        if (options.max_frames > 0 && count >= options.max_frames) {
+          std::lock_guard lock(state_mutex);
+          set_status_locked(SourceStatus::ended, "reached --max-frames");
+          break;
+        }
+        FrameSource::ReadResult r = source->read(stop);
+        if (r.status == FrameSource::ReadStatus::stopped) break;
+        if (r.status == FrameSource::ReadStatus::ended) {
+          std::lock_guard lock(state_mutex);
+          set_status_locked(SourceStatus::ended, source->info().description + ": end");
+          break;
+        }
+        if (r.status == FrameSource::ReadStatus::lost) {
+          {
+            std::lock_guard lock(state_mutex);
+            set_status_locked(SourceStatus::reconnecting,
+                              source->info().description + " lost, reconnecting");
+            publish_locked();
+          }
+          if (!source->reconnect(stop)) break;
+          std::lock_guard lock(state_mutex);
+          set_status_locked(SourceStatus::running, source->info().description);
+          publish_locked();
+          continue;
+        }
+        ++count;
+        Frame frame = std::move(r.frame);
+        if (mirror.load() != options.source.mirror) {
+          cv::Mat flipped;
+          cv::flip(frame.image, flipped, 1);
+          frame.image = flipped;
+        }
+        {
+          std::lock_guard lock(state_mutex);
+          ++captured;
+          capture_rate.tick(frame.captured_at);
+        }
+        if (paused.load()) continue;  // freeze: the camera stays warm, nothing is processed
+        if (back_pressure)
+          mailbox.put_wait(std::move(frame), stop);
+        else
+          mailbox.put_overwrite(std::move(frame));
+      }
+    } catch (const std::exception& e) {
+      fail("capture", e.what());
+    } catch (...) {
+      fail("capture", "unknown exception");
+    }
+    mailbox.close();  // workers drain the last frame, then exit
+    std::lock_guard lock(state_mutex);
+    capture_done = true;
+  }
+
+  // ---- workers ----
+  void worker_loop(std::stop_token thread_stop, int index) {
+    std::stop_callback forward(thread_stop, [this] { run_stop.request_stop(); });
+    std::stop_token stop = run_stop.get_token();
+    std::unique_ptr<FaceEngine> engine;
+    try {
+      EngineOptions eo = options.engine;
+      eo.threads = 1;
+      engine = FaceEngine::create(eo);  // on this thread: engines are not shareable
+    } catch (const std::exception& e) {
+      fail("worker " + std::to_string(index), e.what());
+    }
+    if (engine) {
+      try {
+        while (auto frame = mailbox.take_wait(stop, /*drain_on_close=*/true)) {
+          process(*engine, std::move(*frame), stop);
+        }
+      } catch (const std::exception& e) {
+        fail("worker " + std::to_string(index), e.what());
+      } catch (...) {
+        fail("worker " + std::to_string(index), "unknown exception");
+      }
+    }
+    engine.reset();
+    std::lock_guard lock(state_mutex);
+    if (--workers_running == 0) {
+      finished = true;
+      if (status == SourceStatus::running || status == SourceStatus::starting)
+        set_status_locked(SourceStatus::ended, "stopped");
+      publish_locked();
+    }
+  }
+
+  struct Pending {
+    std::uint64_t track = 0;
+    cv::Mat chip;
+    float quality = 0;
+    cv::Mat thumbnail;
+  };
+
+  void process(FaceEngine& engine, Frame frame, std::stop_token stop) {
+    const auto t_start = Clock::now();
+    std::shared_ptr<const IdentityMatcher> matcher;
+    SearchOptions search_now;
+    {
+      std::lock_guard lock(settings_mutex);
+      matcher = gallery;
+      search_now = search;
+    }
+    // 1. Plan: full-frame detection or crops around the known tracks.
+    detail::FindRequest request;
+    request.detect_max_side = options.adaptive.detect_max_side;
+    {
+      std::lock_guard lock(state_mutex);
+      request.scale_percent = options.adaptive.enabled ? scale_percent : 100;
+      for (const auto& t : tracker.tracks()) request.track_boxes.push_back(t.box);
+      const int interval = options.adaptive.enabled ? std::max(1, options.adaptive.full_detect_interval) : 1;
+      request.full_frame = request.track_boxes.empty() || frames_since_full + 1 >= interval;
+      frames_since_full = request.full_frame ? 0 : frames_since_full + 1;
+    }
+    // 2. Detect, landmarks, align, quality.
+    const auto t_detect = Clock::now();
+    std::vector<Detection> found = detail::find_faces(engine, frame.image, request);
+    const double detect = ms_since(t_detect);
+    const auto t_landmarks = Clock::now();
+    std::vector<FaceObservation> faces;
+    std::vector<cv::Mat> chips;
+    faces.reserve(found.size());
+    for (const Detection& d : found) {
+      FaceObservation face;
+      face.box = d.box;
+      face.score = d.score;
+      const Landmarks lm = engine.landmarks(frame.image, d.box);
+      face.landmarks = lm;
+      cv::Mat chip = align_face(frame.image, lm);
+      face.quality = face_quality(chip, lm);
+      face.thumbnail = face_thumbnail(frame.image, d.box);
+      chips.push_back(std::move(chip));
+      faces.push_back(std::move(face));
+    }
+    const double landmarks = ms_since(t_landmarks);
+    if (stop.stop_requested()) return;
+
+    // 3. Track, decide what to embed, publish the boxes right away.
+    std::vector<Pending> pending;
+    {
+      std::lock_guard lock(state_mutex);
+      ++processed;
+      processed_rate.tick(Clock::now());
+      detect_ms.add(detect);
+      landmarks_ms.add(landmarks);
+      if (!tracker.update(frame.seq, frame.captured_at, faces)) {
+        ++stale;  // a newer frame was published meanwhile: never go backwards
+        return;
+      }
+      if (matcher) {
+        const auto& ids = tracker.assignment();
+        for (std::size_t i = 0; i < faces.size(); ++i)
+          if (tracker.claim_embedding(ids[i], faces[i]))
+            pending.push_back({ids[i], chips[i], faces[i].quality, faces[i].thumbnail});
+      }
+      current = std::move(frame);
+      total_ms.add(ms_since(current.captured_at));
+      if (status == SourceStatus::starting) set_status_locked(SourceStatus::running, "running");
+      if (pending.empty()) adapt_locked(ms_since(t_start));
+      publish_locked();
+    }
+    if (pending.empty() || stop.stop_requested()) return;
+
+    // 4. Embed (one batch), fold into the tracks, query the gallery, apply hysteresis.
+    const auto t_embed = Clock::now();
+    std::vector<cv::Mat> batch;
+    for (const Pending& p : pending) batch.push_back(p.chip);
+    std::vector<Embedding> embeddings = engine.embed(batch);
+    const double embed = ms_since(t_embed);
+    if (stop.stop_requested()) return;
+    std::vector<Tracker::EmbeddingUpdate> updates;
+    {
+      std::lock_guard lock(state_mutex);
+      embed_ms.add(embed);
+      for (std::size_t i = 0; i < pending.size() && i < embeddings.size(); ++i)
+        if (auto u = tracker.add_embedding(pending[i].track, embeddings[i], pending[i].quality,
+                                           pending[i].thumbnail))
+          updates.push_back(*u);
+    }
+    const auto t_search = Clock::now();
+    std::vector<std::vector<IdentityMatch>> results;
+    for (const auto& u : updates) results.push_back(matcher->match(u.mean, search_now));
+    const double search_time = ms_since(t_search);
+    {
+      std::lock_guard lock(state_mutex);
+      search_ms.add(search_time);
+      {
+        // The gallery may have been swapped meanwhile: results of the old one are dropped.
+        std::lock_guard settings(settings_mutex);
+        if (gallery != matcher) return;
+      }
+      const auto now = Clock::now();
+      for (std::size_t i = 0; i < updates.size(); ++i)
+        tracker.apply_matches(updates[i].id, std::move(results[i]), now);
+      adapt_locked(ms_since(t_start));
+      publish_locked();
+    }
+  }
+
+  // Adaptive speed (caller holds state_mutex): compare the workers' busy time per frame with
+  // the source's frame budget and step the detector size / re-embed interval.
+  void adapt_locked(double busy) {
+    busy_ms.add(busy);
+    if (!options.adaptive.enabled || ++frames_since_adapt < kAdaptEveryFrames) return;
+    frames_since_adapt = 0;
+    const double fps = source ? source->info().fps : 0;
+    const bool paced = options.source.playback == PlaybackMode::realtime ||
+                       source->info().kind == SourceKind::camera ||
+                       source->info().kind == SourceKind::stream;
+    if (!(fps > 0) || !paced) return;
+    const double budget = worker_count * 1000.0 / fps;
+    const double load = busy_ms.value() / budget;
+    const int max_reembed = base_reembed * kMaxReembedFactor;
+    if (load > options.adaptive.degrade_load) {
+      if (scale_percent > options.adaptive.min_scale_percent)
+        scale_percent = std::max(options.adaptive.min_scale_percent, scale_percent - kScaleStepPercent);
+      if (tracker.reembed_interval() < max_reembed)
+        tracker.set_reembed_interval(std::min(max_reembed, tracker.reembed_interval() + kReembedStep));
+      spdlog::debug("behind (load {:.2f}): detector {} %, re-embed every {} frames", load,
+                    scale_percent, tracker.reembed_interval());
+    } else if (load < options.adaptive.recover_load) {
+      scale_percent = std::min(100, scale_percent + kScaleStepPercent);
+      tracker.set_reembed_interval(std::max(base_reembed, tracker.reembed_interval() - kReembedStep));
+    }
+  }
+};
+
+Pipeline::Pipeline(PipelineOptions options, std::shared_ptr<const IdentityMatcher> gallery)
+    : impl_(std::make_unique<Impl>(std::move(options))) {
+  impl_->gallery = std::move(gallery);
+}
+
+Pipeline::~Pipeline() { stop(); }
+
+void Pipeline::start() {
+  std::lock_guard life(impl_->lifecycle_mutex);
+  if (impl_->started) throw std::logic_error("Pipeline::start() called twice");
+  SourceOptions so = impl_->options.source;
+  so.mirror = impl_->options.source.mirror;
+  impl_->source = open_source(so);  // throws SourceError: nothing started yet
+  impl_->started = true;
+  impl_->info = impl_->source->info();
+  {
+    std::lock_guard lock(impl_->state_mutex);
+    impl_->workers_running = impl_->worker_count;
+  }
+  spdlog::info("pipeline: {} with {} workers", impl_->source->info().description, impl_->worker_count);
+  for (int i = 0; i < impl_->worker_count; ++i)
+    impl_->workers.emplace_back([this, i](std::stop_token st) { impl_->worker_loop(st, i); });
+  impl_->capture_thread = std::jthread([this](std::stop_token st) { impl_->capture_loop(st); });
+}
+
+void Pipeline::stop() {
+  std::lock_guard life(impl_->lifecycle_mutex);
+  if (!impl_->started || impl_->stopped) return;
+  impl_->stopped = true;
+  // 1. stop capture, 2. close the mailbox, 3. stop the workers, 4. join, 5. release the source.
+  impl_->capture_thread.request_stop();
+  impl_->mailbox.close();
+  for (auto& w : impl_->workers) w.request_stop();
+  if (impl_->capture_thread.joinable()) impl_->capture_thread.join();
+  for (auto& w : impl_->workers)
+    if (w.joinable()) w.join();
+  impl_->workers.clear();
+  impl_->source.reset();
+  impl_->finished = true;
+  {
+    std::lock_guard lock(impl_->publish_mutex);  // no lost wake-up for wait_next()
+  }
+  impl_->publish_cv.notify_all();
+}
+
+SnapshotPtr Pipeline::latest() const {
+  std::lock_guard lock(impl_->publish_mutex);
+  return impl_->published;
+}
+
+SnapshotPtr Pipeline::wait_next(const SnapshotPtr& last, std::chrono::milliseconds timeout) const {
+  std::unique_lock lock(impl_->publish_mutex);
+  impl_->publish_cv.wait_for(lock, timeout,
+                             [&] { return impl_->published != last || impl_->finished.load(); });
+  return impl_->published != last ? impl_->published : nullptr;
+}
+
+bool Pipeline::finished() const { return impl_->finished.load(); }
+
+void Pipeline::set_search_options(const SearchOptions& options) {
+  std::lock_guard lock(impl_->settings_mutex);
+  impl_->search = options;
+}
+SearchOptions Pipeline::search_options() const {
+  std::lock_guard lock(impl_->settings_mutex);
+  return impl_->search;
+}
+void Pipeline::set_gallery(std::shared_ptr<const IdentityMatcher> gallery) {
+  {
+    std::lock_guard lock(impl_->settings_mutex);
+    impl_->gallery = std::move(gallery);
+  }
+  std::lock_guard lock(impl_->state_mutex);
+  impl_->tracker.clear_matches();
+  if (impl_->started) impl_->publish_locked();
+}
+std::shared_ptr<const IdentityMatcher> Pipeline::gallery() const {
+  std::lock_guard lock(impl_->settings_mutex);
+  return impl_->gallery;
+}
+void Pipeline::set_mirror(bool mirror) { impl_->mirror = mirror; }
+void Pipeline::set_paused(bool paused) { impl_->paused = paused; }
+bool Pipeline::paused() const { return impl_->paused; }
+const PipelineOptions& Pipeline::options() const { return impl_->options; }
+std::optional<SourceInfo> Pipeline::source_info() const {
+  std::lock_guard life(impl_->lifecycle_mutex);
+  return impl_->info;
+}
+
+}  // namespace lookalike

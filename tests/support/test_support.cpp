@@ -1,0 +1,71 @@
+#include "test_support.hpp"
+
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <sys/wait.h>
+
+namespace fs = std::filesystem;
+
+namespace lookalike::test {
+
+std::optional<fs::path> shared_dir() {
+  if (const char* env = std::getenv("LOOKALIKE_SHARED_DIR"); env && *env) {
+    if (fs::is_directory(fs::path(env) / "data")) return fs::path(env);
+    return std::nullopt;
+  }
+  fs::path candidate = fs::path(LOOKALIKE_SOURCE_DIR).parent_path() / "shared";
+  if (fs::is_directory(candidate / "data")) return candidate;
+  return std::nullopt;
+}
+
+fs::path shared_data(const std::string& relative) {
+  auto dir = shared_dir();
+  if (!dir) return {};
+  return *dir / "data" / relative;
+}
+
+fs::path build_dir() {
+  if (const char* env = std::getenv("LOOKALIKE_BUILD_DIR"); env && *env) return env;
+  return fs::current_path();
+}
+
+TempDir::TempDir() {
+  std::random_device rd;
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    fs::path candidate = fs::temp_directory_path() / ("lookalike-test-" + std::to_string(rd()));
+    if (fs::create_directory(candidate)) {
+      path_ = candidate;
+      return;
+    }
+  }
+  throw std::runtime_error("cannot create a temporary directory");
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  fs::remove_all(path_, ec);
+}
+
+CommandResult run_command(const std::string& command) {
+  TempDir tmp;
+  const fs::path out = tmp / "stdout", err = tmp / "stderr";
+  std::string full = command + " >" + out.string() + " 2>" + err.string() + " </dev/null";
+  int status = std::system(full.c_str());
+  CommandResult result;
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  auto slurp = [](const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+  };
+  result.out = slurp(out);
+  result.err = slurp(err);
+  return result;
+}
+
+}  // namespace lookalike::test

@@ -1,0 +1,53 @@
+// Helpers shared by the tests: where the shared photos are, where the built binaries are,
+// temporary folders, and running a command to capture its output.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <optional>
+#include <string>
+
+namespace lookalike::test {
+
+// ../shared beside the source tree, or $LOOKALIKE_SHARED_DIR. nullopt when absent.
+std::optional<std::filesystem::path> shared_dir();
+
+// Path to ../shared/data/<relative>; the test is skipped (with the path in the message) when
+// the shared folder is missing. Use through LOOKALIKE_REQUIRE_SHARED.
+std::filesystem::path shared_data(const std::string& relative);
+
+// The CMake binary dir of this build ($LOOKALIKE_BUILD_DIR).
+std::filesystem::path build_dir();
+
+// A fresh temporary directory removed when the object dies.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string out;  // stdout
+  std::string err;  // stderr
+};
+// Runs `command` through /bin/sh, capturing stdout and stderr.
+CommandResult run_command(const std::string& command);
+
+}  // namespace lookalike::test
+
+// Skips the current test when ../shared is not there (never the case in CI).
+#define LOOKALIKE_REQUIRE_SHARED()                                                        \
+  do {                                                                                    \
+    if (!::lookalike::test::shared_dir())                                                 \
+      GTEST_SKIP() << "shared test data not found: expected ../shared beside the source " \
+                      "tree or LOOKALIKE_SHARED_DIR";                                     \
+  } while (0)

@@ -1,0 +1,39 @@
+// The desktop app's entry point: everything app/gui/main.cpp wires from the command line.
+//
+// Contract: run_app() owns the whole UI lifetime on the calling (main) thread and returns the
+// process exit code: 0 normal exit, 1 a requested screenshot could not be written, 2 the
+// window could not be created (message on stderr says why, e.g. no display).
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace lookalike::ui {
+
+struct AppOptions {
+  std::optional<std::string> source;   // --source: overrides the settings' source
+  std::optional<std::string> gallery;  // --gallery: overrides the last used gallery
+  bool kiosk = false;                  // --kiosk
+  std::filesystem::path config;        // --config: settings file ("" = XDG default)
+  // --drop FILE...: open photo mode on these files exactly as the window's drop callback does.
+  std::vector<std::filesystem::path> drop;
+  // --screenshot OUT.png: write the last rendered frame (back buffer, overlay included).
+  std::filesystem::path screenshot;
+  // --exit-after-frames N: exit after N settled frames: N new source frames displayed in live
+  // mode, N frames after the analysis finished in photo mode, N rendered frames otherwise.
+  int exit_after_frames = 0;
+  double exit_timeout_s = 180;  // safety net for the automated runs above
+  int width = 1280;             // --size WxH (logical window size)
+  int height = 720;
+  bool vsync = true;
+  bool realtime = true;  // file sources: play at their own rate (false: as fast as possible)
+  // --bench-json FILE: record per-frame UI timings (with glFinish) and frame pacing, write
+  // a JSON summary at exit.
+  std::filesystem::path bench_json;
+};
+
+int run_app(const AppOptions& options);
+
+}  // namespace lookalike::ui

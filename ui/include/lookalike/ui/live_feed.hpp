@@ -1,0 +1,71 @@
+// LiveFeed: the UI's handle on the live pipeline (the seam between ui/ and core's Pipeline).
+//
+// Contract: construction returns at once; the source is opened and the pipeline started on a
+// background std::jthread (opening a camera can block for a second), so the UI thread never
+// waits on it. Until then latest() is null and state() says `opening`; a source that cannot
+// be opened ends in state `failed` with the SourceError message (which names the source). All
+// methods are thread-safe and non-blocking except the destructor, which joins the opener and
+// stops the pipeline in the pipeline's documented order (well under a second).
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <stop_token>
+#include <string>
+#include <thread>
+
+#include "lookalike/gallery/search_types.hpp"
+#include "lookalike/pipeline/frame_source.hpp"
+#include "lookalike/pipeline/snapshot.hpp"
+
+namespace lookalike {
+class Pipeline;
+}
+
+namespace lookalike::ui {
+
+struct LiveFeedOptions {
+  SourceOptions source;  // spec, size, fps, playback (mirroring is done by the view)
+  SearchOptions search;
+  std::string detector = "hog";
+  int workers = 0;                // 0 = all cores
+  std::uint64_t max_frames = 0;   // 0 = until the source ends
+};
+
+class LiveFeed {
+ public:
+  enum class State { opening, running, failed };
+
+  LiveFeed(LiveFeedOptions options, std::shared_ptr<const IdentityMatcher> gallery);
+  ~LiveFeed();
+  LiveFeed(const LiveFeed&) = delete;
+  LiveFeed& operator=(const LiveFeed&) = delete;
+
+  SnapshotPtr latest() const;  // null while opening or after a failed open
+  State state() const;
+  std::string error() const;  // why the open failed ("" otherwise)
+  std::string description() const;  // e.g. "camera 0 (/dev/video0) 1280x720@30"
+  double source_fps() const;        // nominal source rate, 0 when unknown
+  std::string spec() const;  // the source spec this feed was created with
+
+  // Live tunables; applied now or as soon as the pipeline is running.
+  void set_search_options(const SearchOptions& options);
+  void set_gallery(std::shared_ptr<const IdentityMatcher> gallery);
+  void set_paused(bool paused);
+
+ private:
+  void open(std::stop_token stop);
+
+  LiveFeedOptions options_;
+  mutable std::mutex mutex_;
+  std::shared_ptr<const IdentityMatcher> gallery_;  // guarded
+  std::shared_ptr<Pipeline> pipeline_;              // guarded; set once running
+  State state_ = State::opening;                    // guarded
+  std::string error_, description_;                 // guarded
+  double source_fps_ = 0;                           // guarded
+  bool paused_ = false;                             // guarded
+  std::jthread opener_;  // last member: joined first on destruction
+};
+
+}  // namespace lookalike::ui

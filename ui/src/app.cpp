@@ -1,0 +1,485 @@
+#include <imgui.h>
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+#include <opencv2/imgcodecs.hpp>
+#include <thread>
+
+#include "app_impl.hpp"
+#include "gl.hpp"
+#include "lookalike/file_util.hpp"
+#include "lookalike/image_io.hpp"
+
+namespace fs = std::filesystem;
+
+namespace lookalike::ui {
+namespace {
+
+constexpr double kToastSeconds = 4.0;
+constexpr std::size_t kMaxToasts = 4;
+// Display pacing when vsync is not honoured (Xvfb, some drivers): wait for input until the
+// next display interval instead of spinning. 60 Hz is the common panel rate.
+constexpr double kDisplayInterval = 1.0 / 60.0;
+
+std::vector<std::string> find_cameras() {
+  std::vector<std::string> cameras;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator("/dev", ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind("video", 0) == 0) cameras.push_back(entry.path().string());
+  }
+  std::sort(cameras.begin(), cameras.end());
+  return cameras;
+}
+
+void copy_to(std::array<char, 1024>& buffer, const std::string& text) {
+  const std::size_t n = std::min(text.size(), buffer.size() - 1);
+  std::copy_n(text.begin(), n, buffer.begin());
+  buffer[n] = '\0';
+}
+
+double percentile(std::vector<double> values, double p) {
+  if (values.empty()) return 0;
+  std::sort(values.begin(), values.end());
+  const double pos = p / 100.0 * static_cast<double>(values.size() - 1);
+  const auto lo = static_cast<std::size_t>(pos);
+  const std::size_t hi = std::min(lo + 1, values.size() - 1);
+  return values[lo] + (values[hi] - values[lo]) * (pos - static_cast<double>(lo));
+}
+
+std::string timestamp_name() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  localtime_r(&t, &tm);
+  char buf[64];
+  std::strftime(buf, sizeof buf, "lookalike-%Y%m%d-%H%M%S.png", &tm);
+  return buf;
+}
+
+void write_png_atomically(const fs::path& path, const cv::Mat& pixels) {
+  std::vector<unsigned char> png;
+  if (!cv::imencode(".png", pixels, png)) throw std::runtime_error(path.string() + ": PNG encoding failed");
+  if (path.has_parent_path()) fs::create_directories(path.parent_path());
+  write_file_atomically(path, std::as_bytes(std::span(png.data(), png.size())));
+}
+
+}  // namespace
+
+App::App(AppOptions options, Settings settings, fs::path settings_path,
+         std::optional<std::string> settings_warning)
+    : options_(std::move(options)),
+      settings_(std::move(settings)),
+      settings_path_(std::move(settings_path)),
+      kiosk_(KioskOptions{.dwell_seconds = settings_.kiosk.dwell_seconds,
+                          .hold_seconds = settings_.kiosk.hold_seconds,
+                          .leave_seconds = settings_.kiosk.leave_seconds}),
+      gate_(settings_.kiosk.pin),
+      settings_warning_(std::move(settings_warning)) {
+  if (options_.source) settings_.source = *options_.source;
+  if (options_.kiosk) mode_ = Mode::kiosk;
+
+  WindowOptions wo;
+  wo.width = options_.width;
+  wo.height = options_.height;
+  wo.vsync = options_.vsync;
+  wo.fullscreen = options_.kiosk;
+  wo.ui_scale = settings_.ui_scale;
+  window_ = Window::create(wo);
+  window_->on_drop([this](std::vector<std::string> paths) { handle_drop(paths); });
+
+  loader_ = std::make_unique<GalleryLoader>();
+  cameras_ = find_cameras();
+  copy_to(source_buffer_, settings_.source);
+
+  const std::string gallery = options_.gallery ? *options_.gallery : settings_.gallery;
+  if (!gallery.empty()) open_gallery(gallery);
+  start_feed(settings_.source);
+  if (settings_warning_) toast(*settings_warning_, true);
+  if (!options_.drop.empty()) {
+    std::vector<std::string> paths;
+    for (const auto& p : options_.drop) paths.push_back(p.string());
+    handle_drop(paths);
+  }
+}
+
+App::~App() {
+  // Ordered shutdown: workers first (they may still post to the queue), then GL objects
+  // (window still alive), then the window (member order destroys it last).
+  feed_.reset();
+  photos_.reset();
+  builder_.reset();
+  loader_.reset();
+  thumbnails_.reset();
+  queue_.clear();
+  photo_textures_.clear();
+  for (auto& t : kiosk_faces_) t.reset();
+  frame_texture_.reset();
+  persist_settings();
+}
+
+void App::persist_settings() {
+  if (mode_ == Mode::kiosk && !settings_.kiosk.allow_saving) return;  // kiosk writes nothing
+  if (!options_.screenshot.empty()) return;  // automated runs leave the user's settings alone
+  try {
+    save_settings(settings_, settings_path_);
+  } catch (const std::exception& e) {
+    spdlog::warn("settings not saved: {}", e.what());
+  }
+}
+
+void App::toast(std::string text, bool error) {
+  if (toasts_.size() >= kMaxToasts) toasts_.pop_front();
+  toasts_.push_back({std::move(text), glfwGetTime() + kToastSeconds, error});
+}
+
+void App::start_feed(const std::string& spec) {
+  feed_.reset();  // ordered stop of the previous pipeline
+  shown_.reset();
+  animator_.clear();
+  frozen_ = false;
+  LiveFeedOptions fo;
+  fo.source.spec = spec;
+  fo.source.playback = options_.realtime ? PlaybackMode::realtime : PlaybackMode::as_fast_as_possible;
+  fo.search = settings_.search;
+  fo.detector = settings_.detector;
+  feed_ = std::make_unique<LiveFeed>(fo, gallery_);
+}
+
+void App::open_gallery(const fs::path& path) {
+  gallery_error_.clear();
+  loader_->load(path);
+}
+
+void App::apply_search_options() {
+  if (feed_) feed_->set_search_options(settings_.search);
+  if (photos_) photos_->set_search_options(settings_.search);
+}
+
+void App::poll_workers() {
+  if (auto loaded = loader_->poll()) {
+    if (loaded->gallery) {
+      gallery_ = loaded->gallery;
+      gallery_path_ = loaded->path;
+      gallery_model_ = loaded->model_id;
+      gallery_error_.clear();
+      thumbnails_ = std::make_unique<ThumbnailCache>(gallery_, queue_);
+      if (feed_) feed_->set_gallery(gallery_);
+      if (photos_) photos_->set_gallery(gallery_);
+      settings_.remember_gallery(fs::absolute(loaded->path).string());
+      toast("Gallery: " + loaded->path.filename().string() + " (" +
+            std::to_string(gallery_->identity_count()) + " people)");
+    } else {
+      gallery_error_ = loaded->error;
+      toast(loaded->error, true);
+    }
+  }
+  if (builder_) {
+    const auto state = builder_->state();
+    if (state != GalleryBuilderTask::State::running) {
+      if (state == GalleryBuilderTask::State::done) {
+        toast("Gallery built: " + builder_->output().string());
+        open_gallery(builder_->output());
+      } else {
+        toast(builder_->message(), state == GalleryBuilderTask::State::failed);
+      }
+      builder_.reset();
+    }
+  }
+}
+
+void App::handle_drop(const std::vector<std::string>& paths) {
+  if (mode_ == Mode::kiosk) return;  // kiosk is locked: drops are ignored
+  std::vector<fs::path> photos;
+  std::vector<std::string> problems;
+  for (const auto& text : paths) {
+    const fs::path path(text);
+    std::error_code ec;
+    if (fs::is_directory(path, ec)) {
+      if (looks_like_identity_folders(path)) {
+        if (builder_) {
+          toast("A gallery is already being built; cancel it first", true);
+          continue;
+        }
+        const fs::path out = default_data_dir() / "galleries" / (path.filename().string() + ".lkg");
+        builder_ = std::make_unique<GalleryBuilderTask>(std::vector<fs::path>{path}, out);
+        toast("Building a gallery from " + path.string());
+      } else {
+        // A plain folder of photos: analyze them.
+        for (const auto& entry : fs::directory_iterator(path, ec))
+          if (entry.is_regular_file() && has_image_extension(entry.path())) photos.push_back(entry.path());
+      }
+    } else if (path.extension() == ".lkg") {
+      open_gallery(path);
+    } else {
+      photos.push_back(path);  // bad files are reported by the analyzer, per file
+    }
+  }
+  if (photos.empty()) return;
+  if (!photos_) {
+    PhotoAnalyzerOptions po;
+    po.search = settings_.search;
+    po.engine.detector.kind = detector_kind_from_string(settings_.detector);
+    photos_ = std::make_unique<PhotoAnalyzer>(po, gallery_);
+  }
+  std::sort(photos.begin(), photos.end());
+  photos_->submit(std::move(photos));
+  if (mode_ != Mode::photo) previous_mode_ = mode_;
+  mode_ = Mode::photo;
+  settled_frames_ = 0;
+}
+
+void App::handle_keys() {
+  ImGuiIO& io = ImGui::GetIO();
+  if (mode_ == Mode::kiosk) {
+    // Leaving kiosk: Ctrl+Shift+Q, then the PIN and Enter. Nothing else works.
+    if (io.KeyCtrl && io.KeyShift && ImGui::IsKeyPressed(GLFW_KEY_Q, false)) gate_.chord();
+    if (gate_.prompting()) {
+      for (int d = 0; d <= 9; ++d)
+        if (ImGui::IsKeyPressed(GLFW_KEY_0 + d, false) || ImGui::IsKeyPressed(GLFW_KEY_KP_0 + d, false))
+          gate_.type(static_cast<char>('0' + d));
+      if (ImGui::IsKeyPressed(GLFW_KEY_BACKSPACE)) gate_.backspace();
+      if (ImGui::IsKeyPressed(GLFW_KEY_ESCAPE, false)) gate_.cancel();
+      if (ImGui::IsKeyPressed(GLFW_KEY_ENTER, false) || ImGui::IsKeyPressed(GLFW_KEY_KP_ENTER, false))
+        gate_.submit();
+    }
+    if (gate_.unlocked()) {
+      mode_ = Mode::live;
+      gate_ = KioskExitGate(settings_.kiosk.pin);
+      window_->set_fullscreen(false);
+      toast("Left kiosk mode");
+    }
+    return;
+  }
+  if (io.WantTextInput) return;  // typing a path: keys belong to the text field
+  if (ImGui::IsKeyPressed(GLFW_KEY_F11, false)) window_->set_fullscreen(!window_->fullscreen());
+  if (ImGui::IsKeyPressed(GLFW_KEY_TAB, false)) settings_.show_panel = !settings_.show_panel;
+  if (ImGui::IsKeyPressed(GLFW_KEY_S, false)) save_requested_ = true;
+  if (ImGui::IsKeyPressed(GLFW_KEY_SPACE, false) && mode_ == Mode::live) {
+    frozen_ = !frozen_;
+    if (feed_) feed_->set_paused(frozen_);
+  }
+  if (ImGui::IsKeyPressed(GLFW_KEY_ESCAPE, false)) {
+    if (path_purpose_ != PathPurpose::none)
+      path_purpose_ = PathPurpose::none;
+    else if (mode_ == Mode::photo)
+      mode_ = Mode::live;
+    else if (window_->fullscreen())
+      window_->set_fullscreen(false);
+    else if (frozen_) {
+      frozen_ = false;
+      if (feed_) feed_->set_paused(false);
+    }
+  }
+}
+
+void App::save_result_card(const cv::Mat& pixels) {
+  if (mode_ == Mode::kiosk && !settings_.kiosk.allow_saving) {
+    toast("Saving is disabled in kiosk mode", true);
+    return;
+  }
+  const fs::path path = result_card_dir(settings_) / timestamp_name();
+  try {
+    cv::Mat card = pixels;
+    if (mode_ != Mode::photo && layout_.frame.width() > 0) {
+      // Live: the card is the camera area with its overlay, without panels.
+      const ImVec2 fb = ImGui::GetIO().DisplayFramebufferScale;
+      cv::Rect r(static_cast<int>(layout_.frame.min.x * fb.x), static_cast<int>(layout_.frame.min.y * fb.y),
+                 static_cast<int>(layout_.frame.width() * fb.x), static_cast<int>(layout_.frame.height() * fb.y));
+      r &= cv::Rect(0, 0, pixels.cols, pixels.rows);
+      if (!r.empty()) card = pixels(r);
+    }
+    write_png_atomically(path, card);
+    toast("Saved " + path.string());
+  } catch (const std::exception& e) {
+    toast(std::string("Could not save the result card: ") + e.what(), true);
+  }
+}
+
+Rect App::central_area() const {
+  const ImGuiViewport* vp = ImGui::GetMainViewport();
+  Rect r{vp->WorkPos, {vp->WorkPos.x + vp->WorkSize.x, vp->WorkPos.y + vp->WorkSize.y}};
+  if (mode_ == Mode::kiosk) return r;
+  const float s = window_->scale();
+  r.max.y -= ImGui::GetFrameHeight() + 6 * s;  // status bar
+  if (settings_.show_panel) r.max.x -= 340 * s;
+  return r;
+}
+
+bool App::settled_frame() {
+  switch (mode_) {
+    case Mode::photo: {
+      auto batch = photos_ ? photos_->latest() : nullptr;
+      return batch && batch->done;
+    }
+    case Mode::live:
+    case Mode::kiosk:
+      if (feed_ && feed_->state() != LiveFeed::State::failed) {
+        if (!shown_) return false;
+        if (shown_->status == SourceStatus::ended || shown_->status == SourceStatus::failed) return true;
+        if (shown_->seq == last_counted_seq_) return false;
+        last_counted_seq_ = shown_->seq;
+        return true;
+      }
+      return true;  // nothing live to wait for (no camera): count rendered frames
+  }
+  return true;
+}
+
+void App::write_screenshot(const cv::Mat& pixels) {
+  try {
+    write_png_atomically(options_.screenshot, pixels);
+    const ImVec2 fb = ImGui::GetIO().DisplayFramebufferScale;
+    auto rect = [&](const Rect& r) {
+      return nlohmann::json::array({r.min.x * fb.x, r.min.y * fb.y, r.width() * fb.x, r.height() * fb.y});
+    };
+    nlohmann::json j;
+    j["mode"] = mode_ == Mode::live ? "live" : mode_ == Mode::photo ? "photo" : "kiosk";
+    j["frame_rect"] = rect(layout_.frame);
+    j["frame_size"] = {layout_.frame_size.width, layout_.frame_size.height};
+    j["mirrored"] = layout_.mirrored;
+    j["seq"] = shown_ ? static_cast<std::int64_t>(shown_->seq) : -1;
+    j["tracks"] = nlohmann::json::array();
+    for (const auto& t : layout_.tracks)
+      j["tracks"].push_back({{"id", t.id}, {"name", t.name}, {"similarity", t.similarity},
+                             {"box", rect(t.box)}, {"label", rect(t.label)},
+                             {"thumbnail", rect(t.thumbnail)}});
+    j["photo_faces"] = layout_.photo_faces;
+    j["photo_errors"] = layout_.photo_errors;
+    j["kiosk_state"] = layout_.kiosk_state;
+    j["kiosk_cards"] = layout_.kiosk_cards;
+    j["gallery_identities"] = gallery_ ? gallery_->identity_count() : 0;
+    j["textures_alive"] = Texture::live_count();
+    const std::string text = j.dump(2);
+    write_file_atomically(fs::path(options_.screenshot.string() + ".json"),
+                          std::as_bytes(std::span(text.data(), text.size())));
+    spdlog::info("screenshot written to {}", options_.screenshot.string());
+  } catch (const std::exception& e) {
+    spdlog::error("screenshot: {}", e.what());
+    throw;
+  }
+}
+
+void App::write_bench() const {
+  nlohmann::json j;
+  const auto n = frame_ms_.size();
+  j["frames"] = n;
+  j["frame_ms_p50"] = percentile(frame_ms_, 50);
+  j["frame_ms_p99"] = percentile(frame_ms_, 99);
+  j["frame_ms_max"] = n ? *std::max_element(frame_ms_.begin(), frame_ms_.end()) : 0.0;
+  double displayed_fps = 0;
+  std::vector<double> intervals;
+  std::uint64_t skipped = 0;
+  for (std::size_t i = 1; i < new_frame_times_.size(); ++i) {
+    intervals.push_back((new_frame_times_[i] - new_frame_times_[i - 1]) * 1000.0);
+    skipped += new_frame_seqs_[i] - new_frame_seqs_[i - 1] - 1;
+  }
+  if (new_frame_times_.size() > 1)
+    displayed_fps = static_cast<double>(new_frame_times_.size() - 1) /
+                    (new_frame_times_.back() - new_frame_times_.front());
+  j["source_frames_displayed"] = new_frame_times_.size();
+  j["source_frames_skipped"] = skipped;
+  j["displayed_source_fps"] = displayed_fps;
+  j["source_fps"] = feed_ ? feed_->source_fps() : 0.0;
+  j["source_interval_ms_p50"] = percentile(intervals, 50);
+  j["source_interval_ms_p99"] = percentile(intervals, 99);
+  j["max_faces"] = max_faces_seen_;
+  const std::string text = j.dump(2);
+  write_file_atomically(options_.bench_json, std::as_bytes(std::span(text.data(), text.size())));
+}
+
+int App::run() {
+  using clock = std::chrono::steady_clock;
+  const auto started = clock::now();
+  double next_deadline = glfwGetTime();
+  int exit_code = 0;
+  while (!window_->should_close()) {
+    const double now = glfwGetTime();
+    const double wait = std::max(0.0, next_deadline - now);
+    window_->begin_frame(wait > 0.001 ? wait : 0.0);
+    next_deadline = std::max(next_deadline + kDisplayInterval, glfwGetTime());
+    const auto frame_start = clock::now();
+    queue_.drain();  // deferred main-thread work: texture uploads and frees
+    poll_workers();
+    handle_keys();
+
+    layout_ = {};
+    if (mode_ != Mode::kiosk) draw_menu_bar();
+    const Rect area = central_area();
+    switch (mode_) {
+      case Mode::live: draw_live(area, true); break;
+      case Mode::photo: draw_photo(area); break;
+      case Mode::kiosk: draw_kiosk(area); break;
+    }
+    if (mode_ != Mode::kiosk) {
+      if (settings_.show_panel) draw_side_panel();
+      draw_status_bar();
+      draw_path_dialog();
+    } else {
+      draw_kiosk_gate();
+    }
+    draw_toasts();
+    window_->render();
+
+    const bool bench = !options_.bench_json.empty();
+    if (bench) {
+      glFinish();  // count the rasterization too (llvmpipe renders on the CPU)
+      frame_ms_.push_back(std::chrono::duration<double, std::milli>(clock::now() - frame_start).count());
+    }
+    const bool settled = settled_frame();
+    if (settled) ++settled_frames_;
+    if (bench && settled && shown_ && mode_ != Mode::photo) {
+      new_frame_times_.push_back(glfwGetTime());
+      new_frame_seqs_.push_back(shown_->seq);
+    }
+    const bool timed_out =
+        options_.exit_after_frames > 0 &&
+        std::chrono::duration<double>(clock::now() - started).count() > options_.exit_timeout_s;
+    const bool done = options_.exit_after_frames > 0 && settled_frames_ >= options_.exit_after_frames;
+    if (save_requested_ || ((done || timed_out) && !options_.screenshot.empty())) {
+      const cv::Mat pixels = window_->read_back();  // back buffer, before the swap
+      if (save_requested_) save_result_card(pixels);
+      save_requested_ = false;
+      if ((done || timed_out) && !options_.screenshot.empty()) {
+        try {
+          write_screenshot(pixels);
+        } catch (const std::exception&) {
+          exit_code = 1;
+        }
+      }
+    }
+    window_->swap();
+    if (done || timed_out) {
+      if (timed_out && !done) {
+        spdlog::error("--exit-after-frames: only {} of {} frames settled within {} s", settled_frames_,
+                      options_.exit_after_frames, options_.exit_timeout_s);
+        exit_code = 3;
+      }
+      break;
+    }
+  }
+  if (!options_.bench_json.empty()) {
+    try {
+      write_bench();
+    } catch (const std::exception& e) {
+      spdlog::error("bench: {}", e.what());
+    }
+  }
+  return exit_code;
+}
+
+int run_app(const AppOptions& options) {
+  const fs::path config = options.config.empty() ? default_settings_path() : options.config;
+  auto loaded = load_settings(config);
+  try {
+    App app(options, loaded.settings, config, loaded.warning);
+    return app.run();
+  } catch (const std::exception& e) {
+    spdlog::error("{}", e.what());
+    return 2;
+  }
+}
+
+}  // namespace lookalike::ui

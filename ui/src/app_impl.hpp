@@ -1,0 +1,165 @@
+// App: the desktop app's state and main loop (private to ui/). Member functions are split by
+// view: app.cpp (lifecycle, loop, input, files), view_live.cpp (camera frame, overlay,
+// welcome / no-camera cards), view_panel.cpp (menu, side panel, status bar), view_photo.cpp,
+// view_kiosk.cpp.
+//
+// Contract: everything here runs on the main thread. Workers (live pipeline, photo analyzer,
+// gallery loader, thumbnail loader) are owned through their thread-safe handles and are only
+// polled, never waited on, during a frame. Shutdown order (destructor): live feed, photo
+// analyzer, gallery loader, thumbnail cache, textures, main-thread queue, then the window.
+#pragma once
+
+#include <imgui.h>
+
+#include <array>
+#include <deque>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "lookalike/ui/app.hpp"
+#include "lookalike/ui/gallery_builder_task.hpp"
+#include "lookalike/ui/gallery_loader.hpp"
+#include "lookalike/ui/kiosk.hpp"
+#include "lookalike/ui/live_feed.hpp"
+#include "lookalike/ui/main_thread_queue.hpp"
+#include "lookalike/ui/overlay_model.hpp"
+#include "lookalike/ui/photo_analyzer.hpp"
+#include "lookalike/ui/settings.hpp"
+#include "lookalike/ui/texture.hpp"
+#include "lookalike/ui/thumbnail_cache.hpp"
+#include "window.hpp"
+
+namespace lookalike::ui {
+
+enum class Mode { live, photo, kiosk };
+
+struct Rect {
+  ImVec2 min, max;
+  float width() const { return max.x - min.x; }
+  float height() const { return max.y - min.y; }
+};
+
+// Where things were drawn this frame (framebuffer pixels), written next to --screenshot so
+// tests can find the overlay in the image.
+struct DrawnTrack {
+  std::uint64_t id = 0;
+  std::string name;
+  float similarity = 0;
+  Rect box, label, thumbnail;
+};
+struct FrameLayout {
+  Rect frame;  // where the camera frame is drawn
+  cv::Size frame_size;
+  bool mirrored = false;
+  std::vector<DrawnTrack> tracks;
+  int photo_faces = 0;
+  std::vector<std::string> photo_errors;
+  std::string kiosk_state;
+  int kiosk_cards = 0;
+};
+
+struct Toast {
+  std::string text;
+  double until = 0;  // glfw time
+  bool error = false;
+};
+
+class App {
+ public:
+  App(AppOptions options, Settings settings, std::filesystem::path settings_path,
+      std::optional<std::string> settings_warning);
+  ~App();
+  int run();
+  // The drop path: files -> photo mode, a .lkg -> open gallery, a folder of identity folders
+  // -> build a gallery. Called by the GLFW drop callback and by --drop.
+  void handle_drop(const std::vector<std::string>& paths);
+
+ private:
+  // lifecycle (app.cpp)
+  void start_feed(const std::string& spec);
+  void open_gallery(const std::filesystem::path& path);
+  void poll_workers();
+  void handle_keys();
+  void save_result_card(const cv::Mat& pixels);
+  void persist_settings();
+  void toast(std::string text, bool error = false);
+  void apply_search_options();
+  Rect central_area() const;
+  bool settled_frame();
+  void write_screenshot(const cv::Mat& pixels);
+  void write_bench() const;
+
+  // views
+  void draw_menu_bar();                             // view_panel.cpp
+  void draw_side_panel();                           // view_panel.cpp
+  void draw_status_bar();                           // view_panel.cpp
+  void draw_toasts();                               // view_panel.cpp
+  void draw_path_dialog();                          // view_panel.cpp
+  void draw_live(const Rect& area, bool overlay);   // view_live.cpp
+  void draw_overlay(ImDrawList* dl, const Rect& frame_rect, float s);  // view_live.cpp
+  void draw_welcome(const Rect& area);              // view_live.cpp
+  void draw_source_problem(const Rect& area);       // view_live.cpp
+  void draw_photo(const Rect& area);                // view_photo.cpp
+  void draw_kiosk(const Rect& area);                // view_kiosk.cpp
+  void draw_kiosk_gate();                           // view_kiosk.cpp
+  bool update_frame_texture();                      // view_live.cpp
+  Rect fit_frame(const Rect& area, cv::Size size) const;  // view_live.cpp
+
+  // window first: destroyed last (everything below may free GL objects)
+  std::unique_ptr<Window> window_;
+  AppOptions options_;
+  Settings settings_;
+  std::filesystem::path settings_path_;
+  Mode mode_ = Mode::live;
+  Mode previous_mode_ = Mode::live;
+
+  MainThreadQueue queue_;
+  Texture frame_texture_;
+  std::uint64_t frame_texture_seq_ = UINT64_MAX;
+  const void* frame_texture_owner_ = nullptr;  // snapshot whose frame is in the texture
+  std::array<Texture, 4> kiosk_faces_;          // fixed pool: kiosk never grows textures
+  std::vector<std::vector<Texture>> photo_textures_;  // [photo][face]
+  std::shared_ptr<const PhotoBatch> photo_batch_shown_;
+
+  std::shared_ptr<const IdentityMatcher> gallery_;
+  std::filesystem::path gallery_path_;
+  std::string gallery_error_;
+  std::string gallery_model_;
+  std::unique_ptr<ThumbnailCache> thumbnails_;
+
+  std::unique_ptr<GalleryLoader> loader_;
+  std::unique_ptr<GalleryBuilderTask> builder_;
+  std::unique_ptr<PhotoAnalyzer> photos_;
+  std::unique_ptr<LiveFeed> feed_;  // last: stopped first
+
+  SnapshotPtr shown_;  // the snapshot on screen
+  std::uint64_t last_counted_seq_ = UINT64_MAX;
+  bool frozen_ = false;
+  OverlayAnimator animator_;
+  KioskStateMachine kiosk_;
+  KioskExitGate gate_;
+
+  std::deque<Toast> toasts_;
+  std::optional<std::string> settings_warning_;
+  bool save_requested_ = false;
+  // Path dialog (ImGui has no file dialog): what the typed path is for.
+  enum class PathPurpose { none, open_gallery, open_video, open_photos, build_gallery };
+  PathPurpose path_purpose_ = PathPurpose::none;
+  std::array<char, 1024> path_buffer_{};
+  std::array<char, 1024> source_buffer_{};
+  std::vector<std::string> cameras_;  // /dev/video* found at start and on refresh
+
+  FrameLayout layout_;
+  int settled_frames_ = 0;
+  double last_frame_time_ = 0;
+  // Benchmark records (--bench-json).
+  std::vector<double> frame_ms_;         // begin_frame -> rendered + glFinish
+  std::vector<double> new_frame_times_;  // when a new source frame was first displayed
+  std::vector<std::uint64_t> new_frame_seqs_;
+  std::size_t max_faces_seen_ = 0;
+};
+
+}  // namespace lookalike::ui

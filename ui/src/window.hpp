@@ -1,0 +1,85 @@
+// Window: the GLFW window, its OpenGL 3.3 core context and the Dear ImGui context with the
+// GLFW + OpenGL3 backends, fonts and theme.
+//
+// Contract: main thread only; one per process. create() throws std::runtime_error saying what
+// failed (no display, no OpenGL 3.3). Frame protocol per display frame: begin_frame() (poll
+// events, ImGui::NewFrame), build the UI, render() (ImGui::Render + GL draw into the back
+// buffer), optionally read_back(), then swap(). The destructor shuts ImGui down and destroys
+// the window; every Texture must be gone before it runs.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <opencv2/core.hpp>
+
+struct GLFWwindow;
+struct ImFont;
+
+namespace lookalike::ui {
+
+struct WindowOptions {
+  int width = 1280;  // logical size (scaled by the monitor content scale)
+  int height = 720;
+  std::string title = "Lookalike";
+  bool fullscreen = false;
+  bool vsync = true;
+  float ui_scale = 1.0f;  // multiplies the monitor's content scale
+};
+
+struct Fonts {
+  ImFont* regular = nullptr;  // body text
+  ImFont* bold = nullptr;     // names
+  ImFont* large = nullptr;    // kiosk names and titles
+  ImFont* huge = nullptr;     // kiosk percentages
+  ImFont* mono = nullptr;     // status bar numbers
+};
+
+// The font files the UI uses (Debian package fonts-dejavu-core).
+inline constexpr const char* kFontDir = "/usr/share/fonts/truetype/dejavu/";
+
+class Window {
+ public:
+  static std::unique_ptr<Window> create(const WindowOptions& options);
+  ~Window();
+  Window(const Window&) = delete;
+  Window& operator=(const Window&) = delete;
+
+  bool should_close() const;
+  void request_close();
+  // Waits for input at most `timeout_s` (0 = just poll), then starts an ImGui frame.
+  void begin_frame(double timeout_s);
+  void render();
+  void swap();
+  // The back buffer as BGR, bottom-up rows flipped (call after render(), before swap()).
+  cv::Mat read_back() const;
+  cv::Size framebuffer_size() const;
+
+  void set_fullscreen(bool fullscreen);
+  bool fullscreen() const { return fullscreen_; }
+  float scale() const { return scale_; }  // content scale x ui_scale: multiply sizes by it
+  const Fonts& fonts() const { return fonts_; }
+  GLFWwindow* handle() const { return window_; }
+  // Called (main thread, inside begin_frame's event polling) with the dropped paths.
+  void on_drop(std::function<void(std::vector<std::string>)> handler) {
+    drop_handler_ = std::move(handler);
+  }
+
+ private:
+  Window() = default;
+  void load_fonts();
+  void apply_theme();
+  static void drop_callback(GLFWwindow* window, int count, const char** paths);
+
+  GLFWwindow* window_ = nullptr;
+  bool imgui_ready_ = false;
+  bool fullscreen_ = false;
+  int windowed_x_ = 0, windowed_y_ = 0, windowed_w_ = 0, windowed_h_ = 0;
+  float scale_ = 1.f;
+  Fonts fonts_;
+  std::function<void(std::vector<std::string>)> drop_handler_;
+};
+
+}  // namespace lookalike::ui
