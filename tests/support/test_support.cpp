@@ -30,7 +30,7 @@ fs::path shared_data(const std::string& relative) {
 
 fs::path build_dir() {
   if (const char* env = std::getenv("LOOKALIKE_BUILD_DIR"); env && *env) return env;
-  return fs::current_path();
+  return LOOKALIKE_BUILD_DIR_DEFAULT;
 }
 
 TempDir::TempDir() {

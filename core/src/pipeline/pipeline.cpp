@@ -290,7 +290,8 @@ struct Pipeline::Impl {
       face.landmarks = lm;
       cv::Mat chip = align_face(frame.image, lm);
       face.quality = face_quality(chip, lm);
-      face.thumbnail = face_thumbnail(frame.image, d.box);
+      // From the aligned chip: pose-normalized, so box jitter does not look like a change.
+      face.thumbnail = face_thumbnail(chip, cv::Rect(0, 0, chip.cols, chip.rows));
       chips.push_back(std::move(chip));
       faces.push_back(std::move(face));
     }

@@ -115,8 +115,12 @@ bool Tracker::claim_embedding(std::uint64_t id, const FaceObservation& face) {
   } else if (t->frames_since_embed >= options_.reembed_interval) {
     want = true;
   } else if (!t->embed_pending) {
+    const float change = thumbnail_difference(face.thumbnail, t->last_embed_thumbnail);
     want = face.quality >= t->last_embed_quality + options_.requality_gain ||
-           thumbnail_difference(face.thumbnail, t->last_embed_thumbnail) > options_.appearance_change;
+           change > options_.appearance_change;
+    if (want)
+      spdlog::trace("track {}: re-embed early (quality {:.2f} -> {:.2f}, change {:.1f})", t->id,
+                    t->last_embed_quality, face.quality, change);
   }
   if (want) {
     t->embed_pending = true;
@@ -132,6 +136,8 @@ std::optional<Tracker::EmbeddingUpdate> Tracker::add_embedding(std::uint64_t id,
   Track* t = find(id);
   if (!t) return std::nullopt;
   t->embed_pending = false;
+  if (t->has_embedding)
+    spdlog::trace("track {}: new embedding {:.3f} from the mean", t->id, euclidean_distance(t->mean, embedding));
   if (t->has_embedding && euclidean_distance(t->mean, embedding) > options_.split_embedding_distance) {
     // Another person in the same place: restart the track under a new id.
     spdlog::debug("track {}: embedding moved {:.2f} from its mean, new track {}", t->id,

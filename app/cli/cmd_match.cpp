@@ -1,0 +1,96 @@
+// `lookalike-cli match --gallery FILE [--top K] [--metric M] [--json] IMAGE...`: every face in
+// every image with its box and its top-k gallery identities. --json prints one object per
+// image line: {"image", "faces": [{"box", "matches": [...]}]} or {"image", "error"}. A bad
+// image is reported and the batch goes on; exit code 1 if any input failed, 2 if the gallery
+// cannot be used.
+#include <fmt/format.h>
+
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "command.hpp"
+#include "engine_setup.hpp"
+#include "lookalike/gallery/gallery.hpp"
+#include "lookalike/gallery/match_json.hpp"
+#include "lookalike/image_io.hpp"
+
+namespace lookalike::cli {
+namespace {
+
+struct MatchCommand {
+  std::string gallery_path;
+  std::vector<std::string> images;
+  int top = 3;
+  std::string metric = "euclidean";
+  bool json = false;
+  bool exact = false;
+  EngineFlags engine_flags;
+
+  void setup(CLI::App& app) {
+    auto* sub = app.add_subcommand("match", "which gallery identities do the faces look like");
+    sub->add_option("--gallery", gallery_path, "gallery file (.lkg)")
+        ->required()
+        ->check(CLI::ExistingFile);
+    sub->add_option("--top", top, "identities per face")->check(CLI::Range(1, 1000))->capture_default_str();
+    sub->add_option("--metric", metric, "euclidean, cosine or mahalanobis")
+        ->check(CLI::IsMember({"euclidean", "cosine", "mahalanobis"}))
+        ->capture_default_str();
+    sub->add_flag("--json", json, "one JSON object per image line");
+    sub->add_flag("--exact", exact, "never use the approximate (HNSW) index");
+    sub->add_option("IMAGE", images, "photos to analyse")->required();
+    engine_flags.add_to(*sub);
+  }
+
+  int run() const {
+    auto engine = FaceEngine::create(engine_flags.options());
+    GalleryLoadOptions load;
+    load.expected_model = engine->model();
+    std::shared_ptr<const Gallery> gallery;
+    try {
+      gallery = Gallery::load(gallery_path, load);
+    } catch (const GalleryError& e) {
+      std::cerr << "error: " << e.what() << "\n";
+      return 2;
+    }
+    SearchOptions search;
+    search.top_k = top;
+    search.metric = metric_from_string(metric);
+    search.allow_approximate = !exact;
+    bool any_failed = false;
+    for (const auto& path : images) {
+      nlohmann::json line = {{"image", path}, {"faces", nlohmann::json::array()}};
+      try {
+        cv::Mat image = load_image(path);
+        auto faces = engine->analyze(image, {.mirror_average = true, .thorough = true});
+        if (!json) std::cout << path << ": " << faces.size() << " face(s)\n";
+        for (const auto& face : faces) {
+          auto matches = gallery->match(face.embedding, search);
+          line["faces"].push_back(face_matches_to_json(face.box, matches));
+          if (json) continue;
+          std::cout << fmt::format("  face at {},{} {}x{}\n", face.box.x, face.box.y,
+                                   face.box.width, face.box.height);
+          int rank = 1;
+          for (const auto& m : matches)
+            std::cout << fmt::format("    {}. {:<28} {:5.1f}%  {} {:.3f}{}  ({})\n", rank++,
+                                     m.name, m.similarity_percent, metric, m.distance,
+                                     m.same_person ? "  same person" : "", m.photo);
+        }
+      } catch (const std::exception& e) {
+        any_failed = true;
+        line = {{"image", path}, {"error", e.what()}};
+        if (!json) std::cerr << "error: " << e.what() << "\n";
+      }
+      if (json) std::cout << line.dump() << "\n" << std::flush;
+    }
+    return any_failed ? 1 : 0;
+  }
+};
+
+const CommandRegistration registration{Command{[](CLI::App& app) -> std::function<int()> {
+  auto command = std::make_shared<MatchCommand>();
+  command->setup(app);
+  return [command] { return command->run(); };
+}}};
+
+}  // namespace
+}  // namespace lookalike::cli

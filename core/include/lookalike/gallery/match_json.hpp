@@ -1,0 +1,34 @@
+// JSON form of gallery matches, shared by `lookalike-cli match --json` and the live
+// pipeline's JSON output, so both print the same shape:
+//   {"box": [x, y, w, h], "matches": [{"name": N, "similarity": PERCENT, "distance": D,
+//                                      "same_person": BOOL, "photo": SOURCE_PATH}]}
+// Similarity is rounded to 0.1 %, distances to 1e-4. Pure functions, thread-safe.
+#pragma once
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+#include <opencv2/core.hpp>
+#include <vector>
+
+#include "lookalike/gallery/search_types.hpp"
+
+namespace lookalike {
+
+inline double round_to(double value, double step) { return std::round(value / step) * step; }
+
+inline nlohmann::json match_to_json(const IdentityMatch& match) {
+  return {{"name", match.name},
+          {"similarity", round_to(match.similarity_percent, 0.1)},
+          {"distance", round_to(match.distance, 1e-4)},
+          {"same_person", match.same_person},
+          {"photo", match.photo}};
+}
+
+inline nlohmann::json face_matches_to_json(const cv::Rect& box,
+                                           const std::vector<IdentityMatch>& matches) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& m : matches) list.push_back(match_to_json(m));
+  return {{"box", {box.x, box.y, box.width, box.height}}, {"matches", std::move(list)}};
+}
+
+}  // namespace lookalike

@@ -1,0 +1,30 @@
+// Per-identity curation after embedding: near-duplicates, outliers, representative photo.
+// Internal to core; pure functions.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "lookalike/gallery/builder.hpp"
+
+namespace lookalike::detail {
+
+struct Candidate {
+  std::string source;
+  Embedding embedding{};
+  float quality = 0.f;
+  bool existing = false;  // already in the gallery (never dropped, never the thumbnail)
+};
+
+struct Curated {
+  std::vector<std::size_t> kept;     // indices into the candidates, in candidate order
+  std::vector<SkippedPhoto> dropped;  // near-duplicates and excluded outliers
+  std::vector<std::string> outliers;  // flagged (excluded or kept), with their distance
+  int representative = -1;            // index of the thumbnail photo, -1 if none (new only)
+};
+
+Curated curate_identity(const std::string& name, const std::vector<Candidate>& candidates,
+                        const CurationOptions& options);
+
+}  // namespace lookalike::detail
