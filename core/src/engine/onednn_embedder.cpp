@@ -59,17 +59,25 @@ class Plan {
  public:
   Plan(const dnnl::engine& engine, const std::vector<FoldedConv>& convs, int batch)
       : batch_(batch) {
-    // NHWC input: with NCHW and 3 channels oneDNN 2.6 falls back to its reference convolution.
-    input_ = memory({{batch, 3, kChipSize, kChipSize}, dt::f32, tag::nhwc}, engine);
+    // The stem runs NCHW in, blocked out (oneDNN's dedicated 3-channel kernel); everything
+    // after the stem's pooling is NHWC.
+    input_ = memory({{batch, 3, kChipSize, kChipSize}, dt::f32, tag::nchw}, engine);
     int hw = kChipSize;
     memory x = input_;
     const auto blocks = resnet_blocks();
     for (const BlockShape& block : blocks) {
       if (block.conv_count == 1) {  // stem: 7x7/2 conv + ReLU, then 3x3/2 max pool
-        x = conv(engine, convs[block.first_conv], x, hw, /*relu=*/true, /*sum=*/false, {});
+        const int channels = convs[block.first_conv].source->out_channels;
+        x = conv(engine, convs[block.first_conv], x, hw, /*relu=*/true, /*sum=*/false, {}, tag::any);
         hw = (hw - convs[block.first_conv].source->kernel) / 2 + 1;
-        x = pool(engine, x, dnnl::algorithm::pooling_max, 3, hw, convs[block.first_conv].source->out_channels);
+        x = pool(engine, x, dnnl::algorithm::pooling_max, 3, hw, channels, tag::any);
         hw = (hw - 3) / 2 + 1;
+        memory nhwc({{batch, channels, hw, hw}, dt::f32, tag::nhwc}, engine);
+        Step to_nhwc;
+        to_nhwc.primitive = dnnl::reorder(x, nhwc);
+        to_nhwc.args = {{DNNL_ARG_FROM, x}, {DNNL_ARG_TO, nhwc}};
+        steps_.push_back(std::move(to_nhwc));
+        x = nhwc;
         continue;
       }
       const FoldedConv& c1 = convs[block.first_conv];
@@ -130,13 +138,13 @@ class Plan {
 
  private:
   memory conv(const dnnl::engine& engine, const FoldedConv& c, const memory& src, int hw,
-              bool relu, bool sum, memory dst) {
+              bool relu, bool sum, memory dst, tag dst_tag = tag::nhwc) {
     const ConvWeights& w = *c.source;
     const int stride = w.stride, k = w.kernel;
     const int pad = stride == 1 ? k / 2 : 0;
     const int out_hw = (hw + 2 * pad - k) / stride + 1;
     memory::desc src_md = src.get_desc();
-    memory::desc dst_md({batch_, w.out_channels, out_hw, out_hw}, dt::f32, tag::nhwc);
+    memory::desc dst_md({batch_, w.out_channels, out_hw, out_hw}, dt::f32, dst_tag);
     memory::desc weights_md({w.out_channels, w.in_channels, k, k}, dt::f32, tag::any);
     memory::desc bias_md({w.out_channels}, dt::f32, tag::x);
     dnnl::convolution_forward::desc desc(dnnl::prop_kind::forward_inference,
@@ -157,7 +165,7 @@ class Plan {
     stream.wait();
     memory bias(bias_md, engine);
     std::memcpy(bias.get_data_handle(), c.bias.data(), c.bias.size() * sizeof(float));
-    if (!dst) dst = memory(dst_md, engine);
+    if (!dst) dst = memory(pd.dst_desc(), engine);
 
     Step step;
     step.primitive = dnnl::convolution_forward(pd);
@@ -168,14 +176,14 @@ class Plan {
   }
 
   memory pool(const dnnl::engine& engine, const memory& src, dnnl::algorithm algorithm, int k,
-              int hw, int channels) {
+              int hw, int channels, tag dst_tag = tag::nhwc) {
     const int out_hw = (hw - k) / 2 + 1;
-    memory::desc dst_md({batch_, channels, out_hw, out_hw}, dt::f32, tag::nhwc);
+    memory::desc dst_md({batch_, channels, out_hw, out_hw}, dt::f32, dst_tag);
     dnnl::pooling_v2_forward::desc desc(dnnl::prop_kind::forward_inference, algorithm,
                                         src.get_desc(), dst_md, {2, 2}, {k, k}, {0, 0}, {0, 0},
                                         {0, 0});
     dnnl::pooling_v2_forward::primitive_desc pd(desc, engine);
-    memory dst(dst_md, engine);
+    memory dst(pd.dst_desc(), engine);
     Step step;
     step.primitive = dnnl::pooling_v2_forward(pd);
     step.args = {{DNNL_ARG_SRC, src}, {DNNL_ARG_DST, dst}};
@@ -209,22 +217,6 @@ class Plan {
   std::vector<Step> steps_;
 };
 
-// RGB, normalized as face-api does, interleaved (NHWC).
-void chips_to_nhwc(std::span<const cv::Mat> chips, float* out) {
-  for (const cv::Mat& chip : chips) {
-    if (chip.rows != kChipSize || chip.cols != kChipSize || chip.type() != CV_8UC3)
-      throw std::invalid_argument("face chip must be 150x150 CV_8UC3");
-    for (int y = 0; y < kChipSize; ++y) {
-      const auto* row = chip.ptr<cv::Vec3b>(y);
-      for (int x = 0; x < kChipSize; ++x, out += 3) {
-        out[0] = (row[x][2] - kInputMean[0]) * kInputScale;
-        out[1] = (row[x][1] - kInputMean[1]) * kInputScale;
-        out[2] = (row[x][0] - kInputMean[2]) * kInputScale;
-      }
-    }
-  }
-}
-
 class OnednnEmbedder final : public FaceEmbedder {
  public:
   OnednnEmbedder(const ResNetWeights& weights, int threads)
@@ -246,7 +238,7 @@ class OnednnEmbedder final : public FaceEmbedder {
       int batch = kMaxPlanBatch;
       while (static_cast<std::size_t>(batch) > chips.size() - done) batch /= 2;
       Plan& plan = plan_for(batch);
-      chips_to_nhwc(chips.subspan(done, batch), plan.input());
+      chips_to_tensor(chips.subspan(done, batch), plan.input());
       plan.run(stream_, fc_.data(), std::span(out).subspan(done, batch));
       done += batch;
     }

@@ -1,0 +1,78 @@
+// UI benchmark: frame time p50/p99 of the real window (ImGui build + texture upload + draw +
+// glFinish, Mesa llvmpipe under Xvfb) with 1 and 4 faces, and frame pacing against the
+// source (displayed source frames per second vs the video's 30 fps, skipped frames).
+// Prints a table and writes JSON (default build/.../ui_bench.json).
+//
+//   lookalike_ui_bench [--frames N] [--json FILE]
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "test_support.hpp"
+#include "ui_media.hpp"
+
+namespace fs = std::filesystem;
+using namespace lookalike::test;
+
+int main(int argc, char** argv) {
+  int frames = 300;
+  fs::path json_out = build_dir().empty() ? fs::path("ui_bench.json") : build_dir() / "ui_bench.json";
+  for (int i = 1; i + 1 < argc; i += 2) {
+    if (!std::strcmp(argv[i], "--frames")) frames = std::atoi(argv[i + 1]);
+    if (!std::strcmp(argv[i], "--json")) json_out = argv[i + 1];
+  }
+  if (!shared_dir()) {
+    std::cerr << "shared test data not found (../shared beside the source tree or LOOKALIKE_SHARED_DIR)\n";
+    return 2;
+  }
+  const fs::path app = build_dir() / "app/lookalike";
+  TempDir dir;
+  const fs::path lfw = *shared_dir() / "data/faces/lfw10";
+  const fs::path gallery = build_test_gallery(dir / "lfw10.lkg", "lfw10", 3);
+  struct Case {
+    std::string name;
+    std::vector<fs::path> photos;
+    int side;
+  };
+  const std::vector<Case> cases = {
+      {"1 face", {lfw / "Tony_Blair/Tony_Blair_0005.jpg"}, 300},
+      {"4 faces",
+       {lfw / "George_W_Bush/George_W_Bush_0007.jpg", lfw / "Colin_Powell/Colin_Powell_0006.jpg",
+        lfw / "Hugo_Chavez/Hugo_Chavez_0005.jpg", lfw / "Vladimir_Putin/Vladimir_Putin_0005.jpg"},
+       240},
+  };
+  nlohmann::json results = nlohmann::json::array();
+  std::printf("%-8s %8s %10s %10s %10s %12s %10s %8s %6s\n", "case", "frames", "p50 ms", "p99 ms", "max ms",
+              "shown fps", "source fps", "skipped", "faces");
+  for (const auto& c : cases) {
+    const FaceVideo video =
+        write_face_video(dir / (c.name.substr(0, 1) + ".avi"), c.photos, frames + 120, {1280, 720}, c.side);
+    const fs::path bench = dir / "bench.json";
+    const std::string cmd = under_xvfb(app.string() + " --config " + (dir / "cfg.toml").string() + " --source " +
+                                       video.path.string() + " --gallery " + gallery.string() +
+                                       " --size 1280x720 --exit-after-frames " + std::to_string(frames) +
+                                       " --exit-timeout 120 --bench-json " + bench.string() + " --log-level warn");
+    const CommandResult run = run_command(cmd);
+    if (run.exit_code != 0) {
+      std::cerr << c.name << ": app failed (" << run.exit_code << ")\n" << run.out << run.err;
+      return 1;
+    }
+    nlohmann::json j;
+    std::ifstream(bench) >> j;
+    j["case"] = c.name;
+    std::printf("%-8s %8d %10.2f %10.2f %10.2f %12.1f %10.1f %8d %6d\n", c.name.c_str(), j["frames"].get<int>(),
+                j["frame_ms_p50"].get<double>(), j["frame_ms_p99"].get<double>(), j["frame_ms_max"].get<double>(),
+                j["displayed_source_fps"].get<double>(), j["source_fps"].get<double>(),
+                j["source_frames_skipped"].get<int>(), j["max_faces"].get<int>());
+    results.push_back(j);
+  }
+  nlohmann::json out;
+  out["benchmark"] = "ui_frame_time";
+  out["renderer"] = "Mesa llvmpipe under Xvfb, 1280x720 window";
+  out["results"] = results;
+  std::ofstream(json_out) << out.dump(2) << '\n';
+  std::printf("JSON: %s\n", json_out.string().c_str());
+  return 0;
+}
