@@ -7,6 +7,7 @@
 #include <opencv2/core.hpp>
 
 #include "lookalike/aligner.hpp"
+#include "lookalike/errors.hpp"
 #include "model_cache.hpp"
 
 namespace lookalike {
@@ -45,18 +46,28 @@ struct FaceEngine::Impl {
   StageTimings timings;
 
   // Photos only: progressively more expensive attempts when the default finds nothing.
+  // The fallback detectors are created on first use and kept.
+  std::vector<std::unique_ptr<FaceDetector>> fallbacks;
+
   std::vector<Detection> detect_thorough(const cv::Mat& bgr) {
-    DetectorOptions more = options.detector;
-    more.kind = DetectorKind::hog;
-    more.upsample = options.detector.upsample + 1;
-    auto found = make_detector(more, options.models)->detect(bgr);
-    if (!found.empty()) return found;
-    more.hog_adjust_threshold = -0.5;
-    found = make_detector(more, options.models)->detect(bgr);
-    if (!found.empty()) return found;
-    DetectorOptions haar = options.detector;
-    haar.kind = DetectorKind::haar;
-    return make_detector(haar, options.models)->detect(bgr);
+    if (fallbacks.empty()) {
+      DetectorOptions more = options.detector;
+      more.kind = DetectorKind::hog;
+      more.upsample = options.detector.upsample + 1;
+      fallbacks.push_back(make_detector(more, options.models));
+      more.hog_adjust_threshold = -0.5;
+      fallbacks.push_back(make_detector(more, options.models));
+      DetectorOptions haar = options.detector;
+      haar.kind = DetectorKind::haar;
+      try {
+        fallbacks.push_back(make_detector(haar, options.models));
+      } catch (const ModelError& e) {
+        spdlog::warn("second detector unavailable, photos fall back to HOG only: {}", e.what());
+      }
+    }
+    for (auto& detector : fallbacks)
+      if (auto found = detector->detect(bgr); !found.empty()) return found;
+    return {};
   }
 };
 
