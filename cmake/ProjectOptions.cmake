@@ -13,7 +13,9 @@ target_compile_definitions(lookalike_options INTERFACE
   LOOKALIKE_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
 
 target_compile_options(lookalike_warnings INTERFACE -Wall -Wextra -Wpedantic -Wshadow
-  -Wnon-virtual-dtor -Wcast-align -Woverloaded-virtual -Wnull-dereference)
+  -Wnon-virtual-dtor -Wcast-align -Woverloaded-virtual -Wnull-dereference
+  # C++20 designated initializers leave defaulted members out on purpose.
+  -Wno-missing-field-initializers)
 if(LOOKALIKE_WARNINGS_AS_ERRORS)
   target_compile_options(lookalike_warnings INTERFACE -Werror)
 endif()

@@ -54,7 +54,8 @@ cv::Mat make_frame(const cv::Mat& photo, const cv::Rect& face_box, int faces) {
 }
 
 struct BenchCommand {
-  std::string photo_path = std::string(LOOKALIKE_SOURCE_DIR) + "/../shared/data/faces/misc/test/obama-720p.jpg";
+  std::string photo_path =
+      std::string(LOOKALIKE_SOURCE_DIR) + "/../shared/data/faces/misc/test/obama-720p.jpg";
   std::string json_path = "bench-engine.json";
   int repeats = 20;
   EngineFlags engine_flags;
@@ -64,22 +65,27 @@ struct BenchCommand {
     cv::Mat photo = load_image(photo_path);
     auto faces = engine->analyze(photo, {.thorough = true});
     if (faces.empty()) throw std::runtime_error(photo_path + ": no face to benchmark with");
-    const cv::Mat one = make_frame(photo, faces[0].box, 1), four = make_frame(photo, faces[0].box, 4);
+    const cv::Mat one = make_frame(photo, faces[0].box, 1),
+                  four = make_frame(photo, faces[0].box, 4);
     const auto four_faces = engine->analyze(four, {.embed = false});
     std::printf("frame 640x480: %zu faces detected in the 4-face frame\n", four_faces.size());
 
     nlohmann::json result;
     result["machine_threads"] = std::thread::hardware_concurrency();
     result["detect_640x480_ms"] = time_ms(repeats, [&] { engine->detect(four); });
-    result["landmarks_per_face_ms"] = time_ms(repeats * 10, [&] { engine->landmarks(photo, faces[0].box); });
-    result["chip_per_face_ms"] = time_ms(repeats * 10, [&] { align_face(photo, faces[0].landmarks); });
+    result["landmarks_per_face_ms"] =
+        time_ms(repeats * 10, [&] { engine->landmarks(photo, faces[0].box); });
+    result["chip_per_face_ms"] =
+        time_ms(repeats * 10, [&] { align_face(photo, faces[0].landmarks); });
     std::vector<cv::Mat> chips8(8, faces[0].chip);
     engine->embed(std::span(chips8).first(1));  // warm up the plans
     engine->embed(chips8);
-    result["embed_batch1_per_face_ms"] = time_ms(repeats * 5, [&] { engine->embed(std::span(chips8).first(1)); });
+    result["embed_batch1_per_face_ms"] =
+        time_ms(repeats * 5, [&] { engine->embed(std::span(chips8).first(1)); });
     result["embed_batch8_per_face_ms"] = time_ms(repeats, [&] { engine->embed(chips8); }) / 8.0;
     result["frame_1_face_end_to_end_ms"] = time_ms(repeats, [&] { engine->analyze(one); });
-    result["frame_4_faces_end_to_end_1_thread_ms"] = time_ms(repeats, [&] { engine->analyze(four); });
+    result["frame_4_faces_end_to_end_1_thread_ms"] =
+        time_ms(repeats, [&] { engine->analyze(four); });
 
     // All threads: one engine per thread, each analyzing its own copy of the 4-face frame;
     // throughput per frame = wall time / frames.
@@ -122,8 +128,10 @@ struct BenchCommand {
 const CommandRegistration registration{{[](CLI::App& app) {
   auto cmd = std::make_shared<BenchCommand>();
   auto* sub = app.add_subcommand("bench", "Benchmark the face engine stages on this machine");
-  sub->add_option("--photo", cmd->photo_path, "photo with a face to build the frames from")->capture_default_str();
-  sub->add_option("--json", cmd->json_path, "where to write the JSON results")->capture_default_str();
+  sub->add_option("--photo", cmd->photo_path, "photo with a face to build the frames from")
+      ->capture_default_str();
+  sub->add_option("--json", cmd->json_path, "where to write the JSON results")
+      ->capture_default_str();
   sub->add_option("--repeats", cmd->repeats, "repetitions per measurement")->capture_default_str();
   cmd->engine_flags.add_to(*sub);
   return std::function<int()>([cmd] { return cmd->run(); });

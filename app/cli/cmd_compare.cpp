@@ -31,14 +31,19 @@ struct CompareCommand {
     const float cosine = cosine_similarity(fa.embedding, fb.embedding);
     const bool same = distance < threshold;
     if (json) {
-      std::cout << nlohmann::json{{"a", a}, {"b", b}, {"euclidean", distance}, {"cosine", cosine},
-                                  {"threshold", threshold}, {"same_person", same}}
+      std::cout << nlohmann::json{{"a", a},
+                                  {"b", b},
+                                  {"euclidean", distance},
+                                  {"cosine", cosine},
+                                  {"threshold", threshold},
+                                  {"same_person", same}}
                        .dump()
                 << "\n";
     } else {
       std::cout << std::fixed << std::setprecision(4) << "euclidean distance: " << distance
-                << "\ncosine similarity:  " << cosine << "\nsame person:        "
-                << (same ? "yes" : "no") << " (threshold " << threshold << ")\n";
+                << "\ncosine similarity:  " << cosine
+                << "\nsame person:        " << (same ? "yes" : "no") << " (threshold " << threshold
+                << ")\n";
     }
     return 0;
   }

@@ -18,7 +18,8 @@ struct EngineFlags {
     app.add_option("--detector", detector, "face detector: hog or haar")
         ->check(CLI::IsMember({"hog", "haar"}))
         ->capture_default_str();
-    app.add_option("--upsample", upsample, "pyramid-up steps before detection (finds smaller faces)")
+    app.add_option("--upsample", upsample,
+                   "pyramid-up steps before detection (finds smaller faces)")
         ->check(CLI::Range(0, 3))
         ->capture_default_str();
     app.add_option("--embedder", embedder, "network backend: onednn or opencv_dnn")

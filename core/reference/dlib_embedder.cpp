@@ -1,8 +1,8 @@
 // The only translation unit that includes dlib/dnn.h (it takes minutes to compile).
 #include "dlib_embedder.hpp"
 
-#include <algorithm>
 #include <dlib/dnn.h>
+#include <algorithm>
 #include <stdexcept>
 #include <type_traits>
 
@@ -73,7 +73,8 @@ class DlibEmbedder final : public FaceEmbedder {
   explicit DlibEmbedder(const ResNetWeights& weights) {
     // affine_ must be in CONV_MODE (per channel); its default is FC_MODE.
     visit_computational_layers(net_, [](auto& layer) {
-      if constexpr (std::is_same_v<std::decay_t<decltype(layer)>, affine_>) layer = affine_(CONV_MODE);
+      if constexpr (std::is_same_v<std::decay_t<decltype(layer)>, affine_>)
+        layer = affine_(CONV_MODE);
     });
     // One forward pass allocates every layer's parameter tensor.
     std::vector<matrix<rgb_pixel>> dummy(1, matrix<rgb_pixel>(kChipSize, kChipSize));

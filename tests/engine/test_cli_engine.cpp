@@ -12,7 +12,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string cli() { return (test::build_dir() / "app" / "lookalike-cli").string(); }
+std::string cli() {
+  return (test::build_dir() / "app" / "lookalike-cli").string();
+}
 
 std::vector<nlohmann::json> json_lines(const std::string& out) {
   std::vector<nlohmann::json> lines;
@@ -66,15 +68,17 @@ TEST(Cli, EmbedReportsEachBadFileAndGoesOn) {
   cv::Mat gray(300, 300, CV_8UC1, cv::Scalar(128));
   cv::imwrite((dir / "gray.png").string(), gray);
   const std::string good = test::shared_data("faces/misc/test/obama-480p.jpg").string();
-  auto result = test::run_command(cli() + " embed --json " + (dir / "empty.jpg").string() + " " +
-                                  (dir / "notes.jpg").string() + " " + (dir / "missing.jpg").string() + " " +
-                                  dir.path().string() + " " + (dir / "gray.png").string() + " " + good);
+  auto result =
+      test::run_command(cli() + " embed --json " + (dir / "empty.jpg").string() + " " +
+                        (dir / "notes.jpg").string() + " " + (dir / "missing.jpg").string() + " " +
+                        dir.path().string() + " " + (dir / "gray.png").string() + " " + good);
   EXPECT_EQ(result.exit_code, 1) << "exit code says an input failed";
   auto lines = json_lines(result.out);
   ASSERT_EQ(lines.size(), 6u);
   for (int i = 0; i < 4; ++i) {
     ASSERT_TRUE(lines[i].contains("error")) << lines[i].dump();
-    EXPECT_NE(lines[i]["error"].get<std::string>().find(lines[i]["image"].get<std::string>()), std::string::npos);
+    EXPECT_NE(lines[i]["error"].get<std::string>().find(lines[i]["image"].get<std::string>()),
+              std::string::npos);
   }
   EXPECT_EQ(lines[4]["faces"].size(), 0u);  // a valid image without faces is not an error
   EXPECT_EQ(lines[5]["faces"].size(), 1u);
@@ -88,8 +92,10 @@ TEST(Cli, CompareSamePersonAndDifferentPeople) {
     std::vector<fs::path> files;
     for (const auto& f : fs::directory_iterator(e.path())) files.push_back(f.path());
     std::sort(files.begin(), files.end());
-    if (tony_a.empty()) tony_a = files[0], tony_b = files[1];
-    else if (other.empty()) other = files[0];
+    if (tony_a.empty())
+      tony_a = files[0], tony_b = files[1];
+    else if (other.empty())
+      other = files[0];
   }
   auto same = test::run_command(cli() + " compare --json " + tony_a + " " + tony_b);
   ASSERT_EQ(same.exit_code, 0) << same.err;
@@ -100,7 +106,8 @@ TEST(Cli, CompareSamePersonAndDifferentPeople) {
   auto d = nlohmann::json::parse(diff.out);
   EXPECT_FALSE(d["same_person"].get<bool>()) << d.dump();
   EXPECT_GT(d["cosine"].get<double>(), -1.0);
-  auto strict = nlohmann::json::parse(test::run_command(cli() + " compare --json --threshold 0.01 " + tony_a + " " + tony_b).out);
+  auto strict = nlohmann::json::parse(
+      test::run_command(cli() + " compare --json --threshold 0.01 " + tony_a + " " + tony_b).out);
   EXPECT_FALSE(strict["same_person"].get<bool>());
 }
 

@@ -69,9 +69,12 @@ TEST_F(EngineOnPhotos, LandmarksChipsAndQualityAreSane) {
   EXPECT_EQ(f.chip.size(), cv::Size(kChipSize, kChipSize));
   EXPECT_EQ(f.chip.type(), CV_8UC3);
   // Eyes (36-47) are above the mouth (48-67) and inside the box.
-  const float eye_y = (f.landmarks[36].y + f.landmarks[45].y) / 2, mouth_y = (f.landmarks[48].y + f.landmarks[54].y) / 2;
+  const float eye_y = (f.landmarks[36].y + f.landmarks[45].y) / 2,
+              mouth_y = (f.landmarks[48].y + f.landmarks[54].y) / 2;
   EXPECT_LT(eye_y, mouth_y);
-  for (const auto& p : f.landmarks) EXPECT_TRUE(cv::Rect(f.box.x - 20, f.box.y - 40, f.box.width + 40, f.box.height + 60).contains(p));
+  for (const auto& p : f.landmarks)
+    EXPECT_TRUE(
+        cv::Rect(f.box.x - 20, f.box.y - 40, f.box.width + 40, f.box.height + 60).contains(p));
   EXPECT_GT(f.quality, 0.5f);
   // The aligned chip is eyes-level: the chip of a rotated photo embeds like the upright one.
   cv::Mat rotated;
@@ -101,7 +104,8 @@ TEST(EngineFactory, MissingModelNamesTheFileAndTheFix) {
     FaceEngine::create(options);
     FAIL() << "expected ModelError";
   } catch (const ModelError& e) {
-    EXPECT_NE(std::string(e.what()).find("/nonexistent/face_recognition_resnet29.lkw"), std::string::npos);
+    EXPECT_NE(std::string(e.what()).find("/nonexistent/face_recognition_resnet29.lkw"),
+              std::string::npos);
     EXPECT_NE(std::string(e.what()).find("models/fetch"), std::string::npos);
   }
   options = EngineOptions{};

@@ -52,7 +52,8 @@ void expect_matches(FaceEmbedder& embedder, const Reference& ref, std::size_t ba
       }
   }
   std::printf("[ %-10s ] batch %zu: max |difference| = %.3g (%s) over %zu chips\n",
-              std::string(embedder.name()).c_str(), batch, worst, worst_name.c_str(), ref.chips.size());
+              std::string(embedder.name()).c_str(), batch, worst, worst_name.c_str(),
+              ref.chips.size());
   EXPECT_LE(worst, kTolerance) << embedder.name() << " worst chip " << worst_name;
 }
 

@@ -44,8 +44,10 @@ std::vector<Pair> read_pairs(const fs::path& path) {
     std::istringstream fields(line);
     std::vector<std::string> f;
     for (std::string s; fields >> s;) f.push_back(s);
-    if (f.size() == 3) pairs.push_back({photo(f[0], std::stoi(f[1])), photo(f[0], std::stoi(f[2])), true});
-    if (f.size() == 4) pairs.push_back({photo(f[0], std::stoi(f[1])), photo(f[2], std::stoi(f[3])), false});
+    if (f.size() == 3)
+      pairs.push_back({photo(f[0], std::stoi(f[1])), photo(f[0], std::stoi(f[2])), true});
+    if (f.size() == 4)
+      pairs.push_back({photo(f[0], std::stoi(f[1])), photo(f[2], std::stoi(f[3])), false});
   }
   return pairs;
 }
@@ -81,7 +83,8 @@ TEST(LfwView1, VerificationAccuracyAtDlibThreshold) {
             int primary = pick_primary_face(faces, image.size(), kLfwCentralFace);
             const bool detected = primary >= 0 && (faces[primary].box & kLfwCentralFace).area() > 0;
             if (!detected) {  // counted as a failure below; still embed LFW's central box
-              faces = engine->analyze(image, {.mirror_average = true, .expected_face = kLfwCentralFace});
+              faces = engine->analyze(image,
+                                      {.mirror_average = true, .expected_face = kLfwCentralFace});
               primary = 0;
             }
             std::lock_guard lock(mutex);
@@ -99,16 +102,18 @@ TEST(LfwView1, VerificationAccuracyAtDlibThreshold) {
 
   int correct = 0, same_correct = 0, diff_correct = 0;
   for (const Pair& p : pairs) {
-    const bool predicted_same = euclidean_distance(embeddings[p.a], embeddings[p.b]) < kSamePersonDistance;
+    const bool predicted_same =
+        euclidean_distance(embeddings[p.a], embeddings[p.b]) < kSamePersonDistance;
     if (predicted_same == p.same) {
       ++correct;
       (p.same ? same_correct : diff_correct)++;
     }
   }
   const double accuracy = 100.0 * correct / pairs.size();
-  std::printf("LFW View 1 pairsDevTest: %zu photos, detector found the central face in %zu; "
-              "accuracy %.1f %% at 0.6 (same %d/500, different %d/500)\n",
-              photos.size(), photos.size() - no_detection.size(), accuracy, same_correct, diff_correct);
+  std::printf(
+      "LFW View 1 pairsDevTest: %zu photos, detector found the central face in %zu; "
+      "accuracy %.1f %% at 0.6 (same %d/500, different %d/500)\n",
+      photos.size(), photos.size() - no_detection.size(), accuracy, same_correct, diff_correct);
   for (const auto& p : no_detection) std::printf("  no detection: %s\n", p.c_str());
   EXPECT_TRUE(no_detection.empty()) << no_detection.size() << " photos without a detected face";
   EXPECT_GE(accuracy, 98.0);

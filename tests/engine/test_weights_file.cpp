@@ -41,7 +41,8 @@ TEST(WeightsFile, RoundTripsAndRejectsDamage) {
   save_resnet_weights(original, path);
   ResNetWeights copy = load_resnet_weights(path);
   ASSERT_EQ(copy.convs.size(), original.convs.size());
-  for (std::size_t i = 0; i < copy.convs.size(); ++i) EXPECT_EQ(copy.convs[i].filters, original.convs[i].filters);
+  for (std::size_t i = 0; i < copy.convs.size(); ++i)
+    EXPECT_EQ(copy.convs[i].filters, original.convs[i].filters);
   EXPECT_EQ(copy.fc, original.fc);
   EXPECT_EQ(copy.source_sha256, original.source_sha256);
 
@@ -54,7 +55,8 @@ TEST(WeightsFile, RoundTripsAndRejectsDamage) {
   write_file_atomically(dir / "short.lkw", std::span(bytes).first(bytes.size() / 3));
   EXPECT_NE(error_of(dir / "short.lkw").find("truncated"), std::string::npos);
 
-  write_file_atomically(dir / "text.lkw", std::as_bytes(std::span(std::string_view("hello world"))));
+  write_file_atomically(dir / "text.lkw",
+                        std::as_bytes(std::span(std::string_view("hello world"))));
   EXPECT_NE(error_of(dir / "text.lkw").find("not a Lookalike weights file"), std::string::npos);
 
   const std::string missing = error_of(dir / "missing.lkw");

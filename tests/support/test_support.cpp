@@ -1,12 +1,12 @@
 #include "test_support.hpp"
 
+#include <sys/wait.h>
 #include <array>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <random>
 #include <sstream>
-#include <sys/wait.h>
 
 namespace fs = std::filesystem;
 
@@ -30,7 +30,10 @@ fs::path shared_data(const std::string& relative) {
 
 fs::path build_dir() {
   if (const char* env = std::getenv("LOOKALIKE_BUILD_DIR"); env && *env) return env;
-  return LOOKALIKE_BUILD_DIR_DEFAULT;
+  // Test executables live in <build>/tests/<area>/.
+  std::error_code ec;
+  const fs::path exe = fs::canonical("/proc/self/exe", ec);
+  return ec ? fs::current_path() : exe.parent_path().parent_path().parent_path();
 }
 
 TempDir::TempDir() {

@@ -23,7 +23,7 @@ struct ConvWeights {
   int out_channels = 0;
   int in_channels = 0;
   int kernel = 0;
-  int stride = 1;  // 2 = "valid" downsampling convolution, 1 = "same" padding
+  int stride = 1;              // 2 = "valid" downsampling convolution, 1 = "same" padding
   std::vector<float> filters;  // OIHW
   std::vector<float> bias;     // out_channels
   std::vector<float> gamma;    // out_channels
@@ -47,7 +47,8 @@ struct TfjsLoadReport {
 };
 
 // Reads `<dir>/face_recognition_model-weights_manifest.json` and its .bin shard(s).
-ResNetWeights load_tfjs_weights(const std::filesystem::path& model_dir, TfjsLoadReport* report = nullptr);
+ResNetWeights load_tfjs_weights(const std::filesystem::path& model_dir,
+                                TfjsLoadReport* report = nullptr);
 
 // Our file: magic "LKRESNET", version, then the layers. Written atomically.
 void save_resnet_weights(const ResNetWeights& weights, const std::filesystem::path& path);

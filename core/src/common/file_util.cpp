@@ -105,6 +105,8 @@ std::string sha256_hex(std::span<const std::byte> bytes) {
   return hex;
 }
 
-std::string sha256_file_hex(const fs::path& path) { return sha256_hex(read_file_bytes(path)); }
+std::string sha256_file_hex(const fs::path& path) {
+  return sha256_hex(read_file_bytes(path));
+}
 
 }  // namespace lookalike

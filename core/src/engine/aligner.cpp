@@ -66,7 +66,8 @@ Landmarks LandmarkModel::predict(const cv::Mat& image, const cv::Rect& box) cons
     shape = impl_->predictor(view, to_dlib(box));
   }
   for (std::size_t i = 0; i < kLandmarkCount; ++i)
-    out[i] = cv::Point2f(static_cast<float>(shape.part(i).x()), static_cast<float>(shape.part(i).y()));
+    out[i] =
+        cv::Point2f(static_cast<float>(shape.part(i).x()), static_cast<float>(shape.part(i).y()));
   return out;
 }
 

@@ -28,13 +28,15 @@ double prepare_gray(const cv::Mat& image, int max_side, int upsample, cv::Mat& g
   if (max_side > 0 && longer > max_side) scale = static_cast<double>(max_side) / longer;
   scale *= std::pow(2.0, upsample);
   if (scale != 1.0)
-    cv::resize(gray, gray, cv::Size(), scale, scale, scale < 1.0 ? cv::INTER_AREA : cv::INTER_LINEAR);
+    cv::resize(gray, gray, cv::Size(), scale, scale,
+               scale < 1.0 ? cv::INTER_AREA : cv::INTER_LINEAR);
   return scale;
 }
 
 cv::Rect unscale(const cv::Rect& r, double scale) {
   return {static_cast<int>(std::lround(r.x / scale)), static_cast<int>(std::lround(r.y / scale)),
-          static_cast<int>(std::lround(r.width / scale)), static_cast<int>(std::lround(r.height / scale))};
+          static_cast<int>(std::lround(r.width / scale)),
+          static_cast<int>(std::lround(r.height / scale))};
 }
 
 class HogDetector final : public FaceDetector {
@@ -58,7 +60,8 @@ class HogDetector final : public FaceDetector {
                    static_cast<int>(r.width()), static_cast<int>(r.height()));
       out.push_back({unscale(box, scale), static_cast<float>(d.detection_confidence)});
     }
-    std::sort(out.begin(), out.end(), [](const Detection& a, const Detection& b) { return a.score > b.score; });
+    std::sort(out.begin(), out.end(),
+              [](const Detection& a, const Detection& b) { return a.score > b.score; });
     return out;
   }
   std::string_view name() const override { return "hog"; }
@@ -74,7 +77,8 @@ class HaarDetector final : public FaceDetector {
     paths.verify_haar();
     if (!cascade_.load(paths.haar_cascade.string()))
       throw ModelError(paths.haar_cascade.string() +
-                       ": not a valid Haar cascade; reinstall it with `apt-get install --reinstall opencv-data`");
+                       ": not a valid Haar cascade; reinstall it with `apt-get install --reinstall "
+                       "opencv-data`");
   }
 
   std::vector<Detection> detect(const cv::Mat& image) override {
@@ -94,12 +98,14 @@ class HaarDetector final : public FaceDetector {
       // Viola-Jones boxes include the forehead; move them to where dlib's landmark model
       // expects a face box (the model was trained on HOG detector boxes).
       const cv::Rect& b = boxes[i];
-      cv::Rect hog_like(b.x + static_cast<int>(0.09 * b.width), b.y + static_cast<int>(0.17 * b.height),
-                        static_cast<int>(0.82 * b.width), static_cast<int>(0.82 * b.height));
+      cv::Rect hog_like(b.x + static_cast<int>(0.09 * b.width),
+                        b.y + static_cast<int>(0.17 * b.height), static_cast<int>(0.82 * b.width),
+                        static_cast<int>(0.82 * b.height));
       const double w = i < weights.size() ? weights[i] : 0.0;
       out.push_back({unscale(hog_like, scale), static_cast<float>(w)});
     }
-    std::sort(out.begin(), out.end(), [](const Detection& a, const Detection& b) { return a.score > b.score; });
+    std::sort(out.begin(), out.end(),
+              [](const Detection& a, const Detection& b) { return a.score > b.score; });
     return out;
   }
   std::string_view name() const override { return "haar"; }
@@ -111,7 +117,8 @@ class HaarDetector final : public FaceDetector {
 
 }  // namespace
 
-std::unique_ptr<FaceDetector> make_detector(const DetectorOptions& options, const ModelPaths& paths) {
+std::unique_ptr<FaceDetector> make_detector(const DetectorOptions& options,
+                                            const ModelPaths& paths) {
   switch (options.kind) {
     case DetectorKind::hog:
       return std::make_unique<HogDetector>(options);
@@ -128,7 +135,8 @@ std::string_view to_string(DetectorKind kind) {
 DetectorKind detector_kind_from_string(std::string_view name) {
   if (name == "hog") return DetectorKind::hog;
   if (name == "haar") return DetectorKind::haar;
-  throw std::invalid_argument("unknown detector '" + std::string(name) + "' (expected hog or haar)");
+  throw std::invalid_argument("unknown detector '" + std::string(name) +
+                              "' (expected hog or haar)");
 }
 
 }  // namespace lookalike

@@ -88,11 +88,14 @@ std::unique_ptr<FaceEngine> FaceEngine::create(const EngineOptions& options) {
   impl.info.weights_sha256 = impl.weights->source_sha256;
   impl.info.detector = std::string(to_string(options.detector.kind));
   impl.info.alignment = "dlib-68pt-chip150-pad0.25";
-  spdlog::debug("face engine ready: {} embedder, {} detector", impl.embedder->name(), impl.info.detector);
+  spdlog::debug("face engine ready: {} embedder, {} detector", impl.embedder->name(),
+                impl.info.detector);
   return engine;
 }
 
-std::vector<Detection> FaceEngine::detect(const cv::Mat& bgr) { return impl_->detector->detect(bgr); }
+std::vector<Detection> FaceEngine::detect(const cv::Mat& bgr) {
+  return impl_->detector->detect(bgr);
+}
 
 Landmarks FaceEngine::landmarks(const cv::Mat& bgr, const cv::Rect& box) const {
   return impl_->landmarks->predict(bgr, box);
@@ -125,9 +128,10 @@ std::vector<FaceResult> FaceEngine::analyze(const cv::Mat& bgr, const AnalyzeOpt
   if (found.empty() && options.thorough) found = impl.detect_thorough(bgr);
   if (options.expected_face) {
     const cv::Rect& expected = *options.expected_face;
-    auto best = std::max_element(found.begin(), found.end(), [&](const Detection& a, const Detection& b) {
-      return iou(a.box, expected) < iou(b.box, expected);
-    });
+    auto best =
+        std::max_element(found.begin(), found.end(), [&](const Detection& a, const Detection& b) {
+          return iou(a.box, expected) < iou(b.box, expected);
+        });
     if (best != found.end() && iou(best->box, expected) > 0.2)
       found = {*best};
     else
@@ -161,15 +165,22 @@ std::vector<FaceResult> FaceEngine::analyze(const cv::Mat& bgr, const AnalyzeOpt
   return faces;
 }
 
-const ModelInfo& FaceEngine::model() const { return impl_->info; }
-const EngineOptions& FaceEngine::options() const { return impl_->options; }
-const StageTimings& FaceEngine::last_timings() const { return impl_->timings; }
+const ModelInfo& FaceEngine::model() const {
+  return impl_->info;
+}
+const EngineOptions& FaceEngine::options() const {
+  return impl_->options;
+}
+const StageTimings& FaceEngine::last_timings() const {
+  return impl_->timings;
+}
 
 int pick_primary_face(std::span<const FaceResult> faces, cv::Size image_size,
                       const std::optional<cv::Rect>& expected) {
   if (faces.empty()) return -1;
   const cv::Point2f centre(image_size.width / 2.f, image_size.height / 2.f);
-  const float diagonal = std::hypot(static_cast<float>(image_size.width), static_cast<float>(image_size.height));
+  const float diagonal =
+      std::hypot(static_cast<float>(image_size.width), static_cast<float>(image_size.height));
   int best = 0;
   double best_score = -1e9;
   for (std::size_t i = 0; i < faces.size(); ++i) {

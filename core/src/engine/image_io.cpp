@@ -23,7 +23,9 @@ const bool kOpenCvLimitSet = [] {
   return true;
 }();
 
-unsigned be16(const unsigned char* p) { return (p[0] << 8) | p[1]; }
+unsigned be16(const unsigned char* p) {
+  return (p[0] << 8) | p[1];
+}
 unsigned be32(const unsigned char* p) {
   return (unsigned(p[0]) << 24) | (unsigned(p[1]) << 16) | (unsigned(p[2]) << 8) | p[3];
 }
@@ -31,7 +33,8 @@ unsigned be32(const unsigned char* p) {
 enum class Format { png, jpeg, other };
 
 Format sniff(const std::vector<unsigned char>& b) {
-  static constexpr std::array<unsigned char, 8> kPng = {0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A};
+  static constexpr std::array<unsigned char, 8> kPng = {0x89, 'P',  'N',  'G',
+                                                        0x0D, 0x0A, 0x1A, 0x0A};
   if (b.size() >= 8 && std::equal(kPng.begin(), kPng.end(), b.begin())) return Format::png;
   if (b.size() >= 3 && b[0] == 0xFF && b[1] == 0xD8 && b[2] == 0xFF) return Format::jpeg;
   return Format::other;
@@ -49,11 +52,15 @@ std::optional<cv::Size> header_size(const std::vector<unsigned char>& b, Format 
     while (i + 9 < b.size()) {
       if (b[i] != 0xFF) return std::nullopt;
       const unsigned marker = b[i + 1];
-      if (marker == 0xFF) { ++i; continue; }
+      if (marker == 0xFF) {
+        ++i;
+        continue;
+      }
       const unsigned length = be16(&b[i + 2]);
-      const bool sof = marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 &&
-                       marker != 0xCC;
-      if (sof) return cv::Size(static_cast<int>(be16(&b[i + 7])), static_cast<int>(be16(&b[i + 5])));
+      const bool sof =
+          marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
+      if (sof)
+        return cv::Size(static_cast<int>(be16(&b[i + 7])), static_cast<int>(be16(&b[i + 5])));
       i += 2 + length;
     }
   }
@@ -72,9 +79,10 @@ bool jpeg_has_end_marker(const std::vector<unsigned char>& b) {
 
 bool has_image_extension(const fs::path& path) {
   std::string ext = path.extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+  std::transform(ext.begin(), ext.end(), ext.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
   static const std::array<std::string, 9> kExt = {".jpg", ".jpeg", ".png", ".bmp", ".webp",
-                                                   ".tif", ".tiff", ".pgm", ".ppm"};
+                                                  ".tif", ".tiff", ".pgm", ".ppm"};
   return std::find(kExt.begin(), kExt.end(), ext) != kExt.end();
 }
 
@@ -101,8 +109,7 @@ cv::Mat decode_image(const std::vector<unsigned char>& bytes, const std::string&
     throw ImageError(name + ": cannot decode image: " + e.err);
   }
   if (image.empty()) {
-    if (format == Format::other)
-      throw ImageError(name + ": not an image (unrecognized format)");
+    if (format == Format::other) throw ImageError(name + ": not an image (unrecognized format)");
     throw ImageError(name + ": corrupt or truncated " + (format == Format::png ? "PNG" : "JPEG"));
   }
   if (static_cast<long long>(image.total()) > limits.max_pixels)

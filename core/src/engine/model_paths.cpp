@@ -21,8 +21,8 @@ fs::path default_model_dir() {
 ModelPaths ModelPaths::defaults() {
   ModelPaths paths;
   paths.recognition_weights = default_model_dir() / "face_recognition_resnet29.lkw";
-  paths.landmarks = env_or("LOOKALIKE_LANDMARKS_MODEL",
-                           "/usr/share/dlib/shape_predictor_68_face_landmarks.dat");
+  paths.landmarks =
+      env_or("LOOKALIKE_LANDMARKS_MODEL", "/usr/share/dlib/shape_predictor_68_face_landmarks.dat");
   paths.haar_cascade = "/usr/share/opencv4/haarcascades/haarcascade_frontalface_default.xml";
   return paths;
 }

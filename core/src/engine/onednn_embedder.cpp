@@ -68,7 +68,8 @@ class Plan {
     for (const BlockShape& block : blocks) {
       if (block.conv_count == 1) {  // stem: 7x7/2 conv + ReLU, then 3x3/2 max pool
         const int channels = convs[block.first_conv].source->out_channels;
-        x = conv(engine, convs[block.first_conv], x, hw, /*relu=*/true, /*sum=*/false, {}, tag::any);
+        x = conv(engine, convs[block.first_conv], x, hw, /*relu=*/true, /*sum=*/false, {},
+                 tag::any);
         hw = (hw - convs[block.first_conv].source->kernel) / 2 + 1;
         x = pool(engine, x, dnnl::algorithm::pooling_max, 3, hw, channels, tag::any);
         hw = (hw - 3) / 2 + 1;
@@ -125,7 +126,8 @@ class Plan {
     for (int n = 0; n < batch_; ++n) {
       float mean[C] = {};
       for (int p = 0; p < positions; ++p)
-        for (int c = 0; c < C; ++c) mean[c] += feat[(static_cast<std::size_t>(n) * positions + p) * C + c];
+        for (int c = 0; c < C; ++c)
+          mean[c] += feat[(static_cast<std::size_t>(n) * positions + p) * C + c];
       for (float& m : mean) m /= static_cast<float>(positions);
       Embedding& e = out[n];
       e.fill(0.f);
@@ -137,8 +139,8 @@ class Plan {
   float* input() { return static_cast<float*>(input_.get_data_handle()); }
 
  private:
-  memory conv(const dnnl::engine& engine, const FoldedConv& c, const memory& src, int hw,
-              bool relu, bool sum, memory dst, tag dst_tag = tag::nhwc) {
+  memory conv(const dnnl::engine& engine, const FoldedConv& c, const memory& src, int hw, bool relu,
+              bool sum, memory dst, tag dst_tag = tag::nhwc) {
     const ConvWeights& w = *c.source;
     const int stride = w.stride, k = w.kernel;
     const int pad = stride == 1 ? k / 2 : 0;
@@ -169,7 +171,9 @@ class Plan {
 
     Step step;
     step.primitive = dnnl::convolution_forward(pd);
-    step.args = {{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, weights}, {DNNL_ARG_BIAS, bias},
+    step.args = {{DNNL_ARG_SRC, src},
+                 {DNNL_ARG_WEIGHTS, weights},
+                 {DNNL_ARG_BIAS, bias},
                  {DNNL_ARG_DST, dst}};
     steps_.push_back(std::move(step));
     return dst;
@@ -203,7 +207,8 @@ class Plan {
           float* o = out + ((static_cast<std::size_t>(n) * H + y) * H + x) * C;
           const float* sp = sc + ((static_cast<std::size_t>(n) * H + y) * H + x) * Cs;
           const bool inside = y < Hb && x < Hb;
-          const float* up = inside ? u + ((static_cast<std::size_t>(n) * Hb + y) * Hb + x) * C : nullptr;
+          const float* up =
+              inside ? u + ((static_cast<std::size_t>(n) * Hb + y) * Hb + x) * C : nullptr;
           for (int c = 0; c < C; ++c) {
             float v = (c < Cs ? sp[c] : 0.f) + (up ? up[c] : 0.f);
             o[c] = v > 0.f ? v : 0.f;
@@ -220,7 +225,9 @@ class Plan {
 class OnednnEmbedder final : public FaceEmbedder {
  public:
   OnednnEmbedder(const ResNetWeights& weights, int threads)
-      : engine_(dnnl::engine::kind::cpu, 0), stream_(engine_), threads_(std::max(1, threads)),
+      : engine_(dnnl::engine::kind::cpu, 0),
+        stream_(engine_),
+        threads_(std::max(1, threads)),
         fc_(weights.fc) {
     if (weights.convs.size() != ResNetWeights::kConvCount)
       throw ModelError("weights do not describe the 29-convolution ResNet");
@@ -250,7 +257,8 @@ class OnednnEmbedder final : public FaceEmbedder {
  private:
   Plan& plan_for(int batch) {
     auto it = plans_.find(batch);
-    if (it == plans_.end()) it = plans_.emplace(batch, std::make_unique<Plan>(engine_, folded_, batch)).first;
+    if (it == plans_.end())
+      it = plans_.emplace(batch, std::make_unique<Plan>(engine_, folded_, batch)).first;
     return *it->second;
   }
 

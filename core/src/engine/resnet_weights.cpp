@@ -25,11 +25,11 @@ struct Unit {
   bool down;
 };
 constexpr Unit kUnits[] = {
-    {"conv32_down", 1, true},  {"conv32_1", 2, false},  {"conv32_2", 2, false},
-    {"conv32_3", 2, false},    {"conv64_down", 2, true}, {"conv64_1", 2, false},
-    {"conv64_2", 2, false},    {"conv64_3", 2, false},   {"conv128_down", 2, true},
-    {"conv128_1", 2, false},   {"conv128_2", 2, false},  {"conv256_down", 2, true},
-    {"conv256_1", 2, false},   {"conv256_2", 2, false},  {"conv256_down_out", 2, true},
+    {"conv32_down", 1, true}, {"conv32_1", 2, false},   {"conv32_2", 2, false},
+    {"conv32_3", 2, false},   {"conv64_down", 2, true}, {"conv64_1", 2, false},
+    {"conv64_2", 2, false},   {"conv64_3", 2, false},   {"conv128_down", 2, true},
+    {"conv128_1", 2, false},  {"conv128_2", 2, false},  {"conv256_down", 2, true},
+    {"conv256_1", 2, false},  {"conv256_2", 2, false},  {"conv256_down_out", 2, true},
 };
 
 struct Tensor {
@@ -82,7 +82,8 @@ std::map<std::string, Tensor> read_tfjs(const fs::path& dir, TfjsLoadReport& rep
           offset += n;
           ++report.quantized_tensors;
         } else {
-          if (w.at("dtype") != "float32") throw ModelError("unsupported dtype " + w.at("dtype").dump());
+          if (w.at("dtype") != "float32")
+            throw ModelError("unsupported dtype " + w.at("dtype").dump());
           if (offset + 4 * n > data.size()) throw ModelError("weights file is truncated");
           std::memcpy(t.values.data(), data.data() + offset, 4 * n);
           offset += 4 * n;
@@ -222,7 +223,8 @@ ResNetWeights load_tfjs_weights(const fs::path& model_dir, TfjsLoadReport* repor
         weights.convs.push_back(convert_conv(tensors, base + "conv2/", 1));
       }
     }
-    weights.fc = need(tensors, "fc", static_cast<std::size_t>(ResNetWeights::kFeatureDim) * 128).values;
+    weights.fc =
+        need(tensors, "fc", static_cast<std::size_t>(ResNetWeights::kFeatureDim) * 128).values;
   } catch (const ModelError& e) {
     throw ModelError((model_dir / kManifestName).string() + ": " + e.what() +
                      "; is this face-api's face_recognition_model?");
