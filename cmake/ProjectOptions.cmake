@@ -8,12 +8,21 @@ add_library(lookalike::warnings ALIAS lookalike_warnings)
 target_compile_features(lookalike_options INTERFACE cxx_std_20)
 # The machine's CPU (AVX-512) is the deployment target; the hot loops are written to vectorize.
 target_compile_options(lookalike_options INTERFACE $<$<CONFIG:Release,RelWithDebInfo>:-O3> -march=native)
-target_compile_definitions(lookalike_options INTERFACE
-  LOOKALIKE_VERSION="${PROJECT_VERSION}"
-  LOOKALIKE_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+configure_file(${CMAKE_CURRENT_LIST_DIR}/build_config.hpp.in
+  ${PROJECT_BINARY_DIR}/generated/lookalike/build_config.hpp @ONLY)
+target_include_directories(lookalike_options INTERFACE ${PROJECT_BINARY_DIR}/generated)
+
+# ccache, when installed: paths are rewritten relative to the source tree so that fresh
+# clones (CI) reuse earlier compilations; precompiled headers need the sloppiness settings.
+find_program(LOOKALIKE_CCACHE ccache)
+if(LOOKALIKE_CCACHE)
+  set(CMAKE_CXX_COMPILER_LAUNCHER ${CMAKE_COMMAND} -E env CCACHE_BASEDIR=${PROJECT_SOURCE_DIR}
+    CCACHE_SLOPPINESS=pch_defines,time_macros,include_file_mtime,include_file_ctime
+    CCACHE_NOHASHDIR=1 ${LOOKALIKE_CCACHE})
+endif()
 
 target_compile_options(lookalike_warnings INTERFACE -Wall -Wextra -Wpedantic -Wshadow
-  -Wnon-virtual-dtor -Wcast-align -Woverloaded-virtual -Wnull-dereference
+  -Wnon-virtual-dtor -Wcast-align -Woverloaded-virtual
   # C++20 designated initializers leave defaulted members out on purpose.
   -Wno-missing-field-initializers)
 if(LOOKALIKE_WARNINGS_AS_ERRORS)

@@ -26,8 +26,8 @@ if(LOOKALIKE_BUILD_UI)
   # backends; it needs GLFW, GL and stb at link time.
   pkg_check_modules(imgui REQUIRED IMPORTED_TARGET imgui)
   add_library(lookalike_imgui INTERFACE)
-  target_include_directories(lookalike_imgui SYSTEM INTERFACE ${imgui_INCLUDE_DIRS}
-    ${imgui_INCLUDE_DIRS}/backends)
+  target_include_directories(lookalike_imgui SYSTEM INTERFACE ${imgui_INCLUDEDIR}
+    ${imgui_INCLUDEDIR}/backends)
   target_link_libraries(lookalike_imgui INTERFACE PkgConfig::imgui PkgConfig::glfw3 OpenGL::GL ${CMAKE_DL_LIBS})
   add_library(third_party::imgui ALIAS lookalike_imgui)
 endif()

@@ -56,10 +56,10 @@ struct BuildFlags {
 void print_summary(const fs::path& output, const BuildResult& result, std::size_t sources) {
   const auto& d = result.data;
   std::size_t new_skipped = d.skipped.size();
-  std::cout << output.string() << ": " << d.identities.size() << " identities, "
-            << d.photos.size() << " photos from " << sources << " sources ("
-            << result.processed << " analysed in " << fmt::format("{:.1f}", result.elapsed.count())
-            << " s, " << result.resumed << " resumed from the checkpoint)\n";
+  std::cout << output.string() << ": " << d.identities.size() << " identities, " << d.photos.size()
+            << " photos from " << sources << " sources (" << result.processed << " analysed in "
+            << fmt::format("{:.1f}", result.elapsed.count()) << " s, " << result.resumed
+            << " resumed from the checkpoint)\n";
   std::cout << "skipped: " << new_skipped << "\n";
   for (const auto& s : d.skipped) std::cout << "  " << s.source << ": " << s.reason << "\n";
   if (!result.outliers.empty()) {
@@ -83,8 +83,8 @@ int run_build(const fs::path& output, const std::vector<PhotoSource>& sources,
   if (!flags.quiet) progress = [&](const BuildProgress& p) { bar.update(p); };
   GalleryWriteOptions write;
   write.hnsw_threshold = flags.hnsw_threshold;
-  auto result = build_gallery_file(output, sources, flags.options(), signals.token(), progress,
-                                   base, write);
+  auto result =
+      build_gallery_file(output, sources, flags.options(), signals.token(), progress, base, write);
   bar.finish();
   if (!result.completed) {
     std::cerr << "interrupted after " << result.resumed + result.processed << " of "
@@ -112,21 +112,21 @@ int run_info(const fs::path& file, bool json) {
                      {"thumbnail", !g->thumbnail(i).empty()}});
     }
     nlohmann::json skipped_json = nlohmann::json::array();
-    for (const auto& s : skipped) skipped_json.push_back({{"source", s.source}, {"reason", s.reason}});
-    nlohmann::json out = {
-        {"file", file.string()},
-        {"format_version", g->format_version()},
-        {"size_bytes", g->file_size()},
-        {"model",
-         {{"id", g->model().id},
-          {"weights_sha256", g->model().weights_sha256},
-          {"detector", g->model().detector},
-          {"alignment", g->model().alignment}}},
-        {"identities", g->identity_count()},
-        {"photos", g->photo_count()},
-        {"hnsw_index", g->has_index()},
-        {"skipped", skipped_json},
-        {"identity_list", ids}};
+    for (const auto& s : skipped)
+      skipped_json.push_back({{"source", s.source}, {"reason", s.reason}});
+    nlohmann::json out = {{"file", file.string()},
+                          {"format_version", g->format_version()},
+                          {"size_bytes", g->file_size()},
+                          {"model",
+                           {{"id", g->model().id},
+                            {"weights_sha256", g->model().weights_sha256},
+                            {"detector", g->model().detector},
+                            {"alignment", g->model().alignment}}},
+                          {"identities", g->identity_count()},
+                          {"photos", g->photo_count()},
+                          {"hnsw_index", g->has_index()},
+                          {"skipped", skipped_json},
+                          {"identity_list", ids}};
     std::cout << out.dump() << "\n";
     return 0;
   }

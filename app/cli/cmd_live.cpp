@@ -87,8 +87,10 @@ int run_live(const LiveFlags& flags) {
   options.search.top_k = flags.top_k;
 
   std::shared_ptr<const IdentityMatcher> gallery;
-  if (!flags.gallery.empty()) gallery = Gallery::load(flags.gallery);  // throws naming the file
-  else spdlog::warn("no --gallery: detection and tracking only");
+  if (!flags.gallery.empty())
+    gallery = Gallery::load(flags.gallery);  // throws naming the file
+  else
+    spdlog::warn("no --gallery: detection and tracking only");
 
   // Output happens on the publishing pipeline thread, in publish order (quick: one line).
   std::mutex out_mutex;
@@ -163,16 +165,20 @@ const CommandRegistration registration{{[](CLI::App& app) -> std::function<int()
       ->required();
   cmd->add_option("--gallery", flags->gallery, "gallery file (.lkg); omit for detection only");
   cmd->add_option("--max-frames", flags->max_frames, "stop after N captured frames (0: no limit)");
-  auto* rt = cmd->add_flag("--realtime", flags->realtime,
-                           "play files at their frame rate, dropping what the workers miss (default)");
+  auto* rt =
+      cmd->add_flag("--realtime", flags->realtime,
+                    "play files at their frame rate, dropping what the workers miss (default)");
   auto* fast = cmd->add_flag("--as-fast-as-possible", flags->as_fast_as_possible,
                              "play files as fast as the workers go, dropping nothing");
   rt->excludes(fast);
   cmd->add_flag("--json", flags->json, "one JSON line per published snapshot, then a summary");
   cmd->add_flag("--mirror", flags->mirror, "flip frames horizontally (selfie view)");
   cmd->add_flag("--loop", flags->loop, "restart files and folders at their end");
-  cmd->add_option("--workers", flags->workers, "worker threads (0: all cores)")->capture_default_str();
-  cmd->add_option("--top-k", flags->top_k, "matches per face")->check(CLI::Range(1, 100))->capture_default_str();
+  cmd->add_option("--workers", flags->workers, "worker threads (0: all cores)")
+      ->capture_default_str();
+  cmd->add_option("--top-k", flags->top_k, "matches per face")
+      ->check(CLI::Range(1, 100))
+      ->capture_default_str();
   cmd->add_option("--width", flags->width, "requested camera width")->capture_default_str();
   cmd->add_option("--height", flags->height, "requested camera height")->capture_default_str();
   cmd->add_option("--fps", flags->fps, "requested camera rate")->capture_default_str();

@@ -31,7 +31,9 @@ struct MatchCommand {
     sub->add_option("--gallery", gallery_path, "gallery file (.lkg)")
         ->required()
         ->check(CLI::ExistingFile);
-    sub->add_option("--top", top, "identities per face")->check(CLI::Range(1, 1000))->capture_default_str();
+    sub->add_option("--top", top, "identities per face")
+        ->check(CLI::Range(1, 1000))
+        ->capture_default_str();
     sub->add_option("--metric", metric, "euclidean, cosine or mahalanobis")
         ->check(CLI::IsMember({"euclidean", "cosine", "mahalanobis"}))
         ->capture_default_str();
@@ -61,7 +63,10 @@ struct MatchCommand {
       nlohmann::json line = {{"image", path}, {"faces", nlohmann::json::array()}};
       try {
         cv::Mat image = load_image(path);
-        auto faces = engine->analyze(image, {.mirror_average = true, .thorough = true});
+        AnalyzeOptions analyze;
+        analyze.mirror_average = true;  // as the gallery builder embeds
+        analyze.thorough = true;
+        auto faces = engine->analyze(image, analyze);
         if (!json) std::cout << path << ": " << faces.size() << " face(s)\n";
         for (const auto& face : faces) {
           auto matches = gallery->match(face.embedding, search);
@@ -71,8 +76,8 @@ struct MatchCommand {
                                    face.box.width, face.box.height);
           int rank = 1;
           for (const auto& m : matches)
-            std::cout << fmt::format("    {}. {:<28} {:5.1f}%  {} {:.3f}{}  ({})\n", rank++,
-                                     m.name, m.similarity_percent, metric, m.distance,
+            std::cout << fmt::format("    {}. {:<28} {:5.1f}%  {} {:.3f}{}  ({})\n", rank++, m.name,
+                                     m.similarity_percent, metric, m.distance,
                                      m.same_person ? "  same person" : "", m.photo);
         }
       } catch (const std::exception& e) {

@@ -1,5 +1,6 @@
 // lookalike-convert: face-api's TF.js FaceRecognitionNet export -> the engine's weights file.
 // Run by models/fetch; usable by hand: lookalike-convert MODEL_DIR OUTPUT.
+#include "lookalike/build_config.hpp"
 #include <CLI/CLI.hpp>
 #include <exception>
 #include <iostream>

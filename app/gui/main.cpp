@@ -1,6 +1,7 @@
 // lookalike: the desktop app. Parses the command line and hands over to lookalike::ui.
-#include <CLI/CLI.hpp>
+#include "lookalike/build_config.hpp"
 #include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
 
 #include <cstdio>
 
@@ -8,33 +9,43 @@
 
 int main(int argc, char** argv) {
   lookalike::ui::AppOptions options;
-  CLI::App cli{"Lookalike: which celebrity does your face resemble? (live webcam overlay)", "lookalike"};
+  CLI::App cli{"Lookalike: which celebrity does your face resemble? (live webcam overlay)",
+               "lookalike"};
   cli.set_version_flag("--version", std::string("lookalike ") + LOOKALIKE_VERSION);
   std::string source, gallery, size = "1280x720", log_level = "info";
   std::vector<std::string> drop;
-  cli.add_option("--source", source, "Camera index, /dev/videoN, video file, image folder or URL (default: settings, camera 0)");
+  cli.add_option(
+      "--source", source,
+      "Camera index, /dev/videoN, video file, image folder or URL (default: settings, camera 0)");
   cli.add_option("--gallery", gallery, "Gallery file (.lkg) (default: the last one used)");
-  cli.add_flag("--kiosk", options.kiosk, "Fullscreen event mode: attract screen, result cards, locked settings");
-  cli.add_option("--config", options.config, "Settings file (default: $XDG_CONFIG_HOME/lookalike/settings.toml)");
+  cli.add_flag("--kiosk", options.kiosk,
+               "Fullscreen event mode: attract screen, result cards, locked settings");
+  cli.add_option("--config", options.config,
+                 "Settings file (default: $XDG_CONFIG_HOME/lookalike/settings.toml)");
   cli.add_option("--drop", drop, "Open photo mode on these files, as if dropped onto the window");
-  cli.add_option("--screenshot", options.screenshot, "Write the last rendered frame to this PNG and exit")
-      ->needs(cli.add_option("--exit-after-frames", options.exit_after_frames,
-                             "Exit after N new source frames (live) / N frames after analysis (photo)")
-                  ->check(CLI::PositiveNumber));
-  cli.add_option("--exit-timeout", options.exit_timeout_s, "Give up --exit-after-frames after this many seconds");
+  cli.add_option("--screenshot", options.screenshot,
+                 "Write the last rendered frame to this PNG and exit")
+      ->needs(
+          cli.add_option("--exit-after-frames", options.exit_after_frames,
+                         "Exit after N new source frames (live) / N frames after analysis (photo)")
+              ->check(CLI::PositiveNumber));
+  cli.add_option("--exit-timeout", options.exit_timeout_s,
+                 "Give up --exit-after-frames after this many seconds");
   cli.add_option("--size", size, "Window size WxH (logical pixels)");
   cli.add_flag("!--no-vsync", options.vsync, "Do not wait for the display's vertical sync");
   cli.add_flag("!--as-fast-as-possible", options.realtime, "Play file sources as fast as possible");
-  cli.add_option("--bench-json", options.bench_json, "Record UI frame times and pacing; write a JSON summary");
-  cli.add_option("--log-level", log_level, "trace, debug, info, warn, error")->capture_default_str();
+  cli.add_option("--bench-json", options.bench_json,
+                 "Record UI frame times and pacing; write a JSON summary");
+  cli.add_option("--log-level", log_level, "trace, debug, info, warn, error")
+      ->capture_default_str();
   CLI11_PARSE(cli, argc, argv);
 
   spdlog::set_level(spdlog::level::from_str(log_level));
   if (!source.empty()) options.source = source;
   if (!gallery.empty()) options.gallery = gallery;
   for (const auto& d : drop) options.drop.emplace_back(d);
-  if (std::sscanf(size.c_str(), "%dx%d", &options.width, &options.height) != 2 || options.width < 320 ||
-      options.height < 240) {
+  if (std::sscanf(size.c_str(), "%dx%d", &options.width, &options.height) != 2 ||
+      options.width < 320 || options.height < 240) {
     std::fprintf(stderr, "--size: expected WxH (at least 320x240), got '%s'\n", size.c_str());
     return 2;
   }

@@ -1,5 +1,6 @@
 // lookalike-cli as a user runs it: --help/--version, embed --json on real and hostile files,
 // compare on real photos.
+#include "lookalike/build_config.hpp"
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>

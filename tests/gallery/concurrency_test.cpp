@@ -7,6 +7,7 @@
 
 #include "lookalike/gallery/gallery.hpp"
 #include "synthetic.hpp"
+#include "test_support.hpp"
 
 using namespace lookalike;
 
@@ -48,4 +49,29 @@ TEST(GalleryConcurrency, SharedGalleryAnswersIdenticallyFromManyThreads) {
       });
   }
   for (int t = 0; t < kThreads; ++t) EXPECT_EQ(mismatches[t], 0) << "thread " << t;
+}
+
+TEST(GalleryConcurrency, QueriesWhileTheIndexLoadsInTheBackground) {
+  std::vector<Embedding> centres;
+  const auto data = test::synthetic_gallery(300, 4, 8, &centres);
+  test::TempDir dir;
+  GalleryWriteOptions write;
+  write.hnsw_threshold = 100;
+  write_gallery(dir / "g.lkg", data, write);
+  for (int round = 0; round < 3; ++round) {
+    auto g = Gallery::load(dir / "g.lkg");  // index loads on a background thread
+    std::vector<int> wrong(2, 0);
+    {
+      std::vector<std::jthread> threads;
+      for (int t = 0; t < 2; ++t)
+        threads.emplace_back([&, t] {
+          for (std::size_t i = 0; i < 100; ++i) {
+            auto hits = g->match(centres[i], {});
+            if (hits.empty() || hits[0].identity != i) ++wrong[static_cast<std::size_t>(t)];
+          }
+        });
+    }
+    EXPECT_EQ(wrong[0] + wrong[1], 0);
+    EXPECT_TRUE(g->wait_for_index());
+  }
 }

@@ -173,12 +173,12 @@ TEST(GalleryFormat, IndexIsWrittenBesideAndStaleIndexIsIgnored) {
   options.hnsw_threshold = 100;
   write_gallery(dir / "g.lkg", data, options);
   ASSERT_TRUE(fs::exists(dir / "g.lkg.hnsw"));
-  EXPECT_TRUE(Gallery::load(dir / "g.lkg")->has_index());
+  EXPECT_TRUE(Gallery::load(dir / "g.lkg")->wait_for_index());
   // Damage the index: the gallery still loads and searches exactly.
   const char junk[4] = {1, 2, 3, 4};
   patch(dir / "g.lkg.hnsw", 200, junk, 4);
   auto g = Gallery::load(dir / "g.lkg");
-  EXPECT_FALSE(g->has_index());
+  EXPECT_FALSE(g->wait_for_index());
   auto hits = g->match(data.photos[17].embedding, {});
   ASSERT_FALSE(hits.empty());
   EXPECT_EQ(hits[0].identity, data.photos[17].identity);

@@ -18,7 +18,7 @@ TEST(GalleryHnsw, RecallAt10IsAtLeast99PercentOn100kVectors) {
   write.hnsw_threshold = 50'000;
   write_gallery(dir / "g.lkg", data, write);
   auto g = Gallery::load(dir / "g.lkg");
-  ASSERT_TRUE(g->has_index());
+  ASSERT_TRUE(g->wait_for_index());
   ASSERT_EQ(g->photo_count(), 100'000u);
 
   std::mt19937 rng(5);
@@ -48,9 +48,9 @@ TEST(GalleryHnsw, RecallAt10IsAtLeast99PercentOn100kVectors) {
     for (const auto& m : a) identity_overlap += exact_ids.count(m.identity);
   }
   const double recall = found / (10.0 * kQueries);
-  std::cout << "HNSW photo recall@10 = " << recall << ", identity top-1 agreement = "
-            << top1_agree << "/" << kQueries
-            << ", identity recall@5 = " << identity_overlap / (5.0 * kQueries) << "\n";
+  std::cout << "HNSW photo recall@10 = " << recall << ", identity top-1 agreement = " << top1_agree
+            << "/" << kQueries << ", identity recall@5 = " << identity_overlap / (5.0 * kQueries)
+            << "\n";
   EXPECT_GE(recall, 0.99);
   // Rank 1 is what the app shows; ranks 2-5 of random synthetic identities are near-ties
   // (all other centres lie ~0.9 away), so only their overlap is reported.

@@ -127,7 +127,8 @@ TEST(GallerySearch, ExactMatchesBruteForceOnSyntheticGallery) {
   auto g = Gallery::from_data(data);
   std::mt19937 rng(3);
   for (int q = 0; q < 50; ++q) {
-    const auto query = test::jitter(centres[static_cast<std::size_t>(q) * 6], test::kPhotoSigma, rng);
+    const auto query =
+        test::jitter(centres[static_cast<std::size_t>(q) * 6], test::kPhotoSigma, rng);
     std::vector<std::pair<float, std::uint32_t>> brute(300, {INFINITY, 0});
     for (const auto& p : data.photos) {
       float d = euclidean_distance(query, p.embedding);
@@ -155,7 +156,8 @@ TEST(GallerySearch, Int8CandidatesGiveTheExactRanking) {
   auto quantized = Gallery::from_data(data, load);
   std::mt19937 rng(9);
   for (int q = 0; q < 100; ++q) {
-    const auto query = test::jitter(centres[static_cast<std::size_t>(q) * 7], test::kPhotoSigma, rng);
+    const auto query =
+        test::jitter(centres[static_cast<std::size_t>(q) * 7], test::kPhotoSigma, rng);
     SearchOptions options;
     options.top_k = 5;
     auto a = exact->match(query, options);

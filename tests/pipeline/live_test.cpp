@@ -7,11 +7,14 @@
 #include <latch>
 #include <map>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <set>
+#include <sstream>
 
 #include "lookalike/engine.hpp"
 #include "lookalike/gallery/gallery.hpp"
+#include "lookalike/gallery/gallery_file.hpp"
 #include "lookalike/pipeline/pipeline.hpp"
 #include "test_support.hpp"
 #include "video_fixture.hpp"
@@ -35,9 +38,9 @@ constexpr double kSettleSeconds = 1.0;
 constexpr double kMinCorrectFraction = 0.95;
 
 const std::vector<std::string> kLfw10 = {
-    "Colin_Powell",  "Tony_Blair",        "George_W_Bush", "Vladimir_Putin", "Hugo_Chavez",
-    "Ariel_Sharon",  "Gerhard_Schroeder", "Jacques_Chirac", "Donald_Rumsfeld",
-    "Arnold_Schwarzenegger"};
+    "Colin_Powell",    "Tony_Blair",           "George_W_Bush",     "Vladimir_Putin",
+    "Hugo_Chavez",     "Ariel_Sharon",         "Gerhard_Schroeder", "Jacques_Chirac",
+    "Donald_Rumsfeld", "Arnold_Schwarzenegger"};
 
 // Collects every published snapshot (the tests' consumer).
 struct Recorder {
@@ -142,7 +145,8 @@ TEST_F(LivePipelineTest, EachSegmentShowsItsIdentityWithAStableTrack) {
     segments.push_back({name, test::lfw_photos(*lfw_, name, 6, 8)});  // not in the gallery
   }
   const auto video = test::write_segment_video(dir_ / "segments.avi", segments);
-  const auto snaps = run_to_end(options_for(video.path, PlaybackMode::as_fast_as_possible), *gallery_);
+  const auto snaps =
+      run_to_end(options_for(video.path, PlaybackMode::as_fast_as_possible), *gallery_);
   ASSERT_FALSE(snaps.empty());
   expect_ordered(snaps);
 
@@ -192,7 +196,8 @@ TEST_F(LivePipelineTest, RealtimeFileIsDisplayedToItsLastFrame) {
   ASSERT_FALSE(snaps.empty());
   expect_ordered(snaps);
   const PipelineMetrics& m = snaps.back()->metrics;
-  EXPECT_EQ(m.captured, static_cast<std::uint64_t>(video.frames)) << "every file frame was captured";
+  EXPECT_EQ(m.captured, static_cast<std::uint64_t>(video.frames))
+      << "every file frame was captured";
   EXPECT_EQ(m.processed + m.dropped, m.captured) << "each frame is processed or counted dropped";
   EXPECT_EQ(snaps.back()->seq, static_cast<std::uint64_t>(video.frames - 1))
       << "the last frame of the file is what is displayed at the end";
@@ -205,7 +210,8 @@ TEST_F(LivePipelineTest, RealtimeFileIsDisplayedToItsLastFrame) {
 
 TEST_F(LivePipelineTest, StopWhileBusyFinishesAndIsIdempotent) {
   std::vector<fs::path> faces;
-  for (int i = 0; i < 4; ++i) faces.push_back(test::lfw_photos(*lfw_, kLfw10[static_cast<std::size_t>(i)], 9, 9)[0]);
+  for (int i = 0; i < 4; ++i)
+    faces.push_back(test::lfw_photos(*lfw_, kLfw10[static_cast<std::size_t>(i)], 9, 9)[0]);
   test::VideoSpec spec;
   spec.size = {640, 640};
   const auto video = test::write_grid_video(dir_ / "grid.avi", faces, 1.0, spec);
@@ -240,7 +246,8 @@ TEST_F(LivePipelineTest, PanAcrossAGroupPhotoKeepsTrackIds) {
   test::VideoSpec spec;
   spec.size = {640, 480};
   const auto video = test::write_pan_video(dir_ / "pan.avi", photo, 3.0, 0.7, spec);
-  const auto snaps = run_to_end(options_for(video.path, PlaybackMode::as_fast_as_possible), nullptr);
+  const auto snaps =
+      run_to_end(options_for(video.path, PlaybackMode::as_fast_as_possible), nullptr);
   expect_ordered(snaps);
   std::set<std::uint64_t> ids;
   std::size_t most = 0;
@@ -276,6 +283,165 @@ TEST_F(LivePipelineTest, MissingSourceThrowsFromStart) {
   EXPECT_THROW(pipeline.start(), SourceError);
   pipeline.stop();  // harmless
   EXPECT_EQ(pipeline.latest()->status, SourceStatus::starting);
+}
+
+// A real video source that reports the device lost once after `lose_after` frames, like a
+// camera unplugged and plugged back in (scripted source, STYLE.md practice 15).
+class FlakySource final : public FrameSource {
+ public:
+  FlakySource(std::unique_ptr<FrameSource> inner, std::uint64_t lose_after)
+      : inner_(std::move(inner)), lose_after_(lose_after) {}
+  ReadResult read(std::stop_token stop) override {
+    if (delivered_ == lose_after_ && !lost_once_) {
+      lost_once_ = true;
+      return {ReadStatus::lost, {}};
+    }
+    ReadResult r = inner_->read(stop);
+    if (r.status == ReadStatus::frame) ++delivered_;
+    return r;
+  }
+  bool reconnect(std::stop_token stop) override {
+    ++reconnects;
+    return !stop.stop_requested();
+  }
+  const SourceInfo& info() const override { return inner_->info(); }
+  std::atomic<int> reconnects{0};
+
+ private:
+  std::unique_ptr<FrameSource> inner_;
+  std::uint64_t lose_after_;
+  std::uint64_t delivered_ = 0;
+  bool lost_once_ = false;
+};
+
+TEST_F(LivePipelineTest, LostCameraReportsReconnectingAndComesBack) {
+  test::VideoSpec spec;
+  spec.segment_seconds = 1.0;
+  const auto video = test::write_segment_video(
+      dir_ / "flaky.avi", {{kLfw10[3], test::lfw_photos(*lfw_, kLfw10[3], 6, 6)}}, spec);
+  PipelineOptions o = options_for(video.path, PlaybackMode::as_fast_as_possible);
+  FlakySource* flaky = nullptr;
+  o.source_factory = [&](const SourceOptions& so) {
+    auto s = std::make_unique<FlakySource>(open_source(so), 10);
+    flaky = s.get();
+    return s;
+  };
+  const auto snaps = run_to_end(o, *gallery_);
+  expect_ordered(snaps);
+  ASSERT_NE(flaky, nullptr);
+  std::vector<SourceStatus> statuses;
+  for (const auto& s : snaps)
+    if (statuses.empty() || statuses.back() != s->status) statuses.push_back(s->status);
+  const auto reconnecting = std::find(statuses.begin(), statuses.end(), SourceStatus::reconnecting);
+  ASSERT_NE(reconnecting, statuses.end()) << "the loss was published";
+  EXPECT_NE(std::find(reconnecting, statuses.end(), SourceStatus::running), statuses.end())
+      << "and the source came back";
+  EXPECT_EQ(snaps.back()->metrics.captured, static_cast<std::uint64_t>(video.frames));
+  EXPECT_EQ(snaps.back()->seq, static_cast<std::uint64_t>(video.frames - 1));
+}
+
+TEST_F(LivePipelineTest, GallerySwappedAtRunTimeNamesTheTracks) {
+  std::vector<fs::path> face = {test::lfw_photos(*lfw_, kLfw10[4], 7, 7)[0]};
+  const auto video = test::write_grid_video(dir_ / "swap.avi", face, 1.0);
+  PipelineOptions o = options_for(video.path, PlaybackMode::as_fast_as_possible);
+  o.source.loop = true;
+  std::latch tracked(1), named(1);
+  std::atomic<bool> tracked_once{false}, named_once{false};
+  std::atomic<int> named_before_swap{0};
+  std::atomic<bool> swapped{false};
+  o.on_publish = [&](const SnapshotPtr& s) {
+    for (const TrackView& t : s->tracks) {
+      if (!tracked_once.exchange(true)) tracked.count_down();
+      if (t.named()) {
+        if (!swapped) ++named_before_swap;
+        if (!named_once.exchange(true)) named.count_down();
+      }
+    }
+  };
+  Pipeline pipeline(o, nullptr);
+  pipeline.start();
+  tracked.wait();
+  swapped = true;
+  pipeline.set_gallery(*gallery_);
+  EXPECT_EQ(pipeline.gallery(), *gallery_);
+  named.wait();
+  pipeline.stop();
+  EXPECT_EQ(named_before_swap.load(), 0) << "no gallery, no names";
+  const TrackView* t = main_track(*pipeline.latest());
+  ASSERT_NE(t, nullptr);
+  ASSERT_TRUE(t->named());
+  EXPECT_EQ(t->matches.front().name, kLfw10[4]);
+}
+
+// The headless runner end to end: `lookalike-cli live --json` on a video and a gallery file.
+TEST_F(LivePipelineTest, CliLiveJsonReportsSegmentsAndASummary) {
+  const fs::path cli = test::build_dir() / "app" / "lookalike-cli";
+  ASSERT_TRUE(fs::exists(cli)) << cli;
+  const fs::path gallery_file = dir_ / "lfw.lkg";
+  write_gallery(gallery_file, (*gallery_)->to_data());
+  std::vector<test::IdentitySegment> segments;
+  for (int i = 0; i < 2; ++i) {
+    const std::string& name = kLfw10[static_cast<std::size_t>(i + 2)];
+    segments.push_back({name, test::lfw_photos(*lfw_, name, 7, 8)});
+  }
+  const auto video = test::write_segment_video(dir_ / "cli.avi", segments);
+  const auto run =
+      test::run_command(cli.string() + " live --source " + video.path.string() + " --gallery " +
+                        gallery_file.string() + " --as-fast-as-possible --workers 2 --json");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  std::vector<nlohmann::json> lines;
+  std::istringstream out(run.out);
+  for (std::string line; std::getline(out, line);) {
+    ASSERT_NO_THROW(lines.push_back(nlohmann::json::parse(line))) << line;
+  }
+  ASSERT_GE(lines.size(), 2u);
+  const nlohmann::json& summary = lines.back().at("summary");
+  EXPECT_EQ(summary.at("frames").get<int>(), video.frames);
+  EXPECT_EQ(summary.at("processed").get<int>(), video.frames);
+  EXPECT_EQ(summary.at("dropped").get<int>(), 0);
+  EXPECT_GT(summary.at("fps").get<double>(), 0.0);
+  EXPECT_TRUE(summary.at("face_to_name_ms_p50").is_number());
+  EXPECT_TRUE(summary.at("face_to_name_ms_p95").is_number());
+
+  const int settle = static_cast<int>(kSettleSeconds * video.fps);
+  std::vector<int> total(segments.size()), correct(segments.size());
+  std::uint64_t last_seq = 0;
+  for (std::size_t i = 0; i + 1 < lines.size(); ++i) {
+    const nlohmann::json& j = lines[i];
+    const auto seq = j.at("seq").get<std::uint64_t>();
+    EXPECT_GE(seq, last_seq);
+    last_seq = seq;
+    ASSERT_TRUE(j.at("t_ms").is_number());
+    ASSERT_TRUE(j.at("metrics").is_object());
+    for (std::size_t s = 0; s < segments.size(); ++s) {
+      if (seq < static_cast<std::uint64_t>(video.segment_start[s] + settle) ||
+          seq >= static_cast<std::uint64_t>(video.segment_start[s + 1]))
+        continue;
+      ++total[s];
+      for (const auto& t : j.at("tracks")) {
+        ASSERT_EQ(t.at("box").size(), 4u);
+        if (t.at("name").is_string() && t.at("name").get<std::string>() == segments[s].identity) {
+          ++correct[s];
+          EXPECT_FALSE(t.at("matches").empty());
+          EXPECT_TRUE(t.at("similarity").is_number());
+          break;
+        }
+      }
+    }
+  }
+  for (std::size_t s = 0; s < segments.size(); ++s) {
+    ASSERT_GT(total[s], 0);
+    EXPECT_GE(correct[s], kMinCorrectFraction * total[s]) << segments[s].identity;
+  }
+}
+
+TEST_F(LivePipelineTest, CliLiveRejectsAMissingSourceClearly) {
+  const fs::path cli = test::build_dir() / "app" / "lookalike-cli";
+  const auto run = test::run_command(cli.string() + " live --source " +
+                                     (dir_ / "absent.avi").string() + " --json");
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.err.find("absent.avi"), std::string::npos) << run.err;
+  EXPECT_TRUE(run.out.empty()) << run.out;
 }
 
 }  // namespace

@@ -121,9 +121,8 @@ class VideoSourceTest : public ::testing::Test {
     test::VideoSpec spec;
     spec.size = {320, 240};
     spec.segment_seconds = 0.5;
-    video_ = test::write_segment_video(dir_ / "clip.avi",
-                                       {{"Tony_Blair", test::lfw_photos(lfw, "Tony_Blair", 1, 1)}},
-                                       spec);
+    video_ = test::write_segment_video(
+        dir_ / "clip.avi", {{"Tony_Blair", test::lfw_photos(lfw, "Tony_Blair", 1, 1)}}, spec);
   }
   TempDir dir_;
   test::WrittenVideo video_;

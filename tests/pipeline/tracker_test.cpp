@@ -170,7 +170,8 @@ TEST(Tracker, HysteresisNeedsAMarginForSeveralUpdates) {
   const auto id = tracker.assignment()[0];
   auto top1 = [&] { return tracker.views()[0].matches.front().identity; };
 
-  tracker.apply_matches(id, {match(1, 0.40f), match(2, 0.50f)}, kT0 + std::chrono::milliseconds(70));
+  tracker.apply_matches(id, {match(1, 0.40f), match(2, 0.50f)},
+                        kT0 + std::chrono::milliseconds(70));
   EXPECT_EQ(top1(), 1u);
   ASSERT_EQ(tracker.face_to_name_ms().size(), 1u);
   EXPECT_NEAR(tracker.face_to_name_ms()[0], 70.0, 1.0);
@@ -212,6 +213,45 @@ TEST(Tracker, ClearMatchesUnnamesEveryTrack) {
   ASSERT_TRUE(tracker.views()[0].named());
   tracker.clear_matches();
   EXPECT_FALSE(tracker.views()[0].named());
+}
+
+TEST(Tracker, BoxesMoveAlongTheirVelocityOnNewerFrames) {
+  TrackerOptions o;
+  o.box_smoothing = 1.f;  // no smoothing: exact velocities
+  o.max_predict_frames = 4;
+  Tracker tracker(o);
+  for (int i = 0; i < 5; ++i)
+    tracker.update(static_cast<std::uint64_t>(i), kT0, {face_at(100 + 10 * i, 50)});
+  EXPECT_FLOAT_EQ(tracker.views()[0].box.x, 140.f);
+  EXPECT_FLOAT_EQ(tracker.views(4)[0].box.x, 140.f) << "same frame: no prediction";
+  EXPECT_NEAR(tracker.views(6)[0].box.x, 160.f, 1e-3f) << "two frames ahead: +2 x 10 px";
+  EXPECT_NEAR(tracker.views(100)[0].box.x, 180.f, 1e-3f) << "prediction capped at 4 frames";
+  EXPECT_FLOAT_EQ(tracker.views(6)[0].box.y, 50.f);
+}
+
+TEST(Tracker, ReleasedClaimIsClaimableAgain) {
+  Tracker tracker;
+  FaceObservation f = face_at(0, 0);
+  tracker.update(0, kT0, {f});
+  const auto id = tracker.assignment()[0];
+  ASSERT_TRUE(tracker.claim_embedding(id, f));
+  tracker.release_claim(id);
+  tracker.update(1, kT0, {f});
+  EXPECT_TRUE(tracker.claim_embedding(id, f));
+}
+
+TEST(Tracker, RestartedTrackCountsFaceToNameFromTheFrameItWasSeen) {
+  Tracker tracker;
+  tracker.update(0, kT0, {face_at(0, 0)});
+  const auto id = tracker.assignment()[0];
+  tracker.add_embedding(id, unit_embedding(0), 0.5f, {}, kT0);
+  const auto seen = kT0 + std::chrono::milliseconds(1000);
+  auto u = tracker.add_embedding(id, unit_embedding(1), 0.5f, {}, seen);
+  ASSERT_TRUE(u);
+  ASSERT_NE(u->id, id);
+  tracker.apply_matches(u->id, {match(2, 0.3f)}, seen + std::chrono::milliseconds(40));
+  ASSERT_EQ(tracker.face_to_name_ms().size(), 1u);
+  EXPECT_NEAR(tracker.face_to_name_ms()[0], 40.0, 0.5);
 }
 
 TEST(Tracker, ThumbnailDifference) {

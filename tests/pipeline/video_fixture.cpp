@@ -19,7 +19,8 @@ cv::Mat load(const fs::path& p) {
 }
 
 cv::VideoWriter open_writer(const fs::path& path, const VideoSpec& spec) {
-  cv::VideoWriter w(path.string(), cv::VideoWriter::fourcc('M', 'J', 'P', 'G'), spec.fps, spec.size);
+  cv::VideoWriter w(path.string(), cv::VideoWriter::fourcc('M', 'J', 'P', 'G'), spec.fps,
+                    spec.size);
   if (!w.isOpened()) throw std::runtime_error("cannot write test video " + path.string());
   return w;
 }
@@ -46,8 +47,9 @@ std::vector<fs::path> lfw_photos(const fs::path& lfw10, const std::string& ident
   std::vector<fs::path> out;
   for (int i = first; i <= last && i <= static_cast<int>(all.size()); ++i)
     out.push_back(all[static_cast<std::size_t>(i - 1)]);
-  if (out.empty()) throw std::runtime_error("no photos " + std::to_string(first) + ".." +
-                                            std::to_string(last) + " in " + (lfw10 / identity).string());
+  if (out.empty())
+    throw std::runtime_error("no photos " + std::to_string(first) + ".." + std::to_string(last) +
+                             " in " + (lfw10 / identity).string());
   return out;
 }
 
@@ -76,32 +78,43 @@ WrittenVideo write_segment_video(const fs::path& path, const std::vector<Identit
   return out;
 }
 
-WrittenVideo write_grid_video(const fs::path& path, const std::vector<fs::path>& faces,
-                              double seconds, const VideoSpec& spec) {
+WrittenVideo write_grid_sets_video(const fs::path& path,
+                                   const std::vector<std::vector<fs::path>>& sets,
+                                   double seconds_per_set, const VideoSpec& spec) {
   cv::VideoWriter writer = open_writer(path, spec);
-  WrittenVideo out{path, 0, spec.fps, {0}};
-  std::vector<cv::Mat> photos;
-  for (const auto& p : faces) photos.push_back(load(p));
-  const int cols = photos.size() > 1 ? 2 : 1;
-  const int rows = static_cast<int>((photos.size() + cols - 1) / cols);
-  const double cell_w = static_cast<double>(spec.size.width) / cols;
-  const double cell_h = static_cast<double>(spec.size.height) / rows;
-  const double scale = std::min(cell_w, cell_h) / 250.0 * 0.95 * (photos.size() > 1 ? 1.0 : spec.photo_scale / 1.6 * 1.2);
-  const int frames = static_cast<int>(std::lround(seconds * spec.fps));
-  for (int i = 0; i < frames; ++i) {
-    cv::Mat canvas(spec.size, CV_8UC3, cv::Scalar(60, 60, 60));
-    const double phase = 2 * M_PI * i / std::max(frames, 1);
-    for (std::size_t k = 0; k < photos.size(); ++k) {
-      const int c = static_cast<int>(k) % cols, r = static_cast<int>(k) / cols;
-      const cv::Point2d centre((c + 0.5) * cell_w + 6 * std::sin(phase + k),
-                               (r + 0.5) * cell_h + 4 * std::cos(phase + k));
-      paste(canvas, photos[k], scale, centre);
+  WrittenVideo out{path, 0, spec.fps, {}};
+  const int frames = static_cast<int>(std::lround(seconds_per_set * spec.fps));
+  for (const auto& faces : sets) {
+    out.segment_start.push_back(out.frames);
+    std::vector<cv::Mat> photos;
+    for (const auto& p : faces) photos.push_back(load(p));
+    const int cols = photos.size() > 1 ? 2 : 1;
+    const int rows = static_cast<int>((photos.size() + cols - 1) / cols);
+    const double cell_w = static_cast<double>(spec.size.width) / cols;
+    const double cell_h = static_cast<double>(spec.size.height) / rows;
+    // One face: the segment video's scale; several: fill each cell.
+    const double scale =
+        photos.size() > 1 ? std::min(cell_w, cell_h) / 250.0 * 0.95 : spec.photo_scale;
+    for (int i = 0; i < frames; ++i) {
+      cv::Mat canvas(spec.size, CV_8UC3, cv::Scalar(60, 60, 60));
+      const double phase = 2 * M_PI * i / std::max(frames, 1);
+      for (std::size_t k = 0; k < photos.size(); ++k) {
+        const int c = static_cast<int>(k) % cols, r = static_cast<int>(k) / cols;
+        const cv::Point2d centre((c + 0.5) * cell_w + 6 * std::sin(phase + static_cast<double>(k)),
+                                 (r + 0.5) * cell_h + 4 * std::cos(phase + static_cast<double>(k)));
+        paste(canvas, photos[k], scale, centre);
+      }
+      writer.write(canvas);
+      ++out.frames;
     }
-    writer.write(canvas);
-    ++out.frames;
   }
   out.segment_start.push_back(out.frames);
   return out;
+}
+
+WrittenVideo write_grid_video(const fs::path& path, const std::vector<fs::path>& faces,
+                              double seconds, const VideoSpec& spec) {
+  return write_grid_sets_video(path, {faces}, seconds, spec);
 }
 
 WrittenVideo write_pan_video(const fs::path& path, const fs::path& photo, double seconds,

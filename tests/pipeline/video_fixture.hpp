@@ -42,6 +42,12 @@ WrittenVideo write_grid_video(const std::filesystem::path& path,
                               const std::vector<std::filesystem::path>& faces, double seconds,
                               const VideoSpec& spec = {});
 
+// Like write_grid_video, but the grid's faces change every `seconds_per_set` (one face set
+// per entry of `sets`): every change starts new tracks (face-to-name benchmarks).
+WrittenVideo write_grid_sets_video(const std::filesystem::path& path,
+                                   const std::vector<std::vector<std::filesystem::path>>& sets,
+                                   double seconds_per_set, const VideoSpec& spec = {});
+
 // A window of spec.size sliding slowly across `photo` (scaled so the window covers
 // `window_fraction` of its width) for `seconds`.
 WrittenVideo write_pan_video(const std::filesystem::path& path, const std::filesystem::path& photo,

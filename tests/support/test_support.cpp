@@ -1,3 +1,4 @@
+#include "lookalike/build_config.hpp"
 #include "test_support.hpp"
 
 #include <sys/wait.h>

@@ -3,7 +3,7 @@
 // source (displayed source frames per second vs the video's 30 fps, skipped frames).
 // Prints a table and writes JSON (default build/.../ui_bench.json).
 //
-//   lookalike_ui_bench [--frames N] [--json FILE]
+//   lookalike_ui_bench [--frames N] [--json FILE] [--shots DIR]
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -18,13 +18,17 @@ using namespace lookalike::test;
 
 int main(int argc, char** argv) {
   int frames = 300;
-  fs::path json_out = build_dir().empty() ? fs::path("ui_bench.json") : build_dir() / "ui_bench.json";
+  fs::path shots;  // --shots DIR: keep the last frame of each case as a PNG
+  fs::path json_out =
+      build_dir().empty() ? fs::path("ui_bench.json") : build_dir() / "ui_bench.json";
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--frames")) frames = std::atoi(argv[i + 1]);
     if (!std::strcmp(argv[i], "--json")) json_out = argv[i + 1];
+    if (!std::strcmp(argv[i], "--shots")) shots = argv[i + 1];
   }
   if (!shared_dir()) {
-    std::cerr << "shared test data not found (../shared beside the source tree or LOOKALIKE_SHARED_DIR)\n";
+    std::cerr << "shared test data not found (../shared beside the source tree or "
+                 "LOOKALIKE_SHARED_DIR)\n";
     return 2;
   }
   const fs::path app = build_dir() / "app/lookalike";
@@ -44,16 +48,19 @@ int main(int argc, char** argv) {
        240},
   };
   nlohmann::json results = nlohmann::json::array();
-  std::printf("%-8s %8s %10s %10s %10s %12s %10s %8s %6s\n", "case", "frames", "p50 ms", "p99 ms", "max ms",
-              "shown fps", "source fps", "skipped", "faces");
+  std::printf("%-8s %7s %9s %9s %9s %9s %10s %10s %8s %6s\n", "case", "frames", "p50 ms", "p99 ms",
+              "cpu p50", "cpu p99", "shown fps", "source fps", "skipped", "faces");
   for (const auto& c : cases) {
-    const FaceVideo video =
-        write_face_video(dir / (c.name.substr(0, 1) + ".avi"), c.photos, frames + 120, {1280, 720}, c.side);
+    const FaceVideo video = write_face_video(dir / (c.name.substr(0, 1) + ".avi"), c.photos,
+                                             frames + 120, {1280, 720}, c.side);
     const fs::path bench = dir / "bench.json";
-    const std::string cmd = under_xvfb(app.string() + " --config " + (dir / "cfg.toml").string() + " --source " +
-                                       video.path.string() + " --gallery " + gallery.string() +
-                                       " --size 1280x720 --exit-after-frames " + std::to_string(frames) +
-                                       " --exit-timeout 120 --bench-json " + bench.string() + " --log-level warn");
+    const std::string cmd = under_xvfb(
+        app.string() + " --config " + (dir / "cfg.toml").string() + " --source " +
+        video.path.string() + " --gallery " + gallery.string() +
+        " --size 1280x720 --exit-after-frames " + std::to_string(frames) +
+        " --exit-timeout 120 --bench-json " + bench.string() + " --log-level warn" +
+        (shots.empty() ? std::string()
+                       : " --screenshot " + (shots / (c.name.substr(0, 1) + "face.png")).string()));
     const CommandResult run = run_command(cmd);
     if (run.exit_code != 0) {
       std::cerr << c.name << ": app failed (" << run.exit_code << ")\n" << run.out << run.err;
@@ -62,10 +69,12 @@ int main(int argc, char** argv) {
     nlohmann::json j;
     std::ifstream(bench) >> j;
     j["case"] = c.name;
-    std::printf("%-8s %8d %10.2f %10.2f %10.2f %12.1f %10.1f %8d %6d\n", c.name.c_str(), j["frames"].get<int>(),
-                j["frame_ms_p50"].get<double>(), j["frame_ms_p99"].get<double>(), j["frame_ms_max"].get<double>(),
-                j["displayed_source_fps"].get<double>(), j["source_fps"].get<double>(),
-                j["source_frames_skipped"].get<int>(), j["max_faces"].get<int>());
+    std::printf("%-8s %7d %9.2f %9.2f %9.2f %9.2f %10.1f %10.1f %8d %6d\n", c.name.c_str(),
+                j["frames"].get<int>(), j["frame_ms_p50"].get<double>(),
+                j["frame_ms_p99"].get<double>(), j["cpu_ms_p50"].get<double>(),
+                j["cpu_ms_p99"].get<double>(), j["displayed_source_fps"].get<double>(),
+                j["source_fps"].get<double>(), j["source_frames_skipped"].get<int>(),
+                j["max_faces"].get<int>());
     results.push_back(j);
   }
   nlohmann::json out;

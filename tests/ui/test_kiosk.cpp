@@ -21,7 +21,8 @@ Landmarks face_landmarks(const cv::Rect2f& b, float nose_shift = 0.f) {
   return lm;
 }
 
-TrackView person(std::uint64_t id, float x, float size = 260, bool named = true, float nose_shift = 0.f) {
+TrackView person(std::uint64_t id, float x, float size = 260, bool named = true,
+                 float nose_shift = 0.f) {
   TrackView t;
   t.id = id;
   t.box = {x, 200, size, size};
@@ -39,7 +40,8 @@ TrackView person(std::uint64_t id, float x, float size = 260, bool named = true,
 
 class KioskScript : public ::testing::Test {
  protected:
-  KioskStateMachine kiosk{KioskOptions{.dwell_seconds = 1.0, .hold_seconds = 5.0, .leave_seconds = 1.5}};
+  KioskStateMachine kiosk{
+      KioskOptions{.dwell_seconds = 1.0, .hold_seconds = 5.0, .leave_seconds = 1.5}};
   Clock::time_point now = Clock::time_point{} + 1000s;
   std::uint64_t seq = 0;
 
@@ -114,7 +116,8 @@ TEST_F(KioskScript, SmallTurnedUnnamedOrMovingFacesDoNotTrigger) {
   EXPECT_EQ(kiosk.hint(), KioskHint::recognizing);
 
   // Walking past: the box jumps 80 px per frame.
-  for (int i = 0; i < 60; ++i) play(1.0 / 30, {person(4, static_cast<float>(i % 2 ? 100 : 180) + i, 260)});
+  for (int i = 0; i < 60; ++i)
+    play(1.0 / 30, {person(4, static_cast<float>(i % 2 ? 100 : 180) + i, 260)});
   EXPECT_EQ(kiosk.state(), KioskState::attract);
 }
 

@@ -1,4 +1,5 @@
 // Settings TOML: round trip, defaults, clamping, malformed files never crash.
+#include "lookalike/build_config.hpp"
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -87,11 +88,20 @@ TEST(Settings, RecentGalleriesAreMostRecentFirstWithoutDuplicatesAndBounded) {
   EXPECT_EQ(std::count(s.recent_galleries.begin(), s.recent_galleries.end(), "/g/5.lkg"), 1);
 }
 
+TEST(Settings, ShippedDefaultFileMatchesTheBuiltInDefaults) {
+  const auto loaded =
+      load_settings(std::filesystem::path(LOOKALIKE_SOURCE_DIR) / "assets/settings.default.toml");
+  EXPECT_FALSE(loaded.warning.has_value()) << *loaded.warning;
+  EXPECT_EQ(loaded.settings, Settings{});
+}
+
 TEST(Settings, XdgConfigHomeIsHonoured) {
   ::setenv("XDG_CONFIG_HOME", "/tmp/xdg-test-config", 1);
-  EXPECT_EQ(default_settings_path(), std::filesystem::path("/tmp/xdg-test-config/lookalike/settings.toml"));
+  EXPECT_EQ(default_settings_path(),
+            std::filesystem::path("/tmp/xdg-test-config/lookalike/settings.toml"));
   ::setenv("XDG_CONFIG_HOME", "relative/ignored", 1);  // XDG: relative paths are invalid
-  EXPECT_NE(default_settings_path().string().find(".config/lookalike/settings.toml"), std::string::npos);
+  EXPECT_NE(default_settings_path().string().find(".config/lookalike/settings.toml"),
+            std::string::npos);
   ::unsetenv("XDG_CONFIG_HOME");
 }
 

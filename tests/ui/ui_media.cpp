@@ -15,8 +15,8 @@ namespace fs = std::filesystem;
 
 namespace lookalike::test {
 
-FaceVideo write_face_video(const fs::path& path, const std::vector<fs::path>& photos, int frames, cv::Size size,
-                           int photo_side, double fps) {
+FaceVideo write_face_video(const fs::path& path, const std::vector<fs::path>& photos, int frames,
+                           cv::Size size, int photo_side, double fps) {
   FaceVideo video;
   video.path = path;
   video.size = size;
@@ -35,13 +35,15 @@ FaceVideo write_face_video(const fs::path& path, const std::vector<fs::path>& ph
   const int n = static_cast<int>(scaled.size());
   const int gap = (size.width - n * photo_side) / (n + 1);
   for (int i = 0; i < n; ++i)
-    video.faces.emplace_back(gap + i * (photo_side + gap), (size.height - photo_side) / 2, photo_side, photo_side);
+    video.faces.emplace_back(gap + i * (photo_side + gap), (size.height - photo_side) / 2,
+                             photo_side, photo_side);
   cv::VideoWriter writer(path.string(), cv::VideoWriter::fourcc('M', 'J', 'P', 'G'), fps, size);
   if (!writer.isOpened()) throw std::runtime_error(path.string() + ": VideoWriter cannot open");
   for (int f = 0; f < frames; ++f) {
     cv::Mat frame = background.clone();
     for (int i = 0; i < n; ++i) scaled[i].copyTo(frame(video.faces[i]));
-    cv::putText(frame, std::to_string(f), {12, size.height - 14}, cv::FONT_HERSHEY_SIMPLEX, 0.6, {200, 200, 200}, 1);
+    cv::putText(frame, std::to_string(f), {12, size.height - 14}, cv::FONT_HERSHEY_SIMPLEX, 0.6,
+                {200, 200, 200}, 1);
     if (f == 0) video.first_frame = frame.clone();
     writer.write(frame);
   }
@@ -54,7 +56,8 @@ fs::path build_test_gallery(const fs::path& output, const std::string& dataset, 
   std::vector<PhotoSource> all = scan_identity_folders(root);
   std::map<std::string, int> taken;
   std::vector<PhotoSource> chosen;
-  std::sort(all.begin(), all.end(), [](const PhotoSource& a, const PhotoSource& b) { return a.path < b.path; });
+  std::sort(all.begin(), all.end(),
+            [](const PhotoSource& a, const PhotoSource& b) { return a.path < b.path; });
   for (auto& p : all)
     if (taken[p.identity]++ < per_identity) chosen.push_back(std::move(p));
   BuildOptions options;

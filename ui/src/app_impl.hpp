@@ -93,20 +93,20 @@ class App {
   void write_bench() const;
 
   // views
-  void draw_menu_bar();                             // view_panel.cpp
-  void draw_side_panel();                           // view_panel.cpp
-  void draw_status_bar();                           // view_panel.cpp
-  void draw_toasts();                               // view_panel.cpp
-  void draw_path_dialog();                          // view_panel.cpp
-  void draw_live(const Rect& area, bool overlay);   // view_live.cpp
+  void draw_menu_bar();                                                // view_panel.cpp
+  void draw_side_panel();                                              // view_panel.cpp
+  void draw_status_bar();                                              // view_panel.cpp
+  void draw_toasts();                                                  // view_panel.cpp
+  void draw_path_dialog();                                             // view_panel.cpp
+  void draw_live(const Rect& area, bool overlay);                      // view_live.cpp
   void draw_overlay(ImDrawList* dl, const Rect& frame_rect, float s);  // view_live.cpp
-  void draw_welcome(const Rect& area);              // view_live.cpp
-  void draw_source_problem(const Rect& area);       // view_live.cpp
-  void draw_photo(const Rect& area);                // view_photo.cpp
-  void draw_kiosk(const Rect& area);                // view_kiosk.cpp
-  void draw_kiosk_gate();                           // view_kiosk.cpp
-  bool update_frame_texture();                      // view_live.cpp
-  Rect fit_frame(const Rect& area, cv::Size size) const;  // view_live.cpp
+  void draw_welcome(const Rect& area);                                 // view_live.cpp
+  void draw_source_problem(const Rect& area);                          // view_live.cpp
+  void draw_photo(const Rect& area);                                   // view_photo.cpp
+  void draw_kiosk(const Rect& area);                                   // view_kiosk.cpp
+  void draw_kiosk_gate();                                              // view_kiosk.cpp
+  bool update_frame_texture();                                         // view_live.cpp
+  Rect fit_frame(const Rect& area, cv::Size size) const;               // view_live.cpp
 
   // window first: destroyed last (everything below may free GL objects)
   std::unique_ptr<Window> window_;
@@ -119,8 +119,8 @@ class App {
   MainThreadQueue queue_;
   Texture frame_texture_;
   std::uint64_t frame_texture_seq_ = UINT64_MAX;
-  const void* frame_texture_owner_ = nullptr;  // snapshot whose frame is in the texture
-  std::array<Texture, 4> kiosk_faces_;          // fixed pool: kiosk never grows textures
+  const void* frame_texture_owner_ = nullptr;         // snapshot whose frame is in the texture
+  std::array<Texture, 4> kiosk_faces_;                // fixed pool: kiosk never grows textures
   std::vector<std::vector<Texture>> photo_textures_;  // [photo][face]
   std::shared_ptr<const PhotoBatch> photo_batch_shown_;
 
@@ -157,6 +157,7 @@ class App {
   double last_frame_time_ = 0;
   // Benchmark records (--bench-json).
   std::vector<double> frame_ms_;         // begin_frame -> rendered + glFinish
+  std::vector<double> cpu_ms_;           // begin_frame -> draw calls submitted
   std::vector<double> new_frame_times_;  // when a new source frame was first displayed
   std::vector<std::uint64_t> new_frame_seqs_;
   std::size_t max_faces_seen_ = 0;

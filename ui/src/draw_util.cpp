@@ -7,7 +7,8 @@
 namespace lookalike::ui::draw {
 
 ImU32 with_alpha(ImU32 color, float alpha) {
-  const auto a = static_cast<unsigned>(((color >> IM_COL32_A_SHIFT) & 0xFF) * std::clamp(alpha, 0.f, 1.f));
+  const auto a =
+      static_cast<unsigned>(((color >> IM_COL32_A_SHIFT) & 0xFF) * std::clamp(alpha, 0.f, 1.f));
   return (color & ~IM_COL32_A_MASK) | (a << IM_COL32_A_SHIFT);
 }
 
@@ -28,22 +29,24 @@ std::string fit_text(ImFont* font, float size, const std::string& text, float ma
   return "";
 }
 
-void text(ImDrawList* dl, ImFont* font, float size, ImVec2 pos, ImU32 color, const std::string& text,
-          bool shadow) {
+void text(ImDrawList* dl, ImFont* font, float size, ImVec2 pos, ImU32 color,
+          const std::string& text, bool shadow) {
   if (shadow) {
-    const ImU32 sh = with_alpha(IM_COL32(0, 0, 0, 200), ((color >> IM_COL32_A_SHIFT) & 0xFF) / 255.f);
+    const ImU32 sh =
+        with_alpha(IM_COL32(0, 0, 0, 200), ((color >> IM_COL32_A_SHIFT) & 0xFF) / 255.f);
     dl->AddText(font, size, {pos.x + 1, pos.y + 1}, sh, text.c_str());
   }
   dl->AddText(font, size, pos, color, text.c_str());
 }
 
-void image_or_placeholder(ImDrawList* dl, const Texture* texture, ImVec2 min, ImVec2 max, float rounding,
-                          float alpha, const std::string& name, ImFont* font) {
+void image_or_placeholder(ImDrawList* dl, const Texture* texture, ImVec2 min, ImVec2 max,
+                          float rounding, float alpha, const std::string& name, ImFont* font) {
   const ImU32 white = with_alpha(IM_COL32_WHITE, alpha);
   if (texture && texture->valid()) {
     // Centre-crop to the box's aspect (thumbnails are square crops already).
     const float bw = max.x - min.x, bh = max.y - min.y;
-    const float tw = static_cast<float>(texture->size().width), th = static_cast<float>(texture->size().height);
+    const float tw = static_cast<float>(texture->size().width),
+                th = static_cast<float>(texture->size().height);
     ImVec2 uv0{0, 0}, uv1{1, 1};
     if (tw > 0 && th > 0) {
       const float box_aspect = bw / bh, tex_aspect = tw / th;
@@ -64,7 +67,8 @@ void image_or_placeholder(ImDrawList* dl, const Texture* texture, ImVec2 min, Im
   std::string initials;
   bool start = true;
   for (char c : name) {
-    if (c == ' ') start = true;
+    if (c == ' ')
+      start = true;
     else if (start && initials.size() < 2) {
       initials.push_back(c);
       start = false;
@@ -80,7 +84,8 @@ void percent_bar(ImDrawList* dl, ImVec2 min, ImVec2 max, float percent, ImU32 co
   const float r = (max.y - min.y) / 2;
   dl->AddRectFilled(min, max, with_alpha(IM_COL32(255, 255, 255, 40), alpha), r);
   const float w = (max.x - min.x) * std::clamp(percent / 100.f, 0.f, 1.f);
-  if (w > 1) dl->AddRectFilled(min, {min.x + std::max(w, 2 * r), max.y}, with_alpha(color, alpha), r);
+  if (w > 1)
+    dl->AddRectFilled(min, {min.x + std::max(w, 2 * r), max.y}, with_alpha(color, alpha), r);
 }
 
 std::string percent_text(float percent) {
@@ -98,7 +103,8 @@ void face_box(ImDrawList* dl, ImVec2 min, ImVec2 max, ImU32 color, float alpha, 
   const ImU32 shadow = with_alpha(IM_COL32(0, 0, 0, 110), alpha);
   auto corner = [&](ImVec2 p, float dx, float dy) {
     const ImVec2 pts[3] = {{p.x, p.y + dy * len}, p, {p.x + dx * len, p.y}};
-    const ImVec2 spts[3] = {{pts[0].x + 1, pts[0].y + 1}, {p.x + 1, p.y + 1}, {pts[2].x + 1, pts[2].y + 1}};
+    const ImVec2 spts[3] = {
+        {pts[0].x + 1, pts[0].y + 1}, {p.x + 1, p.y + 1}, {pts[2].x + 1, pts[2].y + 1}};
     dl->AddPolyline(spts, 3, shadow, 0, th + 1.5f * s);
     dl->AddPolyline(pts, 3, c, 0, th);
   };

@@ -28,9 +28,12 @@ float yaw_ratio(const Landmarks& lm) {
 
 const char* to_string(KioskState state) {
   switch (state) {
-    case KioskState::attract: return "attract";
-    case KioskState::result: return "result";
-    case KioskState::live: return "live";
+    case KioskState::attract:
+      return "attract";
+    case KioskState::result:
+      return "result";
+    case KioskState::live:
+      return "live";
   }
   return "?";
 }

@@ -2,12 +2,12 @@
 
 #include <spdlog/spdlog.h>
 
+#include <toml++/toml.h>
 #include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
-#include <toml++/toml.h>
 
 #include "lookalike/file_util.hpp"
 
@@ -37,8 +37,7 @@ constexpr float kMaxUiScale = 3.0f;
 
 template <typename T>
 T get_or(const toml::table& table, std::string_view section, std::string_view key, T fallback) {
-  if (const auto* sub = table[section].as_table())
-    return (*sub)[key].value_or(fallback);
+  if (const auto* sub = table[section].as_table()) return (*sub)[key].value_or(fallback);
   return fallback;
 }
 
@@ -52,11 +51,23 @@ void Settings::remember_gallery(const std::string& path) {
   if (recent_galleries.size() > kMaxRecent) recent_galleries.resize(kMaxRecent);
 }
 
+bool Settings::operator==(const Settings& o) const {
+  const auto& a = search;
+  const auto& b = o.search;
+  return source == o.source && mirror == o.mirror && gallery == o.gallery &&
+         recent_galleries == o.recent_galleries && a.top_k == b.top_k && a.metric == b.metric &&
+         a.same_person_threshold == b.same_person_threshold && detector == o.detector &&
+         show_landmarks == o.show_landmarks && show_panel == o.show_panel &&
+         ui_scale == o.ui_scale && save_dir == o.save_dir && kiosk == o.kiosk;
+}
+
 fs::path default_settings_path() {
   return xdg_dir("XDG_CONFIG_HOME", ".config") / "lookalike" / "settings.toml";
 }
 
-fs::path default_data_dir() { return xdg_dir("XDG_DATA_HOME", ".local/share") / "lookalike"; }
+fs::path default_data_dir() {
+  return xdg_dir("XDG_DATA_HOME", ".local/share") / "lookalike";
+}
 
 fs::path result_card_dir(const Settings& settings) {
   if (!settings.save_dir.empty()) return settings.save_dir;
@@ -83,19 +94,18 @@ Settings parse_settings(const std::string& toml_text) {
     if (s.recent_galleries.size() > Settings::kMaxRecent)
       s.recent_galleries.resize(Settings::kMaxRecent);
   }
-  s.search.top_k =
-      std::clamp(static_cast<int>(get_or<int64_t>(t, "search", "top_k", s.search.top_k)),
-                 kMinTopK, kMaxTopK);
+  s.search.top_k = std::clamp(
+      static_cast<int>(get_or<int64_t>(t, "search", "top_k", s.search.top_k)), kMinTopK, kMaxTopK);
   const auto metric = get_or<std::string>(t, "search", "metric", "euclidean");
   try {
     s.search.metric = metric_from_string(metric);
   } catch (const std::exception&) {
     spdlog::warn("settings: unknown metric '{}', using euclidean", metric);
   }
-  s.search.same_person_threshold = std::clamp(
-      static_cast<float>(
-          get_or<double>(t, "search", "same_person_threshold", s.search.same_person_threshold)),
-      kMinThreshold, kMaxThreshold);
+  s.search.same_person_threshold =
+      std::clamp(static_cast<float>(get_or<double>(t, "search", "same_person_threshold",
+                                                   s.search.same_person_threshold)),
+                 kMinThreshold, kMaxThreshold);
   s.detector = get_or<std::string>(t, "detector", "name", s.detector);
   s.show_landmarks = get_or(t, "view", "landmarks", s.show_landmarks);
   s.show_panel = get_or(t, "view", "panel", s.show_panel);
@@ -138,7 +148,8 @@ std::string format_settings(const Settings& s) {
                             {"attract_title", s.kiosk.attract_title}}},
   };
   std::ostringstream out;
-  out << "# Lookalike desktop settings (written by the app; edit while it is closed)\n\n" << t << '\n';
+  out << "# Lookalike desktop settings (written by the app; edit while it is closed)\n\n"
+      << t << '\n';
   return out.str();
 }
 

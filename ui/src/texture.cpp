@@ -10,9 +10,13 @@ namespace {
 std::atomic<long> g_live{0};
 }
 
-long Texture::live_count() { return g_live.load(); }
+long Texture::live_count() {
+  return g_live.load();
+}
 
-Texture::~Texture() { reset(); }
+Texture::~Texture() {
+  reset();
+}
 
 Texture::Texture(Texture&& other) noexcept
     : id_(std::exchange(other.id_, 0u)), size_(other.size_), type_(other.type_) {}
@@ -41,10 +45,17 @@ void Texture::upload(const cv::Mat& image) {
   if (image.empty()) return;
   GLenum format = GL_BGR;
   switch (image.type()) {
-    case CV_8UC3: format = GL_BGR; break;
-    case CV_8UC4: format = GL_BGRA; break;
-    case CV_8UC1: format = GL_RED; break;
-    default: return;  // not a displayable image; callers pass 8-bit images
+    case CV_8UC3:
+      format = GL_BGR;
+      break;
+    case CV_8UC4:
+      format = GL_BGRA;
+      break;
+    case CV_8UC1:
+      format = GL_RED;
+      break;
+    default:
+      return;  // not a displayable image; callers pass 8-bit images
   }
   if (id_ == 0) {
     glGenTextures(1, &id_);
@@ -67,9 +78,10 @@ void Texture::upload(const cv::Mat& image) {
     glTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, image.cols, image.rows, format, GL_UNSIGNED_BYTE,
                     image.data);
   } else {
-    const GLint internal = image.type() == CV_8UC1 ? GL_R8 : (image.type() == CV_8UC4 ? GL_RGBA8 : GL_RGB8);
-    glTexImage2D(GL_TEXTURE_2D, 0, internal, image.cols, image.rows, 0, format,
-                 GL_UNSIGNED_BYTE, image.data);
+    const GLint internal =
+        image.type() == CV_8UC1 ? GL_R8 : (image.type() == CV_8UC4 ? GL_RGBA8 : GL_RGB8);
+    glTexImage2D(GL_TEXTURE_2D, 0, internal, image.cols, image.rows, 0, format, GL_UNSIGNED_BYTE,
+                 image.data);
     size_ = image.size();
     type_ = image.type();
   }

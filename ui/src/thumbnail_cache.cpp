@@ -22,13 +22,15 @@ ThumbnailCache::~ThumbnailCache() {
   if (loader_.joinable()) loader_.join();
 }
 
-std::size_t ThumbnailCache::size() const { return store_->entries.size(); }
+std::size_t ThumbnailCache::size() const {
+  return store_->entries.size();
+}
 
 void ThumbnailCache::Store::evict_beyond_capacity() {
   while (entries.size() > capacity) {
-    auto oldest = std::min_element(entries.begin(), entries.end(), [](const auto& a, const auto& b) {
-      return a.second.last_used < b.second.last_used;
-    });
+    auto oldest = std::min_element(
+        entries.begin(), entries.end(),
+        [](const auto& a, const auto& b) { return a.second.last_used < b.second.last_used; });
     entries.erase(oldest);  // frees the texture here, on the main thread
   }
 }

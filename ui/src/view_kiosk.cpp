@@ -19,11 +19,16 @@ constexpr float kPi = 3.14159265f;
 
 const char* hint_text(KioskHint hint) {
   switch (hint) {
-    case KioskHint::come_closer: return "Come a little closer";
-    case KioskHint::look_at_camera: return "Look straight at the camera";
-    case KioskHint::hold_still: return "Hold still...";
-    case KioskHint::recognizing: return "Finding your look-alike...";
-    case KioskHint::none: return "Hold still...";
+    case KioskHint::come_closer:
+      return "Come a little closer";
+    case KioskHint::look_at_camera:
+      return "Look straight at the camera";
+    case KioskHint::hold_still:
+      return "Hold still...";
+    case KioskHint::recognizing:
+      return "Finding your look-alike...";
+    case KioskHint::none:
+      return "Hold still...";
   }
   return "";
 }
@@ -46,16 +51,19 @@ void App::draw_kiosk(const Rect& area) {
   ImDrawList* dl = ImGui::GetBackgroundDrawList();
   const float cx = (area.min.x + area.max.x) / 2;
 
-  const std::string privacy = settings_.kiosk.allow_saving
-                                  ? "Result cards may be saved on this computer (enabled by the operator)."
-                                  : "Nothing is recorded or saved: faces are analyzed live and forgotten.";
+  const std::string privacy =
+      settings_.kiosk.allow_saving
+          ? "Result cards may be saved on this computer (enabled by the operator)."
+          : "Nothing is recorded or saved: faces are analyzed live and forgotten.";
 
   switch (kiosk_.state()) {
     case KioskState::attract: {
       dl->AddRectFilled(area.min, area.max, IM_COL32(8, 10, 14, 200));
       const float y = area.min.y + area.height() * 0.28f;
-      centered_text(dl, f.large, f.large->FontSize, cx, y, draw::kText, settings_.kiosk.attract_title);
-      centered_text(dl, f.regular, f.regular->FontSize * 1.4f, cx, y + f.large->FontSize + 20 * s, draw::kTextDim,
+      centered_text(dl, f.large, f.large->FontSize, cx, y, draw::kText,
+                    settings_.kiosk.attract_title);
+      centered_text(dl, f.regular, f.regular->FontSize * 1.4f, cx, y + f.large->FontSize + 20 * s,
+                    draw::kTextDim,
                     gallery_ ? "Step in front of the camera and look straight ahead."
                              : "The gallery is not loaded yet. Please ask the operator.");
       // Progress ring while someone is getting ready.
@@ -78,7 +86,8 @@ void App::draw_kiosk(const Rect& area) {
       const int n = static_cast<int>(cards.size());
       layout_.kiosk_cards = n;
       const float gap = 28 * s;
-      const float card_w = std::min(520 * s, (area.width() - gap * static_cast<float>(n + 1)) / std::max(1, n));
+      const float card_w =
+          std::min(520 * s, (area.width() - gap * static_cast<float>(n + 1)) / std::max(1, n));
       const float img = (card_w - 3 * 20 * s) / 2;
       const float card_h = img + 40 * s + f.large->FontSize + f.huge->FontSize + 60 * s;
       float x = cx - (static_cast<float>(n) * card_w + static_cast<float>(n - 1) * gap) / 2;
@@ -96,33 +105,38 @@ void App::draw_kiosk(const Rect& area) {
           if (!crop.empty()) {
             cv::Mat square;
             cv::resize(crop, square, {kCardFaceSide, kCardFaceSide}, 0, 0, cv::INTER_AREA);
-            if (settings_.mirror && feed_ && classify_source_spec(feed_->spec()) == SourceKind::camera)
+            if (settings_.mirror && feed_ &&
+                classify_source_spec(feed_->spec()) == SourceKind::camera)
               cv::flip(square, square, 1);
             kiosk_faces_[static_cast<std::size_t>(i)].upload(square);
           }
         }
         const ImVec2 a0{x + 20 * s, y + 20 * s};
-        draw::image_or_placeholder(dl, &kiosk_faces_[static_cast<std::size_t>(i)], a0, {a0.x + img, a0.y + img},
-                                   12 * s, 1.f, "You", f.large);
-        draw::text(dl, f.regular, f.regular->FontSize, {a0.x, a0.y + img + 6 * s}, draw::kTextDim, "You");
+        draw::image_or_placeholder(dl, &kiosk_faces_[static_cast<std::size_t>(i)], a0,
+                                   {a0.x + img, a0.y + img}, 12 * s, 1.f, "You", f.large);
+        draw::text(dl, f.regular, f.regular->FontSize, {a0.x, a0.y + img + 6 * s}, draw::kTextDim,
+                   "You");
         const IdentityMatch* top = card.matches.empty() ? nullptr : &card.matches.front();
         const ImVec2 b0{a0.x + img + 20 * s, a0.y};
         const Texture* thumb = top && thumbnails_ ? thumbnails_->get(top->identity) : nullptr;
-        draw::image_or_placeholder(dl, thumb, b0, {b0.x + img, b0.y + img}, 12 * s, 1.f, top ? top->name : "?",
-                                   f.large);
-        draw::text(dl, f.regular, f.regular->FontSize, {b0.x, b0.y + img + 6 * s}, draw::kTextDim, "Look-alike");
+        draw::image_or_placeholder(dl, thumb, b0, {b0.x + img, b0.y + img}, 12 * s, 1.f,
+                                   top ? top->name : "?", f.large);
+        draw::text(dl, f.regular, f.regular->FontSize, {b0.x, b0.y + img + 6 * s}, draw::kTextDim,
+                   "Look-alike");
         float ty = a0.y + img + 36 * s;
         const std::string name = top ? top->name : "Unknown";
         centered_text(dl, f.large, f.large->FontSize, x + card_w / 2, ty, draw::kText,
                       draw::fit_text(f.large, f.large->FontSize, name, card_w - 40 * s));
         ty += f.large->FontSize + 8 * s;
         const bool low = !top || top->similarity_percent < kLowResemblancePercent;
-        centered_text(dl, f.huge, f.huge->FontSize, x + card_w / 2, ty, low ? draw::kLow : draw::kMatch,
+        centered_text(dl, f.huge, f.huge->FontSize, x + card_w / 2, ty,
+                      low ? draw::kLow : draw::kMatch,
                       top ? draw::percent_text(top->similarity_percent) : "--");
         // Countdown bar until the card closes.
-        const float left = 1.f - static_cast<float>(held / std::max(0.1, settings_.kiosk.hold_seconds));
-        draw::percent_bar(dl, {x + 20 * s, c1.y - 18 * s}, {c1.x - 20 * s, c1.y - 12 * s}, 100.f * left,
-                          draw::kMatch, 0.8f);
+        const float left =
+            1.f - static_cast<float>(held / std::max(0.1, settings_.kiosk.hold_seconds));
+        draw::percent_bar(dl, {x + 20 * s, c1.y - 18 * s}, {c1.x - 20 * s, c1.y - 12 * s},
+                          100.f * left, draw::kMatch, 0.8f);
         x += card_w + gap;
       }
       break;
@@ -139,12 +153,12 @@ void App::draw_kiosk_gate() {
   if (!gate_.prompting()) return;
   const float s = window_->scale();
   const ImGuiViewport* vp = ImGui::GetMainViewport();
-  ImGui::SetNextWindowPos({vp->WorkPos.x + vp->WorkSize.x / 2, vp->WorkPos.y + vp->WorkSize.y / 2}, ImGuiCond_Always,
-                          {0.5f, 0.5f});
+  ImGui::SetNextWindowPos({vp->WorkPos.x + vp->WorkSize.x / 2, vp->WorkPos.y + vp->WorkSize.y / 2},
+                          ImGuiCond_Always, {0.5f, 0.5f});
   ImGui::SetNextWindowSize({360 * s, 0});
   ImGui::Begin("##pin", nullptr,
-               ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
-                   ImGuiWindowFlags_AlwaysAutoResize);
+               ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                   ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_AlwaysAutoResize);
   ImGui::PushFont(window_->fonts().bold);
   ImGui::TextUnformatted("Operator PIN");
   ImGui::PopFont();
@@ -152,7 +166,8 @@ void App::draw_kiosk_gate() {
   ImGui::PushFont(window_->fonts().large);
   ImGui::TextUnformatted(dots.empty() ? " " : dots.c_str());
   ImGui::PopFont();
-  if (gate_.failures() > 0) ImGui::TextColored({0.95f, 0.45f, 0.4f, 1}, "Wrong PIN (%d)", gate_.failures());
+  if (gate_.failures() > 0)
+    ImGui::TextColored({0.95f, 0.45f, 0.4f, 1}, "Wrong PIN (%d)", gate_.failures());
   ImGui::TextDisabled("Digits, Enter to confirm, Esc to cancel");
   ImGui::End();
 }

@@ -25,7 +25,8 @@ bool begin_card(const char* id, const Rect& area, float width, float s) {
   return ImGui::Begin(id, nullptr,
                       ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
                           ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_AlwaysAutoResize |
-                          ImGuiWindowFlags_NoFocusOnAppearing | ImGuiWindowFlags_NoBringToFrontOnFocus);
+                          ImGuiWindowFlags_NoFocusOnAppearing |
+                          ImGuiWindowFlags_NoBringToFrontOnFocus);
 }
 
 }  // namespace
@@ -56,7 +57,8 @@ void App::draw_live(const Rect& area, bool overlay) {
   last_frame_time_ = now;
   if (feed_ && !frozen_) {
     // The UI never draws a result older than the one it shows (seq never goes backwards).
-    if (auto latest = feed_->latest(); latest && (!shown_ || latest->seq >= shown_->seq)) shown_ = latest;
+    if (auto latest = feed_->latest(); latest && (!shown_ || latest->seq >= shown_->seq))
+      shown_ = latest;
   }
   const float s = window_->scale();
   ImDrawList* dl = ImGui::GetBackgroundDrawList();
@@ -75,15 +77,18 @@ void App::draw_live(const Rect& area, bool overlay) {
     if (overlay) draw_overlay(dl, fr, s);
     if (frozen_) {
       const std::string badge = "FROZEN  (Space to resume)";
-      const ImVec2 ts = draw::text_size(window_->fonts().bold, window_->fonts().bold->FontSize, badge);
+      const ImVec2 ts =
+          draw::text_size(window_->fonts().bold, window_->fonts().bold->FontSize, badge);
       const ImVec2 p{fr.min.x + 14 * s, fr.min.y + 14 * s};
       dl->AddRectFilled({p.x - 10 * s, p.y - 6 * s}, {p.x + ts.x + 10 * s, p.y + ts.y + 6 * s},
                         IM_COL32(20, 110, 160, 220), 6 * s);
       draw::text(dl, window_->fonts().bold, window_->fonts().bold->FontSize, p, draw::kText, badge);
     }
     if (shown_->status == SourceStatus::reconnecting || shown_->status == SourceStatus::failed) {
-      const std::string msg = shown_->status_message.empty() ? "source lost, reconnecting..." : shown_->status_message;
-      const ImVec2 ts = draw::text_size(window_->fonts().bold, window_->fonts().bold->FontSize, msg);
+      const std::string msg =
+          shown_->status_message.empty() ? "source lost, reconnecting..." : shown_->status_message;
+      const ImVec2 ts =
+          draw::text_size(window_->fonts().bold, window_->fonts().bold->FontSize, msg);
       const ImVec2 p{(fr.min.x + fr.max.x - ts.x) / 2, fr.max.y - ts.y - 24 * s};
       dl->AddRectFilled({p.x - 12 * s, p.y - 8 * s}, {p.x + ts.x + 12 * s, p.y + ts.y + 8 * s},
                         IM_COL32(150, 40, 40, 225), 6 * s);
@@ -99,10 +104,11 @@ void App::draw_live(const Rect& area, bool overlay) {
     const std::string msg = feed_ && feed_->state() == LiveFeed::State::opening
                                 ? "Opening " + feed_->spec() + "..."
                                 : "Waiting for the first frame...";
-    const ImVec2 ts = draw::text_size(window_->fonts().regular, window_->fonts().regular->FontSize, msg);
+    const ImVec2 ts =
+        draw::text_size(window_->fonts().regular, window_->fonts().regular->FontSize, msg);
     draw::text(dl, window_->fonts().regular, window_->fonts().regular->FontSize,
-               {(area.min.x + area.max.x - ts.x) / 2, (area.min.y + area.max.y - ts.y) / 2}, draw::kTextDim,
-               msg);
+               {(area.min.x + area.max.x - ts.x) / 2, (area.min.y + area.max.y - ts.y) / 2},
+               draw::kTextDim, msg);
   }
 }
 
@@ -129,7 +135,8 @@ void App::draw_overlay(ImDrawList* dl, const Rect& fr, float s) {
 
     if (settings_.show_landmarks && v.landmarks) {
       for (const auto& pt : *v.landmarks)
-        dl->AddCircleFilled(to_screen(pt), 1.9f * s, draw::with_alpha(IM_COL32(255, 255, 255, 210), alpha));
+        dl->AddCircleFilled(to_screen(pt), 1.9f * s,
+                            draw::with_alpha(IM_COL32(255, 255, 255, 210), alpha));
     }
 
     // Label pill above the box (below it when there is no room).
@@ -156,10 +163,13 @@ void App::draw_overlay(ImDrawList* dl, const Rect& fr, float s) {
     l0.x = std::clamp(l0.x, fr.min.x + 2 * s, std::max(fr.min.x + 2 * s, fr.max.x - lw - 2 * s));
     const ImVec2 l1{l0.x + lw, l0.y + lh};
     dl->AddRectFilled(l0, l1, draw::with_alpha(draw::kCardBg, alpha), 6 * s);
-    dl->AddRectFilled(l0, {l0.x + 4 * s, l1.y}, draw::with_alpha(color, alpha), 6 * s, ImDrawFlags_RoundCornersLeft);
-    draw::text(dl, f.bold, fs_title, {l0.x + pad, l0.y + pad * 0.75f}, draw::with_alpha(draw::kText, alpha), title);
+    dl->AddRectFilled(l0, {l0.x + 4 * s, l1.y}, draw::with_alpha(color, alpha), 6 * s,
+                      ImDrawFlags_RoundCornersLeft);
+    draw::text(dl, f.bold, fs_title, {l0.x + pad, l0.y + pad * 0.75f},
+               draw::with_alpha(draw::kText, alpha), title);
     if (!detail.empty())
-      draw::text(dl, f.regular, fs_detail, {l0.x + pad + ts.x + 10 * s, l0.y + pad * 0.75f + (ts.y - ds.y) / 2},
+      draw::text(dl, f.regular, fs_detail,
+                 {l0.x + pad + ts.x + 10 * s, l0.y + pad * 0.75f + (ts.y - ds.y) / 2},
                  draw::with_alpha(low ? draw::kLow : draw::kMatch, alpha), detail);
 
     DrawnTrack drawn;
@@ -176,7 +186,8 @@ void App::draw_overlay(ImDrawList* dl, const Rect& fr, float s) {
       const float cw = std::max(T, 176 * s) + 2 * pad;
       const float small = 30 * s;
       const std::size_t rows = std::min<std::size_t>(3, v.matches.size());
-      const float ch = pad + T + 6 * s + fs_title + 4 * s + 6 * s + static_cast<float>(rows) * (small + 6 * s) + pad;
+      const float ch = pad + T + 6 * s + fs_title + 4 * s + 6 * s +
+                       static_cast<float>(rows) * (small + 6 * s) + pad;
       ImVec2 c0{p1.x + 14 * s, p0.y};
       if (c0.x + cw > fr.max.x) c0.x = p0.x - 14 * s - cw;  // no room right: left of the face
       c0.x = std::clamp(c0.x, fr.min.x + 2 * s, std::max(fr.min.x + 2 * s, fr.max.x - cw - 2 * s));
@@ -186,8 +197,8 @@ void App::draw_overlay(ImDrawList* dl, const Rect& fr, float s) {
       dl->AddRect(c0, c1, draw::with_alpha(color, alpha * 0.55f), 10 * s, 0, 1.2f * s);
       const ImVec2 t0{c0.x + (cw - T) / 2, c0.y + pad};
       const Texture* thumb = thumbnails_ ? thumbnails_->get(top->identity) : nullptr;
-      draw::image_or_placeholder(dl, thumb, t0, {t0.x + T, t0.y + T}, 8 * s, alpha * (low ? 0.7f : 1.f), top->name,
-                                 f.bold);
+      draw::image_or_placeholder(dl, thumb, t0, {t0.x + T, t0.y + T}, 8 * s,
+                                 alpha * (low ? 0.7f : 1.f), top->name, f.bold);
       drawn.thumbnail = {t0, {t0.x + T, t0.y + T}};
       float y = t0.y + T + 6 * s;
       const std::string pct = draw::percent_text(top->similarity_percent);
@@ -196,20 +207,24 @@ void App::draw_overlay(ImDrawList* dl, const Rect& fr, float s) {
                  draw::fit_text(f.bold, fs_title, top->name, cw - 2 * pad - pw - 8 * s));
       draw::text(dl, f.bold, fs_title, {c1.x - pad - pw, y}, draw::with_alpha(color, alpha), pct);
       y += fs_title + 4 * s;
-      draw::percent_bar(dl, {c0.x + pad, y}, {c1.x - pad, y + 4 * s}, top->similarity_percent, color, alpha);
+      draw::percent_bar(dl, {c0.x + pad, y}, {c1.x - pad, y + 4 * s}, top->similarity_percent,
+                        color, alpha);
       y += 10 * s;
       for (std::size_t i = 0; i < rows; ++i) {
         const IdentityMatch& m = v.matches[i];
         const Texture* st = thumbnails_ ? thumbnails_->get(m.identity) : nullptr;
-        draw::image_or_placeholder(dl, st, {c0.x + pad, y}, {c0.x + pad + small, y + small}, 4 * s, alpha, m.name,
-                                   f.bold);
+        draw::image_or_placeholder(dl, st, {c0.x + pad, y}, {c0.x + pad + small, y + small}, 4 * s,
+                                   alpha, m.name, f.bold);
         const std::string mp = draw::percent_text(m.similarity_percent);
         const float mw = draw::text_size(f.regular, fs_detail, mp).x;
         const float tx = c0.x + pad + small + 8 * s;
         const float ty = y + (small - fs_detail) / 2;
-        draw::text(dl, f.regular, fs_detail, {tx, ty}, draw::with_alpha(i == 0 ? draw::kText : draw::kTextDim, alpha),
-                   draw::fit_text(f.regular, fs_detail, std::to_string(i + 1) + ". " + m.name, c1.x - pad - mw - 6 * s - tx));
-        draw::text(dl, f.regular, fs_detail, {c1.x - pad - mw, ty}, draw::with_alpha(draw::kTextDim, alpha), mp);
+        draw::text(dl, f.regular, fs_detail, {tx, ty},
+                   draw::with_alpha(i == 0 ? draw::kText : draw::kTextDim, alpha),
+                   draw::fit_text(f.regular, fs_detail, std::to_string(i + 1) + ". " + m.name,
+                                  c1.x - pad - mw - 6 * s - tx));
+        draw::text(dl, f.regular, fs_detail, {c1.x - pad - mw, ty},
+                   draw::with_alpha(draw::kTextDim, alpha), mp);
         y += small + 6 * s;
       }
     }
@@ -234,20 +249,24 @@ void App::draw_welcome(const Rect& area) {
       ImGui::PopStyleColor();
       ImGui::Spacing();
     }
-    ImGui::TextUnformatted("To start, Lookalike needs a gallery: labelled photos of the people to compare with.");
+    ImGui::TextUnformatted(
+        "To start, Lookalike needs a gallery: labelled photos of the people to compare with.");
     ImGui::Spacing();
     ImGui::PushFont(window_->fonts().bold);
     ImGui::TextUnformatted("Build a gallery");
     ImGui::PopFont();
     ImGui::TextWrapped(
-        "Drop a folder onto this window that holds one sub-folder per person (the folder name is the "
+        "Drop a folder onto this window that holds one sub-folder per person (the folder name is "
+        "the "
         "name shown), e.g. celebrities/Ada_Lovelace/*.jpg. Or from a terminal:");
     ImGui::TextDisabled("    lookalike-cli gallery build celebrities/ -o celebrities.lkg");
     ImGui::Spacing();
     ImGui::PushFont(window_->fonts().bold);
     ImGui::TextUnformatted("Open a gallery");
     ImGui::PopFont();
-    ImGui::TextWrapped("Drop a .lkg file here, or open one from the side panel (Tab). It is remembered for next time.");
+    ImGui::TextWrapped(
+        "Drop a .lkg file here, or open one from the side panel (Tab). It is remembered for next "
+        "time.");
     ImGui::PopTextWrapPos();
     ImGui::Spacing();
     if (ImGui::Button("Open gallery...")) {
@@ -281,9 +300,10 @@ void App::draw_source_problem(const Rect& area) {
     ImGui::TextWrapped("%s", feed_ ? feed_->error().c_str() : "");
     ImGui::PopStyleColor();
     ImGui::Spacing();
-    ImGui::TextWrapped(camera ? "Connect a camera and retry, pick another one in the side panel, analyze photos, "
-                                "or open a video file instead."
-                              : "Check the path, or pick another source in the side panel.");
+    ImGui::TextWrapped(
+        camera ? "Connect a camera and retry, pick another one in the side panel, analyze photos, "
+                 "or open a video file instead."
+               : "Check the path, or pick another source in the side panel.");
     ImGui::PopTextWrapPos();
     ImGui::Spacing();
     if (ImGui::Button("Retry")) start_feed(spec);

@@ -38,7 +38,8 @@ void App::draw_menu_bar() {
   }
   if (ImGui::BeginMenu("View")) {
     ImGui::MenuItem("Side panel", "Tab", &settings_.show_panel);
-    if (ImGui::MenuItem("Fullscreen", "F11", window_->fullscreen())) window_->set_fullscreen(!window_->fullscreen());
+    if (ImGui::MenuItem("Fullscreen", "F11", window_->fullscreen()))
+      window_->set_fullscreen(!window_->fullscreen());
     ImGui::MenuItem("Landmarks", nullptr, &settings_.show_landmarks);
     ImGui::MenuItem("Mirror camera", nullptr, &settings_.mirror);
     if (ImGui::MenuItem("Freeze frame", "Space", frozen_, mode_ == Mode::live)) {
@@ -50,10 +51,13 @@ void App::draw_menu_bar() {
     ImGui::EndMenu();
   }
   // Mode tag on the right of the menu bar.
-  const char* mode = mode_ == Mode::photo ? "PHOTO MODE  (Esc: back to live)" : (frozen_ ? "FROZEN" : "LIVE");
+  const char* mode =
+      mode_ == Mode::photo ? "PHOTO MODE  (Esc: back to live)" : (frozen_ ? "FROZEN" : "LIVE");
   const float w = ImGui::CalcTextSize(mode).x;
   ImGui::SetCursorPosX(ImGui::GetWindowWidth() - w - 16 * window_->scale());
-  ImGui::TextColored(mode_ == Mode::photo ? ImVec4(0.95f, 0.7f, 0.3f, 1) : ImVec4(0.3f, 0.8f, 0.72f, 1), "%s", mode);
+  ImGui::TextColored(
+      mode_ == Mode::photo ? ImVec4(0.95f, 0.7f, 0.3f, 1) : ImVec4(0.3f, 0.8f, 0.72f, 1), "%s",
+      mode);
   ImGui::EndMainMenuBar();
 }
 
@@ -65,15 +69,18 @@ void App::draw_side_panel() {
   ImGui::SetNextWindowPos({vp->WorkPos.x + vp->WorkSize.x - width, vp->WorkPos.y});
   ImGui::SetNextWindowSize({width, vp->WorkSize.y - status_h});
   ImGui::Begin("##panel", nullptr,
-               ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
-                   ImGuiWindowFlags_NoBringToFrontOnFocus);
+               ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                   ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus);
   const ImFont* bold_const = window_->fonts().bold;
   ImFont* bold = const_cast<ImFont*>(bold_const);
+  ImGui::PushItemWidth(width * 0.6f);
 
   section("Source", bold);
   {
     const std::string current = feed_ ? feed_->spec() : settings_.source;
-    if (ImGui::BeginCombo("Camera", classify_source_spec(current) == SourceKind::camera ? current.c_str() : "(file)")) {
+    if (ImGui::BeginCombo("Camera", classify_source_spec(current) == SourceKind::camera
+                                        ? current.c_str()
+                                        : "(file)")) {
       for (std::size_t i = 0; i < std::max<std::size_t>(1, cameras_.size()); ++i) {
         const std::string label = cameras_.empty() ? "0" : std::to_string(i) + "  " + cameras_[i];
         const std::string spec = cameras_.empty() ? "0" : std::to_string(i);
@@ -84,7 +91,8 @@ void App::draw_side_panel() {
       }
       ImGui::EndCombo();
     }
-    ImGui::InputTextWithHint("##source", "video file, image folder or URL", source_buffer_.data(), source_buffer_.size());
+    ImGui::InputTextWithHint("##source", "video file, image folder or URL", source_buffer_.data(),
+                             source_buffer_.size());
     ImGui::SameLine();
     if (ImGui::Button("Open##src")) {
       settings_.source = source_buffer_.data();
@@ -95,7 +103,8 @@ void App::draw_side_panel() {
       if (state == LiveFeed::State::failed)
         ImGui::TextColored({0.95f, 0.5f, 0.45f, 1}, "failed: see the message");
       else
-        ImGui::TextDisabled("%s", state == LiveFeed::State::opening ? "opening..." : feed_->description().c_str());
+        ImGui::TextDisabled(
+            "%s", state == LiveFeed::State::opening ? "opening..." : feed_->description().c_str());
     }
   }
 
@@ -103,23 +112,26 @@ void App::draw_side_panel() {
   {
     if (gallery_) {
       ImGui::TextUnformatted(gallery_path_.filename().string().c_str());
-      ImGui::TextDisabled("%zu people, %zu photos", gallery_->identity_count(), gallery_->photo_count());
+      ImGui::TextDisabled("%zu people, %zu photos", gallery_->identity_count(),
+                          gallery_->photo_count());
     } else {
       ImGui::TextDisabled(loader_->busy() ? "loading..." : "no gallery loaded");
     }
     if (ImGui::Button("Open...##gal")) path_purpose_ = PathPurpose::open_gallery;
     ImGui::SameLine();
     if (ImGui::Button("Build from folder...")) path_purpose_ = PathPurpose::build_gallery;
-    if (!settings_.recent_galleries.empty() && ImGui::BeginCombo("Recent", "")) {
+    if (!settings_.recent_galleries.empty() && ImGui::BeginCombo("Recent", "choose...")) {
       for (const auto& recent : settings_.recent_galleries)
         if (ImGui::Selectable(recent.c_str())) open_gallery(recent);
       ImGui::EndCombo();
     }
     if (builder_) {
       const BuildProgress p = builder_->progress();
-      const float fraction = p.total ? static_cast<float>(p.done) / static_cast<float>(p.total) : 0.f;
+      const float fraction =
+          p.total ? static_cast<float>(p.done) / static_cast<float>(p.total) : 0.f;
       char overlay[96];
-      std::snprintf(overlay, sizeof overlay, p.total ? "%zu / %zu photos" : "scanning...", p.done, p.total);
+      std::snprintf(overlay, sizeof overlay, p.total ? "%zu / %zu photos" : "scanning...", p.done,
+                    p.total);
       ImGui::ProgressBar(fraction, {-1, 0}, overlay);
       ImGui::TextDisabled("%.1f photos/s, %zu people", p.photos_per_second, p.identities);
       if (ImGui::Button("Cancel build")) builder_->cancel();
@@ -136,7 +148,8 @@ void App::draw_side_panel() {
       settings_.search.metric = static_cast<Metric>(metric);
       changed = true;
     }
-    changed |= ImGui::SliderFloat("Same person", &settings_.search.same_person_threshold, 0.3f, 0.9f, "< %.2f");
+    changed |= ImGui::SliderFloat("Same person", &settings_.search.same_person_threshold, 0.3f,
+                                  0.9f, "< %.2f");
     if (ImGui::IsItemHovered())
       ImGui::SetTooltip("Euclidean distance below which two faces are the same person (dlib: 0.6)");
     int detector = settings_.detector == "haar" ? 1 : 0;
@@ -154,6 +167,7 @@ void App::draw_side_panel() {
   ImGui::Spacing();
   ImGui::TextDisabled("Tab panel   F11 fullscreen   Space freeze");
   ImGui::TextDisabled("S save card   Esc leave mode");
+  ImGui::PopItemWidth();
   ImGui::End();
 }
 
@@ -167,24 +181,29 @@ void App::draw_status_bar() {
   ImGui::PushStyleVar(ImGuiStyleVar_WindowRounding, 0.f);
   ImGui::PushStyleColor(ImGuiCol_WindowBg, ImVec4(0.06f, 0.065f, 0.08f, 1.f));
   ImGui::Begin("##status", nullptr,
-               ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
-                   ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoFocusOnAppearing);
+               ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                   ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus |
+                   ImGuiWindowFlags_NoFocusOnAppearing);
   ImGui::PushFont(window_->fonts().mono);
   ImGui::AlignTextToFramePadding();
   if (shown_) {
     const auto& m = shown_->metrics;
-    ImGui::Text("camera %4.1f fps  |  processed %4.1f fps  |  dropped %llu  |  latency %5.1f ms  |  faces %zu",
-                m.capture_fps, m.processed_fps, static_cast<unsigned long long>(m.dropped), m.latency.total_ms,
-                shown_->tracks.size());
+    ImGui::Text(
+        "camera %4.1f fps  |  processed %4.1f fps  |  dropped %llu  |  latency %5.1f ms  |  faces "
+        "%zu",
+        m.capture_fps, m.processed_fps, static_cast<unsigned long long>(m.dropped),
+        m.latency.total_ms, shown_->tracks.size());
   } else {
     ImGui::TextDisabled("no live source");
   }
   ImGui::SameLine();
   char right[256];
-  std::snprintf(right, sizeof right, "gallery %zu  |  model %s  |  %.0f fps", gallery_ ? gallery_->identity_count() : 0,
+  std::snprintf(right, sizeof right, "gallery %zu  |  model %s  |  %.0f fps",
+                gallery_ ? gallery_->identity_count() : 0,
                 gallery_model_.empty() ? "-" : gallery_model_.c_str(), ImGui::GetIO().Framerate);
   const float rw = ImGui::CalcTextSize(right).x;
-  ImGui::SetCursorPosX(std::max(ImGui::GetCursorPosX() + 20 * s, ImGui::GetWindowWidth() - rw - 12 * s));
+  ImGui::SetCursorPosX(
+      std::max(ImGui::GetCursorPosX() + 20 * s, ImGui::GetWindowWidth() - rw - 12 * s));
   ImGui::TextDisabled("%s", right);
   ImGui::PopFont();
   ImGui::End();
@@ -207,10 +226,12 @@ void App::draw_toasts() {
     const ImVec2 ts = font->CalcTextSizeA(font->FontSize, FLT_MAX, max_w, it->text.c_str());
     const ImVec2 p1{vp->WorkPos.x + vp->WorkSize.x / 2 + ts.x / 2 + 14 * s, y};
     const ImVec2 p0{p1.x - ts.x - 28 * s, y - ts.y - 16 * s};
-    dl->AddRectFilled(p0, p1, draw::with_alpha(it->error ? IM_COL32(120, 34, 34, 235) : IM_COL32(28, 32, 40, 235), alpha),
-                      8 * s);
-    dl->AddText(font, font->FontSize, {p0.x + 14 * s, p0.y + 8 * s}, draw::with_alpha(draw::kText, alpha),
-                it->text.c_str(), nullptr, max_w);
+    dl->AddRectFilled(
+        p0, p1,
+        draw::with_alpha(it->error ? IM_COL32(120, 34, 34, 235) : IM_COL32(28, 32, 40, 235), alpha),
+        8 * s);
+    dl->AddText(font, font->FontSize, {p0.x + 14 * s, p0.y + 8 * s},
+                draw::with_alpha(draw::kText, alpha), it->text.c_str(), nullptr, max_w);
     y = p0.y - 8 * s;
   }
 }
@@ -220,39 +241,59 @@ void App::draw_path_dialog() {
   const char* title = "Open";
   const char* hint = "";
   switch (path_purpose_) {
-    case PathPurpose::open_gallery: title = "Open gallery"; hint = "/path/to/gallery.lkg"; break;
-    case PathPurpose::open_video: title = "Open video or image folder"; hint = "/path/to/video.mp4"; break;
-    case PathPurpose::open_photos: title = "Analyze photos"; hint = "photo.jpg or a folder of photos"; break;
-    case PathPurpose::build_gallery: title = "Build gallery"; hint = "folder with one sub-folder per person"; break;
-    case PathPurpose::none: break;
+    case PathPurpose::open_gallery:
+      title = "Open gallery";
+      hint = "/path/to/gallery.lkg";
+      break;
+    case PathPurpose::open_video:
+      title = "Open video or image folder";
+      hint = "/path/to/video.mp4";
+      break;
+    case PathPurpose::open_photos:
+      title = "Analyze photos";
+      hint = "photo.jpg or a folder of photos";
+      break;
+    case PathPurpose::build_gallery:
+      title = "Build gallery";
+      hint = "folder with one sub-folder per person";
+      break;
+    case PathPurpose::none:
+      break;
   }
   const float s = window_->scale();
   const ImGuiViewport* vp = ImGui::GetMainViewport();
-  ImGui::SetNextWindowPos({vp->WorkPos.x + vp->WorkSize.x / 2, vp->WorkPos.y + vp->WorkSize.y / 3}, ImGuiCond_Always,
-                          {0.5f, 0.5f});
+  ImGui::SetNextWindowPos({vp->WorkPos.x + vp->WorkSize.x / 2, vp->WorkPos.y + vp->WorkSize.y / 3},
+                          ImGuiCond_Always, {0.5f, 0.5f});
   ImGui::SetNextWindowSize({560 * s, 0});
   bool open = true;
-  if (ImGui::Begin(title, &open, ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings |
-                                     ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoMove)) {
+  if (ImGui::Begin(title, &open,
+                   ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings |
+                       ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoMove)) {
     ImGui::TextDisabled("Type or paste a path (or drop it onto the window).");
     if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
     ImGui::SetNextItemWidth(-1);
-    const bool enter = ImGui::InputTextWithHint("##path", hint, path_buffer_.data(), path_buffer_.size(),
-                                                ImGuiInputTextFlags_EnterReturnsTrue);
+    const bool enter =
+        ImGui::InputTextWithHint("##path", hint, path_buffer_.data(), path_buffer_.size(),
+                                 ImGuiInputTextFlags_EnterReturnsTrue);
     if (ImGui::Button("OK") || enter) {
       const std::string path = path_buffer_.data();
       const PathPurpose purpose = path_purpose_;
       path_purpose_ = PathPurpose::none;
       if (!path.empty()) {
         switch (purpose) {
-          case PathPurpose::open_gallery: open_gallery(path); break;
+          case PathPurpose::open_gallery:
+            open_gallery(path);
+            break;
           case PathPurpose::open_video:
             settings_.source = path;
             start_feed(path);
             break;
           case PathPurpose::open_photos:
-          case PathPurpose::build_gallery: handle_drop({path}); break;
-          case PathPurpose::none: break;
+          case PathPurpose::build_gallery:
+            handle_drop({path});
+            break;
+          case PathPurpose::none:
+            break;
         }
       }
     }

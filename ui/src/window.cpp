@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <opencv2/imgproc.hpp>
 #include <stdexcept>
+#include <vector>
 
 #include "gl.hpp"
 
@@ -16,6 +17,33 @@ namespace {
 
 void glfw_error(int code, const char* description) {
   spdlog::debug("GLFW error {}: {}", code, description);
+}
+
+// Latin with extensions (names like "Schröder", "Dvořák"), punctuation and arrows.
+const ImWchar kTextRanges[] = {0x0020, 0x00FF, 0x0100, 0x024F, 0x2010, 0x2027,
+                               0x2190, 0x2193, 0x25CF, 0x25CF, 0};
+const ImWchar kDisplayRanges[] = {0x0020, 0x00FF, 0x2026, 0x2026, 0};
+
+// The window icon, drawn here (no image file to ship): a dark rounded tile with the overlay's
+// teal face-box corners.
+void set_icon(GLFWwindow* window) {
+  constexpr int kSide = 64;
+  std::vector<unsigned char> px(kSide * kSide * 4);
+  for (int y = 0; y < kSide; ++y)
+    for (int x = 0; x < kSide; ++x) {
+      unsigned char* p = &px[(y * kSide + x) * 4];
+      const int cx = std::min(x, kSide - 1 - x), cy = std::min(y, kSide - 1 - y);
+      const bool outside_round =
+          cx < 10 && cy < 10 && (10 - cx) * (10 - cx) + (10 - cy) * (10 - cy) > 100;
+      const bool bracket = (cx >= 12 && cx < 17 && cy >= 12 && cy < 28) ||
+                           (cy >= 12 && cy < 17 && cx >= 12 && cx < 28);
+      p[0] = bracket ? 51 : 22;
+      p[1] = bracket ? 196 : 25;
+      p[2] = bracket ? 176 : 31;
+      p[3] = outside_round ? 0 : 255;
+    }
+  GLFWimage image{kSide, kSide, px.data()};
+  glfwSetWindowIcon(window, 1, &image);
 }
 
 std::string last_glfw_error() {
@@ -43,11 +71,12 @@ std::unique_ptr<Window> Window::create(const WindowOptions& options) {
     glfwGetMonitorContentScale(monitor, &sx, &sy);
     monitor_scale = std::max(1.f, std::max(sx, sy));
   }
-  w->window_ = glfwCreateWindow(options.width, options.height, options.title.c_str(), nullptr,
-                                nullptr);
+  w->window_ =
+      glfwCreateWindow(options.width, options.height, options.title.c_str(), nullptr, nullptr);
   if (!w->window_)
     throw std::runtime_error("cannot create an OpenGL 3.3 window (" + last_glfw_error() + ")");
   glfwSetWindowUserPointer(w->window_, w.get());
+  set_icon(w->window_);
   glfwMakeContextCurrent(w->window_);
   glfwSwapInterval(options.vsync ? 1 : 0);
   glfwSetDropCallback(w->window_, &Window::drop_callback);
@@ -91,10 +120,6 @@ void Window::drop_callback(GLFWwindow* window, int count, const char** paths) {
 void Window::load_fonts() {
   ImGuiIO& io = ImGui::GetIO();
   const std::string dir = kFontDir;
-  // Latin with extensions (names like "Schröder", "Dvořák"), punctuation and arrows.
-  static const ImWchar kTextRanges[] = {0x0020, 0x00FF, 0x0100, 0x024F, 0x2010, 0x2027,
-                                        0x2190, 0x2193, 0x25CF, 0x25CF, 0};
-  static const ImWchar kDisplayRanges[] = {0x0020, 0x00FF, 0x2026, 0x2026, 0};
   auto add = [&](const char* file, float size, const ImWchar* ranges = kTextRanges) -> ImFont* {
     const std::string path = dir + file;
     if (!std::filesystem::exists(path)) {
@@ -161,8 +186,12 @@ void Window::apply_theme() {
   st.ScaleAllSizes(scale_);
 }
 
-bool Window::should_close() const { return glfwWindowShouldClose(window_); }
-void Window::request_close() { glfwSetWindowShouldClose(window_, GLFW_TRUE); }
+bool Window::should_close() const {
+  return glfwWindowShouldClose(window_);
+}
+void Window::request_close() {
+  glfwSetWindowShouldClose(window_, GLFW_TRUE);
+}
 
 void Window::begin_frame(double timeout_s) {
   if (timeout_s > 0)
@@ -184,7 +213,9 @@ void Window::render() {
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
 }
 
-void Window::swap() { glfwSwapBuffers(window_); }
+void Window::swap() {
+  glfwSwapBuffers(window_);
+}
 
 cv::Size Window::framebuffer_size() const {
   int w = 0, h = 0;

@@ -1,3 +1,4 @@
+#include "lookalike/build_config.hpp"
 #include "lookalike/model_paths.hpp"
 
 #include <cstdlib>

@@ -81,16 +81,30 @@ PhotoResult analyze_photo(FaceEngine& engine, const PhotoSource& source,
       r.reason = "no face found";
       return r;
     }
+    int index = pick_primary_face(faces, image.size(), source.face);
     if (!source.face && faces.size() >= 2) {
-      std::vector<double> areas;
-      for (const auto& f : faces) areas.push_back(f.box.area());
-      std::sort(areas.rbegin(), areas.rend());
-      if (areas[1] >= options.ambiguous_area_ratio * areas[0]) {
-        r.reason = "ambiguous: " + std::to_string(faces.size()) + " faces of similar size";
-        return r;
+      // Comparably large faces: the photo is about the one covering the image centre (LFW and
+      // most portrait datasets are centred); if none or several do, it is ambiguous.
+      double largest = 0;
+      for (const auto& f : faces) largest = std::max(largest, static_cast<double>(f.box.area()));
+      const cv::Point centre(image.cols / 2, image.rows / 2);
+      int comparable = 0, central = 0, central_index = -1;
+      for (std::size_t i = 0; i < faces.size(); ++i) {
+        if (faces[i].box.area() < options.ambiguous_area_ratio * largest) continue;
+        ++comparable;
+        if (faces[i].box.contains(centre)) {
+          ++central;
+          central_index = static_cast<int>(i);
+        }
+      }
+      if (comparable >= 2) {
+        if (central != 1) {
+          r.reason = "ambiguous: " + std::to_string(comparable) + " faces of similar size";
+          return r;
+        }
+        index = central_index;
       }
     }
-    const int index = pick_primary_face(faces, image.size(), source.face);
     if (index < 0) {
       r.reason = "no face found";
       return r;
@@ -155,7 +169,8 @@ GalleryData assemble(const std::vector<PhotoSource>& sources,
     if (s.birth_year) ++births[id][s.birth_year];
   }
   std::vector<std::vector<std::size_t>> existing(n_id);
-  for (std::size_t p = 0; p < data.photos.size(); ++p) existing[data.photos[p].identity].push_back(p);
+  for (std::size_t p = 0; p < data.photos.size(); ++p)
+    existing[data.photos[p].identity].push_back(p);
 
   std::vector<PhotoEntry> photos;
   for (std::size_t id = 0; id < n_id; ++id) {
@@ -163,16 +178,17 @@ GalleryData assemble(const std::vector<PhotoSource>& sources,
     if (info.gender == Gender::unknown && genders[id][1] + genders[id][2] > 0)
       info.gender = genders[id][1] > genders[id][2] ? Gender::female : Gender::male;
     if (info.birth_year == 0 && !births[id].empty())
-      info.birth_year = std::max_element(births[id].begin(), births[id].end(), [](auto& a, auto& b) {
-                          return a.second < b.second;
-                        })->first;
+      info.birth_year =
+          std::max_element(births[id].begin(), births[id].end(), [](auto& a, auto& b) {
+            return a.second < b.second;
+          })->first;
     auto& mine = by_identity[id];
     std::sort(mine.begin(), mine.end(),
               [](const PhotoSource* a, const PhotoSource* b) { return a->path < b->path; });
     std::vector<detail::Candidate> candidates;
     for (std::size_t p : existing[id])
-      candidates.push_back({data.photos[p].source, data.photos[p].embedding,
-                            data.photos[p].quality, true});
+      candidates.push_back(
+          {data.photos[p].source, data.photos[p].embedding, data.photos[p].quality, true});
     for (const PhotoSource* s : mine) {
       const auto& r = results.at(s->path.string());
       candidates.push_back({r.source, r.embedding, r.quality, false});
@@ -186,12 +202,13 @@ GalleryData assemble(const std::vector<PhotoSource>& sources,
       } else {
         const PhotoSource* s = mine[k - existing[id].size()];
         const auto& r = results.at(s->path.string());
-        photos.push_back({static_cast<std::uint32_t>(id), r.source, r.embedding, s->photo_year,
-                          r.quality});
+        photos.push_back(
+            {static_cast<std::uint32_t>(id), r.source, r.embedding, s->photo_year, r.quality});
       }
     }
     if (info.thumbnail_jpeg.empty() && curated.representative >= 0) {
-      const PhotoSource* s = mine[static_cast<std::size_t>(curated.representative) - existing[id].size()];
+      const PhotoSource* s =
+          mine[static_cast<std::size_t>(curated.representative) - existing[id].size()];
       info.thumbnail_jpeg = results.at(s->path.string()).thumbnail_jpeg;
     }
   }
@@ -272,9 +289,8 @@ BuildResult build_gallery(const std::vector<PhotoSource>& sources, const BuildOp
   std::mutex error_mutex;
   if (!pending.empty() && !internal.stop_requested()) {
     const unsigned hw = std::max(1u, std::thread::hardware_concurrency());
-    const int workers = static_cast<int>(
-        std::min<std::size_t>(options.threads > 0 ? static_cast<unsigned>(options.threads) : hw,
-                              pending.size()));
+    const int workers = static_cast<int>(std::min<std::size_t>(
+        options.threads > 0 ? static_cast<unsigned>(options.threads) : hw, pending.size()));
     ResultQueue queue(static_cast<std::size_t>(workers) * 2, workers);
     std::atomic<std::size_t> cursor{0};
     std::vector<std::jthread> pool;

@@ -1,8 +1,8 @@
 #include "curate.hpp"
 
+#include <fmt/format.h>
 #include <algorithm>
 #include <cmath>
-#include <fmt/format.h>
 #include <numeric>
 
 namespace lookalike::detail {
@@ -34,9 +34,8 @@ Curated curate_identity(const std::string& name, const std::vector<Candidate>& c
       for (std::size_t k : kept_so_far) {
         float d = euclidean_distance(c.embedding, candidates[k].embedding);
         if (d < options.near_duplicate_distance) {
-          out.dropped.push_back(
-              {c.source, fmt::format("near-duplicate of {} (distance {:.3f})",
-                                     candidates[k].source, d)});
+          out.dropped.push_back({c.source, fmt::format("near-duplicate of {} (distance {:.3f})",
+                                                       candidates[k].source, d)});
           duplicate = true;
           break;
         }
@@ -67,8 +66,8 @@ Curated curate_identity(const std::string& name, const std::vector<Candidate>& c
     // More than half "outliers" means the label itself is mixed: judge nothing.
     if (flagged.size() * 2 > kept.size()) flagged.clear();
     for (const auto& [i, d] : flagged) {
-      out.outliers.push_back(fmt::format("{} ({:.2f} from the other photos of {})",
-                                         candidates[i].source, d, name));
+      out.outliers.push_back(
+          fmt::format("{} ({:.2f} from the other photos of {})", candidates[i].source, d, name));
       if (!options.keep_outliers) {
         keep[i] = false;
         out.dropped.push_back(

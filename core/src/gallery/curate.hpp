@@ -18,7 +18,7 @@ struct Candidate {
 };
 
 struct Curated {
-  std::vector<std::size_t> kept;     // indices into the candidates, in candidate order
+  std::vector<std::size_t> kept;      // indices into the candidates, in candidate order
   std::vector<SkippedPhoto> dropped;  // near-duplicates and excluded outliers
   std::vector<std::string> outliers;  // flagged (excluded or kept), with their distance
   int representative = -1;            // index of the thumbnail photo, -1 if none (new only)

@@ -3,9 +3,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include <fmt/format.h>
+#include <chrono>
 #include <cmath>
 #include <cstring>
-#include <fmt/format.h>
+#include <future>
 #include <opencv2/imgcodecs.hpp>
 
 #include "checksum.hpp"
@@ -160,19 +162,44 @@ void load_index(Gallery::Impl& g, const GalleryLoadOptions& options) {
   std::error_code ec;
   auto size = fs::file_size(index_path, ec);
   if (ec || size != g.header.index_size) {
-    spdlog::warn("{}: HNSW index {} is {}; searching exactly (slower). Rebuild the gallery "
-                 "(`lookalike-cli gallery build`) to restore it",
-                 g.path.string(), index_path.string(), ec ? "missing" : "stale (size differs)");
+    spdlog::warn(
+        "{}: HNSW index {} is {}; searching exactly (slower). Rebuild the gallery "
+        "(`lookalike-cli gallery build`) to restore it",
+        g.path.string(), index_path.string(), ec ? "missing" : "stale (size differs)");
     return;
   }
   detail::MappedFile index_file(index_path);
   if (detail::xxh64(index_file.bytes()) != g.header.index_checksum) {
-    spdlog::warn("{}: HNSW index {} does not match this gallery (checksum); searching exactly. "
-                 "Rebuild the gallery to restore it",
-                 g.path.string(), index_path.string());
+    spdlog::warn(
+        "{}: HNSW index {} does not match this gallery (checksum); searching exactly. "
+        "Rebuild the gallery to restore it",
+        g.path.string(), index_path.string());
     return;
   }
-  g.index = HnswIndex::load(index_path, g.header.photo_count, options.ef_search);
+  g.index.store(HnswIndex::load(index_path, g.header.photo_count, options.ef_search));
+}
+
+// Loads the index on a background thread so that the gallery is usable at once (exact search
+// until the index is published); failures are logged and leave exact search in place.
+void start_index_loader(Gallery::Impl& g, const GalleryLoadOptions& options) {
+  std::promise<void> done;
+  g.index_ready = done.get_future().share();
+  if (g.header.index_size == 0 || !options.load_index) {
+    done.set_value();
+    return;
+  }
+  auto task = [&g, options, done = std::move(done)]() mutable {
+    try {
+      load_index(g, options);
+    } catch (const std::exception& e) {
+      spdlog::warn("{}: {}; searching exactly", g.path.string(), e.what());
+    }
+    done.set_value();
+  };
+  if (options.index_in_background)
+    g.index_loader = std::jthread(std::move(task));
+  else
+    task();
 }
 
 void build_int8(Gallery::Impl& g) {
@@ -185,8 +212,8 @@ void build_int8(Gallery::Impl& g) {
   for (std::size_t p = 0; p < g.header.photo_count; ++p) {
     std::int32_t norm = 0;
     for (std::size_t j = 0; j < kEmbeddingDim; ++j) {
-      auto q = static_cast<std::int8_t>(
-          std::lround(g.embeddings[p * kEmbeddingDim + j] * g.int8_scale));
+      auto q =
+          static_cast<std::int8_t>(std::lround(g.embeddings[p * kEmbeddingDim + j] * g.int8_scale));
       g.int8[p * kEmbeddingDim + j] = q;
       norm += q * q;
     }
@@ -201,17 +228,24 @@ Gallery::~Gallery() = default;
 
 std::shared_ptr<const Gallery> Gallery::load(const fs::path& path,
                                              const GalleryLoadOptions& options) {
+  using Clock = std::chrono::steady_clock;
+  const auto t0 = Clock::now();
   std::shared_ptr<Gallery> gallery(new Gallery());
   auto& g = *gallery->impl_;
   g.path = path;
   g.mapping = detail::MappedFile(path);
   g.bytes = g.mapping.bytes();
+  const auto t1 = Clock::now();
   parse(g, options);
   if (options.expected_model) check_model_of(g, *options.expected_model);
-  load_index(g, options);
+  const auto t2 = Clock::now();
+  start_index_loader(g, options);
+  const auto t3 = Clock::now();
   if (options.int8_copy) build_int8(g);
-  spdlog::debug("{}: {} identities, {} photos{}", path.string(), g.header.identity_count,
-                g.header.photo_count, g.index ? ", HNSW index" : "");
+  auto ms = [](auto a, auto b) { return std::chrono::duration<double, std::milli>(b - a).count(); };
+  spdlog::debug("{}: {} identities, {} photos{}; map {:.1f} ms, verify {:.1f} ms, index {:.1f} ms",
+                path.string(), g.header.identity_count, g.header.photo_count,
+                g.header.index_size ? ", HNSW index" : "", ms(t0, t1), ms(t1, t2), ms(t2, t3));
   return gallery;
 }
 
@@ -228,14 +262,21 @@ std::shared_ptr<const Gallery> Gallery::from_data(const GalleryData& data,
   if (data.photos.size() >= index_threshold && !data.photos.empty()) {
     HnswParams params;
     params.ef_search = options.ef_search;
-    g.index = HnswIndex::build({g.embeddings, g.header.photo_count * kEmbeddingDim}, params);
+    g.index.store(HnswIndex::build({g.embeddings, g.header.photo_count * kEmbeddingDim}, params));
   }
+  std::promise<void> done;
+  g.index_ready = done.get_future().share();
+  done.set_value();
   if (options.int8_copy) build_int8(g);
   return gallery;
 }
 
-std::size_t Gallery::identity_count() const { return impl_->header.identity_count; }
-std::size_t Gallery::photo_count() const { return impl_->header.photo_count; }
+std::size_t Gallery::identity_count() const {
+  return impl_->header.identity_count;
+}
+std::size_t Gallery::photo_count() const {
+  return impl_->header.photo_count;
+}
 
 cv::Mat Gallery::thumbnail(std::uint32_t identity) const {
   if (identity >= impl_->identities.size()) return {};
@@ -251,13 +292,31 @@ std::string Gallery::identity_name(std::uint32_t identity) const {
   return std::string(impl_->str(impl_->identities[identity].name));
 }
 
-const ModelInfo& Gallery::model() const { return impl_->model; }
-void Gallery::check_model(const ModelInfo& engine) const { check_model_of(*impl_, engine); }
-const fs::path& Gallery::path() const { return impl_->path; }
-std::uint32_t Gallery::format_version() const { return impl_->header.format_version; }
-std::size_t Gallery::file_size() const { return impl_->header.file_size; }
-bool Gallery::has_index() const { return impl_->index != nullptr; }
-float Gallery::pooled_variance() const { return impl_->header.pooled_variance; }
+const ModelInfo& Gallery::model() const {
+  return impl_->model;
+}
+void Gallery::check_model(const ModelInfo& engine) const {
+  check_model_of(*impl_, engine);
+}
+const fs::path& Gallery::path() const {
+  return impl_->path;
+}
+std::uint32_t Gallery::format_version() const {
+  return impl_->header.format_version;
+}
+std::size_t Gallery::file_size() const {
+  return impl_->header.file_size;
+}
+bool Gallery::has_index() const {
+  return impl_->index.load() != nullptr;
+}
+bool Gallery::wait_for_index() const {
+  impl_->index_ready.wait();
+  return has_index();
+}
+float Gallery::pooled_variance() const {
+  return impl_->header.pooled_variance;
+}
 
 std::vector<std::string> Gallery::aliases(std::uint32_t identity) const {
   std::vector<std::string> out;

@@ -20,31 +20,44 @@ bool iequals(const std::string& a, const std::string& b) {
 
 const char* to_string(Gender gender) {
   switch (gender) {
-    case Gender::female: return "female";
-    case Gender::male: return "male";
-    case Gender::unknown: break;
+    case Gender::female:
+      return "female";
+    case Gender::male:
+      return "male";
+    case Gender::unknown:
+      break;
   }
   return "unknown";
 }
 
 const char* to_string(GalleryError::Kind kind) {
   switch (kind) {
-    case GalleryError::Kind::io: return "io";
-    case GalleryError::Kind::not_a_gallery: return "not_a_gallery";
-    case GalleryError::Kind::truncated: return "truncated";
-    case GalleryError::Kind::corrupted: return "corrupted";
-    case GalleryError::Kind::wrong_version: return "wrong_version";
-    case GalleryError::Kind::wrong_model: return "wrong_model";
-    case GalleryError::Kind::invalid_data: return "invalid_data";
+    case GalleryError::Kind::io:
+      return "io";
+    case GalleryError::Kind::not_a_gallery:
+      return "not_a_gallery";
+    case GalleryError::Kind::truncated:
+      return "truncated";
+    case GalleryError::Kind::corrupted:
+      return "corrupted";
+    case GalleryError::Kind::wrong_version:
+      return "wrong_version";
+    case GalleryError::Kind::wrong_model:
+      return "wrong_model";
+    case GalleryError::Kind::invalid_data:
+      return "invalid_data";
   }
   return "unknown";
 }
 
 std::string_view to_string(Metric metric) {
   switch (metric) {
-    case Metric::euclidean: return "euclidean";
-    case Metric::cosine: return "cosine";
-    case Metric::mahalanobis: return "mahalanobis";
+    case Metric::euclidean:
+      return "euclidean";
+    case Metric::cosine:
+      return "cosine";
+    case Metric::mahalanobis:
+      return "mahalanobis";
   }
   return "euclidean";
 }

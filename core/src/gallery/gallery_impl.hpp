@@ -1,12 +1,15 @@
 // Gallery's private state, shared by gallery.cpp (loading) and search.cpp. Internal to core.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <filesystem>
+#include <future>
 #include <memory>
 #include <span>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "format.hpp"
@@ -18,8 +21,8 @@ namespace lookalike {
 
 struct Gallery::Impl {
   std::filesystem::path path;
-  detail::MappedFile mapping;      // the file, when loaded from disk
-  std::vector<std::byte> owned;    // the bytes, when built in memory
+  detail::MappedFile mapping;    // the file, when loaded from disk
+  std::vector<std::byte> owned;  // the bytes, when built in memory
   std::span<const std::byte> bytes;
   detail::FileHeader header{};
   std::span<const detail::IdentityRecord> identities;
@@ -29,7 +32,10 @@ struct Gallery::Impl {
   const float* embeddings = nullptr;
   std::span<const std::byte> blob;
   ModelInfo model;
-  std::unique_ptr<HnswIndex> index;
+  // Published once by the background loader (or from_data); searches read it atomically and
+  // search exactly while it is still null.
+  std::atomic<std::shared_ptr<const HnswIndex>> index;
+  std::shared_future<void> index_ready;  // set when the loader has finished (either way)
 
   // Optional int8 copy: q = round(x * int8_scale), with each photo's squared norm.
   std::vector<std::int8_t> int8;
@@ -39,6 +45,9 @@ struct Gallery::Impl {
   std::string_view str(const detail::StringRef& ref) const {
     return {reinterpret_cast<const char*>(blob.data()) + ref.offset, ref.length};
   }
+  // Last member: joined first on destruction, while everything it touches still exists.
+  std::jthread index_loader;
+
   const float* embedding(std::uint32_t photo) const {
     return embeddings + static_cast<std::size_t>(photo) * kEmbeddingDim;
   }

@@ -25,8 +25,8 @@ std::unique_ptr<HnswIndex> HnswIndex::build(std::span<const float> vectors,
       static_cast<std::size_t>(params.ef_construction), static_cast<std::size_t>(params.seed));
   auto& graph = *index->impl_->graph;
   if (count > 0) graph.addPoint(vectors.data(), 0);  // entry point first
-  const unsigned workers =
-      threads > 0 ? static_cast<unsigned>(threads) : std::max(1u, std::thread::hardware_concurrency());
+  const unsigned workers = threads > 0 ? static_cast<unsigned>(threads)
+                                       : std::max(1u, std::thread::hardware_concurrency());
   std::atomic<std::size_t> next{1};
   {
     std::vector<std::jthread> pool;
@@ -76,6 +76,8 @@ std::vector<std::pair<float, std::uint32_t>> HnswIndex::search(const Embedding& 
   return out;
 }
 
-std::size_t HnswIndex::size() const { return impl_->graph->cur_element_count; }
+std::size_t HnswIndex::size() const {
+  return impl_->graph->cur_element_count;
+}
 
 }  // namespace lookalike

@@ -31,17 +31,28 @@ std::size_t element_count(const matvar_t* v) {
 
 double number_at(const matvar_t* v, std::size_t i) {
   switch (v->class_type) {
-    case MAT_C_DOUBLE: return static_cast<const double*>(v->data)[i];
-    case MAT_C_SINGLE: return static_cast<const float*>(v->data)[i];
-    case MAT_C_INT8: return static_cast<const std::int8_t*>(v->data)[i];
-    case MAT_C_UINT8: return static_cast<const std::uint8_t*>(v->data)[i];
-    case MAT_C_INT16: return static_cast<const std::int16_t*>(v->data)[i];
-    case MAT_C_UINT16: return static_cast<const std::uint16_t*>(v->data)[i];
-    case MAT_C_INT32: return static_cast<const std::int32_t*>(v->data)[i];
-    case MAT_C_UINT32: return static_cast<const std::uint32_t*>(v->data)[i];
-    case MAT_C_INT64: return static_cast<double>(static_cast<const std::int64_t*>(v->data)[i]);
-    case MAT_C_UINT64: return static_cast<double>(static_cast<const std::uint64_t*>(v->data)[i]);
-    default: return NAN;
+    case MAT_C_DOUBLE:
+      return static_cast<const double*>(v->data)[i];
+    case MAT_C_SINGLE:
+      return static_cast<const float*>(v->data)[i];
+    case MAT_C_INT8:
+      return static_cast<const std::int8_t*>(v->data)[i];
+    case MAT_C_UINT8:
+      return static_cast<const std::uint8_t*>(v->data)[i];
+    case MAT_C_INT16:
+      return static_cast<const std::int16_t*>(v->data)[i];
+    case MAT_C_UINT16:
+      return static_cast<const std::uint16_t*>(v->data)[i];
+    case MAT_C_INT32:
+      return static_cast<const std::int32_t*>(v->data)[i];
+    case MAT_C_UINT32:
+      return static_cast<const std::uint32_t*>(v->data)[i];
+    case MAT_C_INT64:
+      return static_cast<double>(static_cast<const std::int64_t*>(v->data)[i]);
+    case MAT_C_UINT64:
+      return static_cast<double>(static_cast<const std::uint64_t*>(v->data)[i]);
+    default:
+      return NAN;
   }
 }
 
@@ -85,16 +96,16 @@ class Columns {
     if (!v) return nullptr;
     if (v->class_type == MAT_C_CELL || v->class_type == MAT_C_CHAR || element_count(v) < n ||
         !v->data)
-      malformed(file_, std::string("field `") + name + "` is not a numeric row of " +
-                           std::to_string(n));
+      malformed(file_,
+                std::string("field `") + name + "` is not a numeric row of " + std::to_string(n));
     return v;
   }
   const matvar_t* cells(const char* name, std::size_t n, bool required = true) const {
     const matvar_t* v = field(name, required);
     if (!v) return nullptr;
     if (v->class_type != MAT_C_CELL || element_count(v) < n)
-      malformed(file_, std::string("field `") + name + "` is not a cell row of " +
-                           std::to_string(n));
+      malformed(file_,
+                std::string("field `") + name + "` is not a cell row of " + std::to_string(n));
     return v;
   }
 
@@ -204,15 +215,15 @@ std::vector<PhotoSource> import_imdb(const fs::path& mat_file, const ImdbOptions
     source.label = name;
     source.identity = aliases.resolve(name);
     // MATLAB boxes are 1-based [x1 y1 x2 y2].
-    source.face = cv::Rect(cv::Point(static_cast<int>(std::lround(x1)) - 1,
-                                     static_cast<int>(std::lround(y1)) - 1),
-                           cv::Point(static_cast<int>(std::lround(x2)) - 1,
-                                     static_cast<int>(std::lround(y2)) - 1));
+    source.face = cv::Rect(
+        cv::Point(static_cast<int>(std::lround(x1)) - 1, static_cast<int>(std::lround(y1)) - 1),
+        cv::Point(static_cast<int>(std::lround(x2)) - 1, static_cast<int>(std::lround(y2)) - 1));
     const double g = number_at(gender, i);
     source.gender = !std::isfinite(g) ? Gender::unknown : g >= 0.5 ? Gender::male : Gender::female;
     source.birth_year = year_from_datenum(number_at(dob, i));
     const double year = number_at(taken, i);
-    source.photo_year = std::isfinite(year) && year > 1800 && year < 2100 ? static_cast<int>(year) : 0;
+    source.photo_year =
+        std::isfinite(year) && year > 1800 && year < 2100 ? static_cast<int>(year) : 0;
     out.push_back(std::move(source));
   }
   r.kept = out.size();

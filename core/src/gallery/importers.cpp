@@ -75,8 +75,8 @@ AliasMap AliasMap::load(const fs::path& file) {
     std::size_t start = 0;
     while (start <= rest.size()) {
       auto comma = rest.find(',', start);
-      auto alias = trim(rest.substr(start, comma == std::string::npos ? std::string::npos
-                                                                       : comma - start));
+      auto alias =
+          trim(rest.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
       if (!alias.empty()) map.add(canonical, alias);
       if (comma == std::string::npos) break;
       start = comma + 1;
@@ -97,8 +97,9 @@ std::string AliasMap::resolve(const std::string& label) const {
 std::vector<PhotoSource> scan_identity_folders(const fs::path& root, const AliasMap& aliases) {
   std::error_code ec;
   if (!fs::is_directory(root, ec))
-    throw std::runtime_error(root.string() + ": not a folder (expected one sub-folder per "
-                                             "identity, or a folder of one identity's photos)");
+    throw std::runtime_error(root.string() +
+                             ": not a folder (expected one sub-folder per "
+                             "identity, or a folder of one identity's photos)");
   std::vector<PhotoSource> out;
   auto add_folder = [&](const fs::path& dir) {
     const std::string label = clean_identity_name(dir.filename().string());

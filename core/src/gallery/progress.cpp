@@ -3,8 +3,8 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
-#include <cstdio>
 #include <fmt/format.h>
+#include <cstdio>
 
 namespace lookalike {
 namespace {
@@ -18,7 +18,9 @@ std::string clock_text(double seconds) {
 TerminalProgress::TerminalProgress(std::string label, bool terminal)
     : label_(std::move(label)), terminal_(terminal) {}
 
-bool TerminalProgress::stderr_is_terminal() { return ::isatty(STDERR_FILENO) == 1; }
+bool TerminalProgress::stderr_is_terminal() {
+  return ::isatty(STDERR_FILENO) == 1;
+}
 
 void TerminalProgress::update(const BuildProgress& p) {
   last_ = p;
@@ -27,7 +29,8 @@ void TerminalProgress::update(const BuildProgress& p) {
   if (terminal_) {
     if (!last && drawn_ && now - last_draw_ < redraw_every_) return;
     constexpr int kWidth = 30;
-    const double fraction = p.total ? static_cast<double>(p.done) / static_cast<double>(p.total) : 1;
+    const double fraction =
+        p.total ? static_cast<double>(p.done) / static_cast<double>(p.total) : 1;
     const int filled = static_cast<int>(fraction * kWidth);
     std::string bar(static_cast<std::size_t>(filled), '=');
     if (filled < kWidth) bar += '>';

@@ -145,11 +145,12 @@ std::vector<Scored> rank(const Gallery::Impl& g, const Embedding& embedding, Met
   const Query query{embedding.data(), std::sqrt(qn2), metric, options.identity_score,
                     options.mean_of_top_n};
   TopK top(k);
-  if (options.allow_approximate && (g.index || !g.int8.empty())) {
+  const auto index = options.allow_approximate ? g.index.load() : nullptr;
+  if (options.allow_approximate && (index || !g.int8.empty())) {
     std::vector<std::uint32_t> candidates;
-    if (g.index) {
+    if (index) {
       std::unordered_set<std::uint32_t> seen;
-      auto hits = g.index->search(embedding, std::max(kHnswPhotoCandidates, 8 * k));
+      auto hits = index->search(embedding, std::max(kHnswPhotoCandidates, 8 * k));
       for (const auto& [d, photo] : hits)
         if (seen.insert(g.photos[photo].identity).second)
           candidates.push_back(g.photos[photo].identity);
@@ -205,18 +206,19 @@ std::vector<IdentityMatch> Gallery::match(const Embedding& query,
   return out;
 }
 
-std::vector<PhotoHit> Gallery::nearest_photos(const Embedding& query, std::size_t k,
-                                              Metric metric, bool approximate) const {
+std::vector<PhotoHit> Gallery::nearest_photos(const Embedding& query, std::size_t k, Metric metric,
+                                              bool approximate) const {
   const auto& g = *impl_;
   std::vector<PhotoHit> out;
-  if (approximate && g.index && metric == Metric::euclidean) {
-    for (const auto& [d, photo] : g.index->search(query, k)) out.push_back({std::sqrt(d), photo});
+  const auto index = approximate ? g.index.load() : nullptr;
+  if (index && metric == Metric::euclidean) {
+    for (const auto& [d, photo] : index->search(query, k)) out.push_back({std::sqrt(d), photo});
     return out;
   }
   float qn2 = 0;
   for (float v : query) qn2 += v * v;
-  const Query q{query.data(), std::sqrt(qn2), metric == Metric::cosine ? Metric::cosine
-                                                                        : Metric::euclidean,
+  const Query q{query.data(), std::sqrt(qn2),
+                metric == Metric::cosine ? Metric::cosine : Metric::euclidean,
                 IdentityScore::best_photo, 1};
   TopK top(k);
   for (std::uint32_t p = 0; p < g.header.photo_count; ++p)

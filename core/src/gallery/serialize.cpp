@@ -141,8 +141,8 @@ std::vector<std::byte> serialize_gallery(const GalleryData& data, const IndexSta
     auto& rec = identities[photo.identity];
     if (rec.photo_count == 0) rec.photo_first = static_cast<std::uint32_t>(k);
     ++rec.photo_count;
-    photos[k] = PhotoRecord{photo.identity, photo.photo_year, photo.quality, 0,
-                            blob.add(photo.source)};
+    photos[k] =
+        PhotoRecord{photo.identity, photo.photo_year, photo.quality, 0, blob.add(photo.source)};
   }
   std::vector<SkippedRecord> skipped;
   skipped.reserve(data.skipped.size());

@@ -61,17 +61,19 @@ std::vector<Detection> find_faces(FaceEngine& engine, const cv::Mat& frame,
           static_cast<double>(kCropScanSide) / std::max(region.width, region.height);
       std::vector<Detection> found = scan(engine, frame(region), region.tl(), scale);
       // The crop's face is the one nearest its centre.
-      auto best = std::min_element(found.begin(), found.end(), [&](const Detection& a, const Detection& b) {
-        auto d = [&](const Detection& x) {
-          const cv::Point2f c(x.box.x + x.box.width / 2.f, x.box.y + x.box.height / 2.f);
-          return std::hypot(c.x - centre.x, c.y - centre.y);
-        };
-        return d(a) < d(b);
-      });
+      auto best =
+          std::min_element(found.begin(), found.end(), [&](const Detection& a, const Detection& b) {
+            auto d = [&](const Detection& x) {
+              const cv::Point2f c(x.box.x + x.box.width / 2.f, x.box.y + x.box.height / 2.f);
+              return std::hypot(c.x - centre.x, c.y - centre.y);
+            };
+            return d(a) < d(b);
+          });
       if (best != found.end()) all.push_back(*best);
     }
   }
-  std::sort(all.begin(), all.end(), [](const Detection& a, const Detection& b) { return a.score > b.score; });
+  std::sort(all.begin(), all.end(),
+            [](const Detection& a, const Detection& b) { return a.score > b.score; });
   std::vector<Detection> unique;
   for (const Detection& d : all) {
     bool dup = std::any_of(unique.begin(), unique.end(),

@@ -14,8 +14,8 @@ namespace lookalike::detail {
 
 struct FindRequest {
   bool full_frame = true;
-  int detect_max_side = 640;          // longest side of the scanned full frame at 100 %
-  int scale_percent = 100;            // adaptive degradation of detect_max_side
+  int detect_max_side = 640;            // longest side of the scanned full frame at 100 %
+  int scale_percent = 100;              // adaptive degradation of detect_max_side
   std::vector<cv::Rect2f> track_boxes;  // scanned as crops when !full_frame
 };
 

@@ -4,10 +4,10 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <cstdio>
 #include <array>
 #include <cctype>
 #include <condition_variable>
+#include <cstdio>
 #include <filesystem>
 #include <mutex>
 #include <opencv2/imgcodecs.hpp>
@@ -21,10 +21,14 @@ namespace fs = std::filesystem;
 
 std::string_view to_string(SourceKind kind) {
   switch (kind) {
-    case SourceKind::camera: return "camera";
-    case SourceKind::video_file: return "video file";
-    case SourceKind::image_folder: return "image folder";
-    case SourceKind::stream: return "stream";
+    case SourceKind::camera:
+      return "camera";
+    case SourceKind::video_file:
+      return "video file";
+    case SourceKind::image_folder:
+      return "image folder";
+    case SourceKind::stream:
+      return "stream";
   }
   return "unknown";
 }
@@ -36,14 +40,16 @@ std::string_view to_string(PlaybackMode mode) {
 namespace {
 
 bool all_digits(std::string_view s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
+  return !s.empty() &&
+         std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
 }
 
 bool is_image_extension(const fs::path& p) {
-  static constexpr std::array<std::string_view, 9> kExt = {".jpg", ".jpeg", ".png", ".bmp", ".tif",
+  static constexpr std::array<std::string_view, 9> kExt = {".jpg",  ".jpeg", ".png", ".bmp", ".tif",
                                                            ".tiff", ".webp", ".ppm", ".pgm"};
   std::string ext = p.extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+  std::transform(ext.begin(), ext.end(), ext.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
   return std::find(kExt.begin(), kExt.end(), ext) != kExt.end();
 }
 
@@ -153,15 +159,17 @@ class CaptureSource final : public SourceBase {
       what = all_digits(spec) ? "camera " + spec + " (" + device + ")" : "camera " + device;
       std::error_code ec;
       if (!fs::exists(device, ec)) {
-        error = what + ": no such device. Connect a camera or pick another one with --source "
-                       "(ls /dev/video* lists them).";
+        error = what +
+                ": no such device. Connect a camera or pick another one with --source "
+                "(ls /dev/video* lists them).";
         return false;
       }
       bool ok = all_digits(spec) ? capture_.open(std::stoi(spec), cv::CAP_V4L2)
                                  : capture_.open(device, cv::CAP_V4L2);
       if (!ok || !capture_.isOpened()) {
-        error = what + ": cannot open the device: it is busy (another program uses it) or "
-                       "you lack permission (add yourself to the 'video' group).";
+        error = what +
+                ": cannot open the device: it is busy (another program uses it) or "
+                "you lack permission (add yourself to the 'video' group).";
         return false;
       }
       if (options_.width > 0) capture_.set(cv::CAP_PROP_FRAME_WIDTH, options_.width);
@@ -202,7 +210,9 @@ class VideoFileSource final : public SourceBase {
       throw SourceError("video file " + path.string() + ": does not exist");
     if (!fs::is_regular_file(path, ec))
       throw SourceError("video file " + path.string() + ": not a regular file");
-    if (!capture_.open(path.string(), cv::CAP_ANY) || !capture_.isOpened())
+    // FFmpeg explicitly: CAP_ANY would also probe GStreamer, whose pipeline threads race
+    // inside glib (ThreadSanitizer) and which adds seconds when the file is not a video.
+    if (!capture_.open(path.string(), cv::CAP_FFMPEG) || !capture_.isOpened())
       throw SourceError("video file " + path.string() +
                         ": OpenCV cannot decode it (unsupported codec or not a video)");
     info_.fps = capture_.get(cv::CAP_PROP_FPS);
@@ -249,7 +259,8 @@ class ImageFolderSource final : public SourceBase {
     std::error_code ec;
     if (fs::is_directory(spec, ec)) {
       for (const auto& entry : fs::directory_iterator(spec, ec))
-        if (entry.is_regular_file() && is_image_extension(entry.path())) files_.push_back(entry.path());
+        if (entry.is_regular_file() && is_image_extension(entry.path()))
+          files_.push_back(entry.path());
       std::sort(files_.begin(), files_.end());
       info_.description = "image folder " + spec;
     } else if (spec.find('%') != std::string::npos) {
@@ -324,10 +335,14 @@ SourceKind classify_source_spec(std::string_view spec) {
 std::unique_ptr<FrameSource> open_source(const SourceOptions& options) {
   if (options.spec.empty()) throw SourceError("empty source: give a camera index, file or URL");
   switch (classify_source_spec(options.spec)) {
-    case SourceKind::camera: return std::make_unique<CaptureSource>(options, SourceKind::camera);
-    case SourceKind::stream: return std::make_unique<CaptureSource>(options, SourceKind::stream);
-    case SourceKind::image_folder: return std::make_unique<ImageFolderSource>(options);
-    case SourceKind::video_file: return std::make_unique<VideoFileSource>(options);
+    case SourceKind::camera:
+      return std::make_unique<CaptureSource>(options, SourceKind::camera);
+    case SourceKind::stream:
+      return std::make_unique<CaptureSource>(options, SourceKind::stream);
+    case SourceKind::image_folder:
+      return std::make_unique<ImageFolderSource>(options);
+    case SourceKind::video_file:
+      return std::make_unique<VideoFileSource>(options);
   }
   throw SourceError("unknown source kind: " + options.spec);
 }

@@ -26,7 +26,9 @@ namespace {
 
 using Ms = std::chrono::duration<double, std::milli>;
 
-double ms_since(Clock::time_point t) { return Ms(Clock::now() - t).count(); }
+double ms_since(Clock::time_point t) {
+  return Ms(Clock::now() - t).count();
+}
 
 // Face-to-name times kept in each snapshot (the most recent ones): bounded memory.
 constexpr std::size_t kMaxFaceToNameKept = 256;
@@ -63,7 +65,9 @@ struct Pipeline::Impl {
   // State (state_mutex): tracker, metrics, status.
   mutable std::mutex state_mutex;
   Tracker tracker;
-  Frame current;  // the frame the tracker last saw
+  Frame current;              // the frame the tracker last saw
+  Frame display;              // the newest captured frame (what snapshots show)
+  int embedding_workers = 0;  // workers inside the embedding network right now
   SourceStatus status = SourceStatus::starting;
   std::string status_message;
   std::uint64_t captured = 0, processed = 0, stale = 0, version = 0;
@@ -74,6 +78,8 @@ struct Pipeline::Impl {
   int frames_since_full = 1 << 20;
   int frames_since_adapt = 0;
   int workers_running = 0;
+  int workers_ready = 0;  // engines created (or failed): capture starts when all are
+  std::condition_variable_any workers_ready_cv;
   bool capture_done = false;
   std::atomic<bool> finished{false};
   std::optional<SourceInfo> info;  // copy taken at start(): valid after the source is released
@@ -84,8 +90,9 @@ struct Pipeline::Impl {
   SnapshotPtr published;
 
   explicit Impl(PipelineOptions o) : options(std::move(o)), tracker(options.tracker) {
-    worker_count = options.workers > 0 ? options.workers
-                                       : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    worker_count = options.workers > 0
+                       ? options.workers
+                       : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     search = options.search;
     mirror = options.source.mirror;
     base_reembed = std::max(1, options.tracker.reembed_interval);
@@ -98,11 +105,15 @@ struct Pipeline::Impl {
   // ---- publishing (caller holds state_mutex) ----
   void publish_locked() {
     auto snap = std::make_shared<Snapshot>();
-    snap->seq = current.seq;
-    snap->captured_at = current.captured_at;
-    snap->t_ms = current.t_ms;
-    snap->frame = current.image;
-    snap->tracks = tracker.views();
+    // The newest frame we have: the display frame unless the tracker saw a newer one (it
+    // cannot, but keep the invariant local: seq never goes backwards).
+    const Frame& shown = (!display.image.empty() && display.seq >= current.seq) ? display : current;
+    snap->seq = shown.seq;
+    snap->captured_at = shown.captured_at;
+    snap->t_ms = shown.t_ms;
+    snap->frame = shown.image;
+    snap->tracks_seq = tracker.last_seq().value_or(0);
+    snap->tracks = tracker.views(shown.seq);
     snap->status = status;
     snap->status_message = status_message;
     PipelineMetrics& m = snap->metrics;
@@ -151,16 +162,21 @@ struct Pipeline::Impl {
   void capture_loop(std::stop_token thread_stop) {
     std::stop_callback forward(thread_stop, [this] { run_stop.request_stop(); });
     std::stop_token stop = run_stop.get_token();
-    const bool back_pressure = options.source.playback == PlaybackMode::as_fast_as_possible &&
-                               (source->info().kind == SourceKind::video_file ||
-                                source->info().kind == SourceKind::image_folder);
+    const bool back_pressure =
+        options.source.playback == PlaybackMode::as_fast_as_possible &&
+        (info->kind == SourceKind::video_file || info->kind == SourceKind::image_folder);
     try {
+      bool failed_already = false;
       {
-        std::lock_guard lock(state_mutex);
-        set_status_locked(SourceStatus::running, source->info().description);
+        // Wait until every worker has its engine (model loading takes seconds): a file
+        // played in real time would otherwise be half over before the first detection.
+        std::unique_lock lock(state_mutex);
+        workers_ready_cv.wait(lock, stop, [&] { return workers_ready >= worker_count; });
+        failed_already = status == SourceStatus::failed;  // a worker said why
+        if (!failed_already) set_status_locked(SourceStatus::running, source->info().description);
       }
       std::uint64_t count = 0;
-      while (!stop.stop_requested()) {
+      while (!failed_already && !stop.stop_requested()) {
         if (options.max_frames > 0 && count >= options.max_frames) {
           std::lock_guard lock(state_mutex);
           set_status_locked(SourceStatus::ended, "reached --max-frames");
@@ -193,12 +209,19 @@ struct Pipeline::Impl {
           cv::flip(frame.image, flipped, 1);
           frame.image = flipped;
         }
+        if (paused.load()) {  // freeze: the camera stays warm, nothing is shown or processed
+          std::lock_guard lock(state_mutex);
+          ++captured;
+          capture_rate.tick(frame.captured_at);
+          continue;
+        }
         {
           std::lock_guard lock(state_mutex);
           ++captured;
           capture_rate.tick(frame.captured_at);
+          display = frame;  // shares the pixels, which nobody writes again
+          if (options.publish_every_frame) publish_locked();
         }
-        if (paused.load()) continue;  // freeze: the camera stays warm, nothing is processed
         if (back_pressure)
           mailbox.put_wait(std::move(frame), stop);
         else
@@ -226,6 +249,11 @@ struct Pipeline::Impl {
     } catch (const std::exception& e) {
       fail("worker " + std::to_string(index), e.what());
     }
+    {
+      std::lock_guard lock(state_mutex);
+      ++workers_ready;
+    }
+    workers_ready_cv.notify_all();
     if (engine) {
       try {
         while (auto frame = mailbox.take_wait(stop, /*drain_on_close=*/true)) {
@@ -270,7 +298,8 @@ struct Pipeline::Impl {
       std::lock_guard lock(state_mutex);
       request.scale_percent = options.adaptive.enabled ? scale_percent : 100;
       for (const auto& t : tracker.tracks()) request.track_boxes.push_back(t.box);
-      const int interval = options.adaptive.enabled ? std::max(1, options.adaptive.full_detect_interval) : 1;
+      const int interval =
+          options.adaptive.enabled ? std::max(1, options.adaptive.full_detect_interval) : 1;
       request.full_frame = request.track_boxes.empty() || frames_since_full + 1 >= interval;
       frames_since_full = request.full_frame ? 0 : frames_since_full + 1;
     }
@@ -300,6 +329,7 @@ struct Pipeline::Impl {
 
     // 3. Track, decide what to embed, publish the boxes right away.
     std::vector<Pending> pending;
+    Clock::time_point seen_at{};
     {
       std::lock_guard lock(state_mutex);
       ++processed;
@@ -316,6 +346,7 @@ struct Pipeline::Impl {
           if (tracker.claim_embedding(ids[i], faces[i]))
             pending.push_back({ids[i], chips[i], faces[i].quality, faces[i].thumbnail});
       }
+      seen_at = frame.captured_at;
       current = std::move(frame);
       total_ms.add(ms_since(current.captured_at));
       if (status == SourceStatus::starting) set_status_locked(SourceStatus::running, "running");
@@ -323,21 +354,44 @@ struct Pipeline::Impl {
       publish_locked();
     }
     if (pending.empty() || stop.stop_requested()) return;
+    // Keep at least one worker free for detection (boxes keep moving while a face is being
+    // recognised): with N >= 2 workers at most N - 1 embed at once. A claim that cannot be
+    // served now is handed back and claimed again on a later frame.
+    {
+      std::lock_guard lock(state_mutex);
+      if (embedding_workers >= std::max(1, worker_count - 1)) {
+        for (const Pending& p : pending) tracker.release_claim(p.track);
+        adapt_locked(ms_since(t_start));
+        return;
+      }
+      ++embedding_workers;
+    }
+    struct EmbeddingSlot {
+      Impl* self;
+      ~EmbeddingSlot() {
+        std::lock_guard lock(self->state_mutex);
+        --self->embedding_workers;
+      }
+    } slot{this};
 
     // 4. Embed (one batch), fold into the tracks, query the gallery, apply hysteresis.
+    // One chip per forward pass: stop is checked between faces, so shutdown waits for at
+    // most one network pass (a CPU batch is not cheaper per chip than single passes).
     const auto t_embed = Clock::now();
-    std::vector<cv::Mat> batch;
-    for (const Pending& p : pending) batch.push_back(p.chip);
-    std::vector<Embedding> embeddings = engine.embed(batch);
-    const double embed = ms_since(t_embed);
-    if (stop.stop_requested()) return;
+    std::vector<Embedding> embeddings;
+    for (const Pending& p : pending) {
+      if (stop.stop_requested()) return;
+      std::vector<Embedding> one = engine.embed(std::span<const cv::Mat>(&p.chip, 1));
+      if (!one.empty()) embeddings.push_back(one.front());
+    }
+    const double embed = ms_since(t_embed) / static_cast<double>(pending.size());  // per face
     std::vector<Tracker::EmbeddingUpdate> updates;
     {
       std::lock_guard lock(state_mutex);
       embed_ms.add(embed);
       for (std::size_t i = 0; i < pending.size() && i < embeddings.size(); ++i)
         if (auto u = tracker.add_embedding(pending[i].track, embeddings[i], pending[i].quality,
-                                           pending[i].thumbnail))
+                                           pending[i].thumbnail, seen_at))
           updates.push_back(*u);
     }
     const auto t_search = Clock::now();
@@ -366,24 +420,28 @@ struct Pipeline::Impl {
     busy_ms.add(busy);
     if (!options.adaptive.enabled || ++frames_since_adapt < kAdaptEveryFrames) return;
     frames_since_adapt = 0;
-    const double fps = source ? source->info().fps : 0;
+    // `info` is written once in start() before any thread exists (the source's own info may
+    // change on reconnect, on the capture thread).
+    const double fps = info->fps;
     const bool paced = options.source.playback == PlaybackMode::realtime ||
-                       source->info().kind == SourceKind::camera ||
-                       source->info().kind == SourceKind::stream;
+                       info->kind == SourceKind::camera || info->kind == SourceKind::stream;
     if (!(fps > 0) || !paced) return;
     const double budget = worker_count * 1000.0 / fps;
     const double load = busy_ms.value() / budget;
     const int max_reembed = base_reembed * kMaxReembedFactor;
     if (load > options.adaptive.degrade_load) {
       if (scale_percent > options.adaptive.min_scale_percent)
-        scale_percent = std::max(options.adaptive.min_scale_percent, scale_percent - kScaleStepPercent);
+        scale_percent =
+            std::max(options.adaptive.min_scale_percent, scale_percent - kScaleStepPercent);
       if (tracker.reembed_interval() < max_reembed)
-        tracker.set_reembed_interval(std::min(max_reembed, tracker.reembed_interval() + kReembedStep));
+        tracker.set_reembed_interval(
+            std::min(max_reembed, tracker.reembed_interval() + kReembedStep));
       spdlog::debug("behind (load {:.2f}): detector {} %, re-embed every {} frames", load,
                     scale_percent, tracker.reembed_interval());
     } else if (load < options.adaptive.recover_load) {
       scale_percent = std::min(100, scale_percent + kScaleStepPercent);
-      tracker.set_reembed_interval(std::max(base_reembed, tracker.reembed_interval() - kReembedStep));
+      tracker.set_reembed_interval(
+          std::max(base_reembed, tracker.reembed_interval() - kReembedStep));
     }
   }
 };
@@ -393,21 +451,26 @@ Pipeline::Pipeline(PipelineOptions options, std::shared_ptr<const IdentityMatche
   impl_->gallery = std::move(gallery);
 }
 
-Pipeline::~Pipeline() { stop(); }
+Pipeline::~Pipeline() {
+  stop();
+}
 
 void Pipeline::start() {
   std::lock_guard life(impl_->lifecycle_mutex);
   if (impl_->started) throw std::logic_error("Pipeline::start() called twice");
   SourceOptions so = impl_->options.source;
   so.mirror = impl_->options.source.mirror;
-  impl_->source = open_source(so);  // throws SourceError: nothing started yet
+  impl_->source = impl_->options.source_factory ? impl_->options.source_factory(so)
+                                                : open_source(so);  // throws: nothing started
+  if (!impl_->source) throw SourceError("source factory returned nothing for " + so.spec);
   impl_->started = true;
   impl_->info = impl_->source->info();
   {
     std::lock_guard lock(impl_->state_mutex);
     impl_->workers_running = impl_->worker_count;
   }
-  spdlog::info("pipeline: {} with {} workers", impl_->source->info().description, impl_->worker_count);
+  spdlog::info("pipeline: {} with {} workers", impl_->source->info().description,
+               impl_->worker_count);
   for (int i = 0; i < impl_->worker_count; ++i)
     impl_->workers.emplace_back([this, i](std::stop_token st) { impl_->worker_loop(st, i); });
   impl_->capture_thread = std::jthread([this](std::stop_token st) { impl_->capture_loop(st); });
@@ -445,7 +508,9 @@ SnapshotPtr Pipeline::wait_next(const SnapshotPtr& last, std::chrono::millisecon
   return impl_->published != last ? impl_->published : nullptr;
 }
 
-bool Pipeline::finished() const { return impl_->finished.load(); }
+bool Pipeline::finished() const {
+  return impl_->finished.load();
+}
 
 void Pipeline::set_search_options(const SearchOptions& options) {
   std::lock_guard lock(impl_->settings_mutex);
@@ -468,10 +533,18 @@ std::shared_ptr<const IdentityMatcher> Pipeline::gallery() const {
   std::lock_guard lock(impl_->settings_mutex);
   return impl_->gallery;
 }
-void Pipeline::set_mirror(bool mirror) { impl_->mirror = mirror; }
-void Pipeline::set_paused(bool paused) { impl_->paused = paused; }
-bool Pipeline::paused() const { return impl_->paused; }
-const PipelineOptions& Pipeline::options() const { return impl_->options; }
+void Pipeline::set_mirror(bool mirror) {
+  impl_->mirror = mirror;
+}
+void Pipeline::set_paused(bool paused) {
+  impl_->paused = paused;
+}
+bool Pipeline::paused() const {
+  return impl_->paused;
+}
+const PipelineOptions& Pipeline::options() const {
+  return impl_->options;
+}
 std::optional<SourceInfo> Pipeline::source_info() const {
   std::lock_guard life(impl_->lifecycle_mutex);
   return impl_->info;

@@ -7,7 +7,9 @@ namespace lookalike {
 namespace {
 
 // Milliseconds and percentages are printed with 0.01 resolution (stable, short lines).
-double round2(double v) { return std::round(v * 100.0) / 100.0; }
+double round2(double v) {
+  return std::round(v * 100.0) / 100.0;
+}
 
 nlohmann::json optional_number(const std::optional<double>& v) {
   return v ? nlohmann::json(round2(*v)) : nlohmann::json(nullptr);
@@ -17,36 +19,32 @@ nlohmann::json optional_number(const std::optional<double>& v) {
 
 std::string_view to_string(SourceStatus status) {
   switch (status) {
-    case SourceStatus::starting: return "starting";
-    case SourceStatus::running: return "running";
-    case SourceStatus::reconnecting: return "reconnecting";
-    case SourceStatus::ended: return "ended";
-    case SourceStatus::failed: return "failed";
+    case SourceStatus::starting:
+      return "starting";
+    case SourceStatus::running:
+      return "running";
+    case SourceStatus::reconnecting:
+      return "reconnecting";
+    case SourceStatus::ended:
+      return "ended";
+    case SourceStatus::failed:
+      return "failed";
   }
   return "unknown";
-}
-
-nlohmann::json match_to_json(const IdentityMatch& m) {
-  return {{"identity", m.identity},
-          {"name", m.name},
-          {"distance", std::round(m.distance * 10000.0) / 10000.0},
-          {"euclidean", std::round(m.euclidean * 10000.0) / 10000.0},
-          {"similarity", round2(m.similarity_percent)},
-          {"same_person", m.same_person},
-          {"photo", m.photo}};
 }
 
 nlohmann::json track_to_json(const TrackView& t) {
   nlohmann::json matches = nlohmann::json::array();
   for (const IdentityMatch& m : t.matches) matches.push_back(match_to_json(m));
-  return {{"id", t.id},
-          {"box",
-           {std::lround(t.box.x), std::lround(t.box.y), std::lround(t.box.width),
-            std::lround(t.box.height)}},
-          {"name", t.named() ? nlohmann::json(t.matches.front().name) : nlohmann::json(nullptr)},
-          {"similarity", t.named() ? nlohmann::json(round2(t.matches.front().similarity_percent))
-                                   : nlohmann::json(nullptr)},
-          {"matches", std::move(matches)}};
+  return {
+      {"id", t.id},
+      {"box",
+       {std::lround(t.box.x), std::lround(t.box.y), std::lround(t.box.width),
+        std::lround(t.box.height)}},
+      {"name", t.named() ? nlohmann::json(t.matches.front().name) : nlohmann::json(nullptr)},
+      {"similarity", t.named() ? nlohmann::json(round_to(t.matches.front().similarity_percent, 0.1))
+                               : nlohmann::json(nullptr)},
+      {"matches", std::move(matches)}};
 }
 
 nlohmann::json metrics_to_json(const PipelineMetrics& m) {
@@ -87,7 +85,8 @@ std::optional<double> percentile(std::span<const double> values, double p) {
   std::vector<double> sorted(values.begin(), values.end());
   std::sort(sorted.begin(), sorted.end());
   const double rank = std::ceil(p / 100.0 * static_cast<double>(sorted.size()));
-  const auto index = static_cast<std::size_t>(std::clamp(rank, 1.0, static_cast<double>(sorted.size()))) - 1;
+  const auto index =
+      static_cast<std::size_t>(std::clamp(rank, 1.0, static_cast<double>(sorted.size()))) - 1;
   return sorted[index];
 }
 

@@ -49,7 +49,8 @@ cv::Mat face_thumbnail(const cv::Mat& bgr, const cv::Rect& box) {
 Tracker::Tracker(TrackerOptions options) : options_(options) {}
 
 Tracker::Track* Tracker::find(std::uint64_t id) {
-  auto it = std::find_if(tracks_.begin(), tracks_.end(), [&](const Track& t) { return t.id == id; });
+  auto it =
+      std::find_if(tracks_.begin(), tracks_.end(), [&](const Track& t) { return t.id == id; });
   return it == tracks_.end() ? nullptr : &*it;
 }
 const Tracker::Track* Tracker::find(std::uint64_t id) const {
@@ -81,7 +82,14 @@ bool Tracker::update(std::uint64_t seq, Clock::time_point captured_at,
     face_used[p.face] = track_used[p.track] = true;
     Track& t = tracks_[p.track];
     const FaceObservation& face = faces[p.face];
+    const cv::Rect2f before = t.box;
     t.box = smooth(t.box, cv::Rect2f(face.box), options_.box_smoothing);
+    if (seq > t.last_seq) {
+      const float frames = static_cast<float>(seq - t.last_seq);
+      const cv::Point2f moved = (t.box.tl() - before.tl()) / frames;
+      t.velocity = t.velocity + options_.box_smoothing * (moved - t.velocity);
+    }
+    t.last_seq = seq;
     if (face.landmarks) t.landmarks = face.landmarks;
     t.missed_frames = 0;
     assignment_[p.face] = t.id;
@@ -91,12 +99,14 @@ bool Tracker::update(std::uint64_t seq, Clock::time_point captured_at,
     ++tracks_[t].frames_since_embed;
     if (!track_used[t]) ++tracks_[t].missed_frames;
   }
-  std::erase_if(tracks_, [&](const Track& t) { return t.missed_frames > options_.max_missed_frames; });
+  std::erase_if(tracks_,
+                [&](const Track& t) { return t.missed_frames > options_.max_missed_frames; });
   for (std::size_t f = 0; f < faces.size(); ++f) {
     if (face_used[f]) continue;
     Track t;
     t.id = next_id_++;
     t.box = cv::Rect2f(faces[f].box);
+    t.last_seq = seq;
     t.landmarks = faces[f].landmarks;
     t.first_seen = captured_at;
     tracks_.push_back(std::move(t));
@@ -132,21 +142,26 @@ bool Tracker::claim_embedding(std::uint64_t id, const FaceObservation& face) {
 std::optional<Tracker::EmbeddingUpdate> Tracker::add_embedding(std::uint64_t id,
                                                                const Embedding& embedding,
                                                                float quality,
-                                                               const cv::Mat& thumbnail) {
+                                                               const cv::Mat& thumbnail,
+                                                               Clock::time_point seen_at) {
   Track* t = find(id);
   if (!t) return std::nullopt;
   t->embed_pending = false;
   if (t->has_embedding)
-    spdlog::trace("track {}: new embedding {:.3f} from the mean", t->id, euclidean_distance(t->mean, embedding));
-  if (t->has_embedding && euclidean_distance(t->mean, embedding) > options_.split_embedding_distance) {
+    spdlog::trace("track {}: new embedding {:.3f} from the mean", t->id,
+                  euclidean_distance(t->mean, embedding));
+  if (t->has_embedding &&
+      euclidean_distance(t->mean, embedding) > options_.split_embedding_distance) {
     // Another person in the same place: restart the track under a new id.
     spdlog::debug("track {}: embedding moved {:.2f} from its mean, new track {}", t->id,
                   euclidean_distance(t->mean, embedding), next_id_);
     Track fresh;
     fresh.id = next_id_++;
     fresh.box = t->box;
+    fresh.velocity = t->velocity;
+    fresh.last_seq = t->last_seq;
     fresh.landmarks = t->landmarks;
-    fresh.first_seen = Clock::now();
+    fresh.first_seen = seen_at;
     *t = std::move(fresh);
   }
   const float w = std::max(quality, kMinEmbeddingWeight);
@@ -230,13 +245,26 @@ void Tracker::clear_matches() {
   }
 }
 
-std::vector<TrackView> Tracker::views() const {
+void Tracker::release_claim(std::uint64_t id) {
+  if (Track* t = find(id)) {
+    t->embed_pending = false;
+    t->frames_since_embed = std::max(t->frames_since_embed, options_.reembed_interval);
+  }
+}
+
+std::vector<TrackView> Tracker::views(std::optional<std::uint64_t> display_seq) const {
   std::vector<TrackView> out;
   out.reserve(tracks_.size());
   for (const Track& t : tracks_) {
     TrackView v;
     v.id = t.id;
     v.box = t.box;
+    if (display_seq && *display_seq > t.last_seq) {
+      const auto ahead = static_cast<float>(std::min<std::uint64_t>(
+          *display_seq - t.last_seq, static_cast<std::uint64_t>(options_.max_predict_frames)));
+      v.box.x += t.velocity.x * ahead;
+      v.box.y += t.velocity.y * ahead;
+    }
     v.landmarks = t.landmarks;
     v.matches = t.shown;
     v.quality = t.best_quality;
@@ -247,6 +275,8 @@ std::vector<TrackView> Tracker::views() const {
   return out;
 }
 
-void Tracker::set_reembed_interval(int frames) { options_.reembed_interval = std::max(1, frames); }
+void Tracker::set_reembed_interval(int frames) {
+  options_.reembed_interval = std::max(1, frames);
+}
 
 }  // namespace lookalike

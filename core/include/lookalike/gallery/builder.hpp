@@ -4,7 +4,8 @@
 // thread, takes photos from a shared cursor and hands results through a bounded queue to
 // the calling thread, which appends each result to the checkpoint file and reports progress.
 // A photo is skipped (counted and listed, never fatal) when it is unreadable, has no face, or
-// is ambiguous (several comparably large faces and no dataset face box). When every photo is
+// is ambiguous (several comparably large faces, no dataset face box, and not exactly one of
+// them covering the image centre). When every photo is
 // done, each identity is curated: near-duplicates dropped, outliers far from the identity's
 // other photos flagged (excluded by default), and a representative photo chosen whose
 // aligned crop (~112 px JPEG) becomes the identity's thumbnail.
@@ -46,16 +47,18 @@ struct CurationOptions {
   // above dlib's 0.6 margin means "not the same person".
   float outlier_distance = 0.65f;
   std::size_t outlier_min_photos = 3;  // need at least this many photos to judge
-  bool keep_outliers = false;           // flag only, keep them in the gallery
+  bool keep_outliers = false;          // flag only, keep them in the gallery
 };
 
 struct BuildOptions {
-  int threads = 0;        // worker threads; 0 = all cores
-  EngineOptions engine;   // each worker creates its own engine with these options
+  int threads = 0;       // worker threads; 0 = all cores
+  EngineOptions engine;  // each worker creates its own engine with these options
   bool mirror_average = true;
-  bool thorough = true;   // retry harder on photos where no face is found
-  // With no dataset box, a photo whose second-largest face has at least this fraction of the
-  // largest face's area is ambiguous (whose name is it?) and skipped.
+  bool thorough = true;  // retry harder on photos where no face is found
+  // With no dataset box, faces with at least this fraction of the largest face's area are
+  // "comparably large". If there are several, the photo is about the one covering the image
+  // centre (centred datasets such as LFW); if none or several cover it, the photo is
+  // ambiguous (whose name is it?) and skipped.
   float ambiguous_area_ratio = 0.5f;
   int thumbnail_size = 112;
   int thumbnail_jpeg_quality = 90;
@@ -66,13 +69,13 @@ struct BuildOptions {
 };
 
 struct BuildProgress {
-  std::size_t done = 0;     // photos finished, including those resumed from the checkpoint
+  std::size_t done = 0;  // photos finished, including those resumed from the checkpoint
   std::size_t total = 0;
   std::size_t resumed = 0;  // photos taken from the checkpoint
   std::size_t skipped = 0;
-  double rate = 0;          // photos per second in this run
+  double rate = 0;  // photos per second in this run
   double eta_seconds = 0;
-  std::string current;      // last finished photo
+  std::string current;  // last finished photo
 };
 
 struct BuildResult {

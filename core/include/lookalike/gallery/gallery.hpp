@@ -13,10 +13,11 @@
 //  - mahalanobis: candidates are the nearest identities by euclidean distance, re-ranked by
 //    each identity's Mahalanobis distance (mahalanobis.hpp).
 //
-// Contract: immutable after load; every method is const and thread-safe, so one instance is
-// shared (std::shared_ptr<const Gallery>) by all workers and the UI. The file stays mapped
-// for the object's lifetime. load() throws GalleryError whose message names the file, the
-// problem and what to do.
+// Contract: immutable after load (apart from the HNSW index, published once by a background
+// loader thread that the destructor joins); every method is const and thread-safe, so one instance
+// is shared (std::shared_ptr<const Gallery>) by all workers and the UI. The file stays mapped for
+// the object's lifetime. load() throws GalleryError whose message names the file, the problem and
+// what to do.
 #pragma once
 
 #include <cstdint>
@@ -41,6 +42,9 @@ struct GalleryLoadOptions {
   std::optional<ModelInfo> expected_model;
   bool verify_checksum = true;  // XXH64 over the whole file (~0.1 s per GB)
   bool load_index = true;       // use FILE.hnsw when present and matching the header
+  // Load FILE.hnsw on a background thread: load() returns as soon as the gallery itself is
+  // mapped and verified, and searches are exact until the index is ready (wait_for_index()).
+  bool index_in_background = true;
   int ef_search = HnswParams{}.ef_search;
   bool int8_copy = false;  // keep an int8 copy of the embeddings for candidate search
 };
@@ -81,12 +85,14 @@ class Gallery final : public IdentityMatcher {
   const std::filesystem::path& path() const;  // "<memory>" for from_data()
   std::uint32_t format_version() const;
   std::size_t file_size() const;
-  bool has_index() const;
+  bool has_index() const;       // the HNSW index is loaded and used (may turn true later)
+  bool wait_for_index() const;  // blocks until the background index load ended; has_index()
 
   std::vector<std::string> aliases(std::uint32_t identity) const;
   Gender gender(std::uint32_t identity) const;
   int birth_year(std::uint32_t identity) const;
-  std::pair<std::uint32_t, std::uint32_t> photo_range(std::uint32_t identity) const;  // [first, end)
+  std::pair<std::uint32_t, std::uint32_t> photo_range(
+      std::uint32_t identity) const;  // [first, end)
   std::string photo_source(std::uint32_t photo) const;
   std::uint32_t photo_identity(std::uint32_t photo) const;
   int photo_year(std::uint32_t photo) const;

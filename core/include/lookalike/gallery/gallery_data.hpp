@@ -19,8 +19,8 @@ enum class Gender : std::uint8_t { unknown = 0, female = 1, male = 2 };
 const char* to_string(Gender gender);
 
 struct IdentityInfo {
-  std::string name;                           // display name ("Selena Gomez")
-  std::vector<std::string> aliases;           // other labels merged into this identity
+  std::string name;                  // display name ("Selena Gomez")
+  std::vector<std::string> aliases;  // other labels merged into this identity
   Gender gender = Gender::unknown;
   int birth_year = 0;                         // 0 = unknown
   std::vector<unsigned char> thumbnail_jpeg;  // representative aligned crop (~112 px) or empty

@@ -24,24 +24,24 @@
 namespace lookalike {
 
 struct ImdbOptions {
-  double min_face_score = 3.0;     // DEX authors' cleaning threshold for face_score
+  double min_face_score = 3.0;      // DEX authors' cleaning threshold for face_score
   bool require_single_face = true;  // drop photos with a finite second_face_score
 };
 
 struct ImdbReport {
   std::size_t total = 0;
   std::size_t kept = 0;
-  std::size_t no_face = 0;       // face_score -Inf / NaN
-  std::size_t low_score = 0;     // finite but below min_face_score
-  std::size_t second_face = 0;   // a second face was detected
-  std::size_t no_name = 0;       // empty name
-  std::size_t bad_record = 0;    // missing path / malformed face box
+  std::size_t no_face = 0;      // face_score -Inf / NaN
+  std::size_t low_score = 0;    // finite but below min_face_score
+  std::size_t second_face = 0;  // a second face was detected
+  std::size_t no_name = 0;      // empty name
+  std::size_t bad_record = 0;   // missing path / malformed face box
 };
 
 // `mat_file` is imdb.mat or wiki.mat; image paths resolve against its folder.
 std::vector<PhotoSource> import_imdb(const std::filesystem::path& mat_file,
-                                     const ImdbOptions& options = {},
-                                     const AliasMap& aliases = {}, ImdbReport* report = nullptr);
+                                     const ImdbOptions& options = {}, const AliasMap& aliases = {},
+                                     ImdbReport* report = nullptr);
 
 // Finds imdb.mat or wiki.mat in `dir` (or accepts the .mat itself). Throws naming `dir`.
 std::filesystem::path find_imdb_mat(const std::filesystem::path& dir);

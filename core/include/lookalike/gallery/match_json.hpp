@@ -14,7 +14,15 @@
 
 namespace lookalike {
 
-inline double round_to(double value, double step) { return std::round(value / step) * step; }
+// Rounds to a multiple of `step`. Steps below 1 divide by their inverse (0.1 -> x*10/10) so the
+// JSON shows 8.7, not 8.700000000000001.
+inline double round_to(double value, double step) {
+  if (step < 1) {
+    const double per_unit = std::round(1 / step);
+    return std::round(value * per_unit) / per_unit;
+  }
+  return std::round(value / step) * step;
+}
 
 inline nlohmann::json match_to_json(const IdentityMatch& match) {
   return {{"name", match.name},

@@ -68,18 +68,18 @@ struct Frame {
 
 struct SourceInfo {
   SourceKind kind = SourceKind::camera;
-  std::string description;  // e.g. "camera 0 (/dev/video0) 1280x720@30"
-  cv::Size size;            // actual frame size (0x0 when unknown)
-  double fps = 0;           // nominal rate (0 when unknown)
+  std::string description;                  // e.g. "camera 0 (/dev/video0) 1280x720@30"
+  cv::Size size;                            // actual frame size (0x0 when unknown)
+  double fps = 0;                           // nominal rate (0 when unknown)
   std::optional<std::int64_t> frame_count;  // files and folders
 };
 
 class FrameSource {
  public:
   enum class ReadStatus {
-    frame,  // `frame` is filled
-    ended,  // a file or folder is over (never for cameras and streams)
-    lost,   // a camera/stream stopped delivering; call reconnect()
+    frame,    // `frame` is filled
+    ended,    // a file or folder is over (never for cameras and streams)
+    lost,     // a camera/stream stopped delivering; call reconnect()
     stopped,  // stop was requested while waiting
   };
   struct ReadResult {

@@ -1,7 +1,8 @@
 // LatestMailbox<T>: a one-slot mailbox that keeps only the newest item (latest-frame
 // policy). The producer overwrites the slot (put_overwrite: cameras, real-time files) or
-// waits for it to empty (put_wait: as-fast-as-possible files, nothing dropped); a consumer takes the item and leaves the slot
-// empty. Overwritten (never taken) items are counted: they are the pipeline's dropped frames.
+// waits for it to empty (put_wait: as-fast-as-possible files, nothing dropped); a consumer takes
+// the item and leaves the slot empty. Overwritten (never taken) items are counted: they are the
+// pipeline's dropped frames.
 //
 // Contract: thread-safe for any number of producers and consumers. take_wait() blocks on a
 // condition variable (no polling) until an item is there, the mailbox is closed, or the stop

@@ -54,13 +54,20 @@ struct AdaptiveOptions {
 
 struct PipelineOptions {
   SourceOptions source;
-  int workers = 0;  // 0 = all cores (std::thread::hardware_concurrency)
+  int workers = 0;       // 0 = all cores (std::thread::hardware_concurrency)
   EngineOptions engine;  // each worker creates its own engine from this (threads = 1)
   SearchOptions search;  // top_k etc. for the gallery query
   TrackerOptions tracker;
   AdaptiveOptions adaptive;
+  // Publish every captured frame (with the newest tracks, boxes moved to it), so the picture
+  // runs at the source rate however slow recognition is. false: publish processed frames
+  // only (fewer snapshots, e.g. for batch runs).
+  bool publish_every_frame = true;
   // Stop after this many captured frames (0 = until the source ends or stop()).
   std::uint64_t max_frames = 0;
+  // Optional: how the source is opened (default: open_source). Tests use it to script a
+  // source (e.g. a camera that is lost and comes back); the app could wrap a custom device.
+  std::function<std::unique_ptr<FrameSource>(const SourceOptions&)> source_factory;
   // Optional: called for EVERY published snapshot, in publish order, on the pipeline thread
   // that published it (while the publish lock is held). Keep it quick (print a line, push
   // into a bounded buffer) and never call back into the Pipeline from it. The UI should use

@@ -60,6 +60,10 @@ struct Snapshot {
   // republished (same seq, higher version) when its recognition results or a status change
   // arrive after its boxes were published.
   std::uint64_t version = 0;
+  // Additive (pipeline): the frame the tracks were last updated from (<= seq). The picture
+  // (seq) runs at the source rate; detection may lag a frame or two behind it, and the boxes
+  // are moved along each track's velocity to `seq`.
+  std::uint64_t tracks_seq = 0;
   Clock::time_point captured_at{};    // capture timestamp of that frame
   double t_ms = 0;                    // capture time since the source started
   cv::Mat frame;                      // the frame (BGR), shared, never modified

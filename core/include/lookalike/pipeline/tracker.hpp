@@ -39,6 +39,9 @@ struct TrackerOptions {
   float appearance_change = 18.f;
   // Box smoothing: exponential moving average weight of the new detection (1 = no smoothing).
   float box_smoothing = 0.6f;
+  // Boxes shown on frames newer than the last detection move along the track's velocity for
+  // at most this many frames (then they wait for the next detection).
+  int max_predict_frames = 8;
   // Running mean: at most this many embeddings' worth of history (older ones fade out).
   int mean_window = 10;
   // Hysteresis: a new top-1 identity replaces the shown one only when its distance is
@@ -63,6 +66,8 @@ class Tracker {
   struct Track {
     std::uint64_t id = 0;
     cv::Rect2f box;
+    cv::Point2f velocity;        // px per frame seq, smoothed
+    std::uint64_t last_seq = 0;  // frame of the last detection
     std::optional<Landmarks> landmarks;
     int age_frames = 0;
     int missed_frames = 0;
@@ -103,15 +108,23 @@ class Tracker {
     std::uint64_t id = 0;
     Embedding mean{};
   };
+  // `seen_at`: capture time of the frame the embedding comes from (a track restarted for a new
+  // person counts its face-to-name time from there).
   std::optional<EmbeddingUpdate> add_embedding(std::uint64_t id, const Embedding& embedding,
-                                               float quality, const cv::Mat& thumbnail);
+                                               float quality, const cv::Mat& thumbnail,
+                                               Clock::time_point seen_at = Clock::now());
+  // Gives back a claim that will not be fulfilled (the worker could not embed now): the
+  // track is claimable again from the next frame.
+  void release_claim(std::uint64_t id);
   // Applies gallery matches for the track's mean (hysteresis on top-1). `now` stamps the
   // face-to-name time the first time the track is named.
   void apply_matches(std::uint64_t id, std::vector<IdentityMatch> matches, Clock::time_point now);
   // Forget every track's matches (gallery swapped): they are queried again.
   void clear_matches();
 
-  std::vector<TrackView> views() const;
+  // Tracks as shown on frame `display_seq` (>= last_seq()): boxes are moved along their
+  // velocity to that frame, so they keep moving at capture rate while workers lag behind.
+  std::vector<TrackView> views(std::optional<std::uint64_t> display_seq = std::nullopt) const;
   const std::vector<Track>& tracks() const { return tracks_; }
   std::optional<std::uint64_t> last_seq() const { return last_seq_; }
   // Frames between re-embeddings (adaptive speed changes it).

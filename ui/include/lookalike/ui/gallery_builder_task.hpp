@@ -45,7 +45,7 @@ class GalleryBuilderTask {
   std::vector<std::filesystem::path> sources_;
   std::filesystem::path output_;
   mutable std::mutex mutex_;
-  BuildProgress progress_;  // guarded
+  BuildProgress progress_;        // guarded
   State state_ = State::running;  // guarded
   std::string message_;           // guarded
   std::jthread worker_;           // last

@@ -18,9 +18,9 @@
 namespace lookalike::ui {
 
 struct KioskOptions {
-  double dwell_seconds = 1.0;   // stable, frontal, large face present this long -> result
-  double hold_seconds = 5.0;    // result card shown this long -> live
-  double leave_seconds = 1.5;   // nobody in front this long -> attract
+  double dwell_seconds = 1.0;  // stable, frontal, large face present this long -> result
+  double hold_seconds = 5.0;   // result card shown this long -> live
+  double leave_seconds = 1.5;  // nobody in front this long -> attract
   // "Large enough": face box height as a fraction of the frame height. 0.18 of a 720p frame
   // is ~130 px, a person within arm's length of a webcam; HOG finds faces from ~80 px.
   float min_face_height_fraction = 0.18f;

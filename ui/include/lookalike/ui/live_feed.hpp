@@ -29,8 +29,8 @@ struct LiveFeedOptions {
   SourceOptions source;  // spec, size, fps, playback (mirroring is done by the view)
   SearchOptions search;
   std::string detector = "hog";
-  int workers = 0;                // 0 = all cores
-  std::uint64_t max_frames = 0;   // 0 = until the source ends
+  int workers = 0;               // 0 = all cores
+  std::uint64_t max_frames = 0;  // 0 = until the source ends
 };
 
 class LiveFeed {
@@ -44,10 +44,10 @@ class LiveFeed {
 
   SnapshotPtr latest() const;  // null while opening or after a failed open
   State state() const;
-  std::string error() const;  // why the open failed ("" otherwise)
+  std::string error() const;        // why the open failed ("" otherwise)
   std::string description() const;  // e.g. "camera 0 (/dev/video0) 1280x720@30"
   double source_fps() const;        // nominal source rate, 0 when unknown
-  std::string spec() const;  // the source spec this feed was created with
+  std::string spec() const;         // the source spec this feed was created with
 
   // Live tunables; applied now or as soon as the pipeline is running.
   void set_search_options(const SearchOptions& options);
@@ -65,7 +65,7 @@ class LiveFeed {
   std::string error_, description_;                 // guarded
   double source_fps_ = 0;                           // guarded
   bool paused_ = false;                             // guarded
-  std::jthread opener_;  // last member: joined first on destruction
+  std::jthread opener_;                             // last member: joined first on destruction
 };
 
 }  // namespace lookalike::ui

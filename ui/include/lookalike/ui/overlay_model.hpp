@@ -22,16 +22,16 @@ struct OverlayAnimOptions {
 };
 
 // Below this similarity the overlay says "low resemblance" instead of presenting a name as a
-// look-alike: 20 % is a euclidean distance of ~0.74 in the mapping of gallery/similarity.hpp,
-// far outside dlib's 0.6 same-person margin.
-inline constexpr float kLowResemblancePercent = 20.f;
+// look-alike: 30 % is a euclidean distance of ~0.685 in the mapping of gallery/similarity.hpp
+// (50 % at dlib's 0.6 same-person margin), where resemblance is no longer obvious to people.
+inline constexpr float kLowResemblancePercent = 30.f;
 
 struct AnimatedTrack {
   std::uint64_t id = 0;
-  cv::Rect2f box;    // drawn box (frame pixels)
-  float alpha = 0;   // 0..1
-  bool alive = true; // still in the latest snapshot
-  TrackView view;    // the latest (or last known) published view
+  cv::Rect2f box;     // drawn box (frame pixels)
+  float alpha = 0;    // 0..1
+  bool alive = true;  // still in the latest snapshot
+  TrackView view;     // the latest (or last known) published view
 };
 
 class OverlayAnimator {

@@ -49,9 +49,9 @@ struct PhotoBatch {
 struct PhotoAnalyzerOptions {
   EngineOptions engine;
   SearchOptions search;
-  std::size_t max_files = 64;   // per drop; more are refused with a message
-  int max_faces_per_photo = 20; // layout is designed for 1..20 faces
-  int crop_side = 256;          // longest side of the stored face crops
+  std::size_t max_files = 64;    // per drop; more are refused with a message
+  int max_faces_per_photo = 20;  // layout is designed for 1..20 faces
+  int crop_side = 256;           // longest side of the stored face crops
 };
 
 class PhotoAnalyzer {
@@ -73,11 +73,11 @@ class PhotoAnalyzer {
   PhotoAnalyzerOptions options_;
   mutable std::mutex mutex_;
   std::condition_variable_any wake_;
-  std::shared_ptr<const IdentityMatcher> gallery_;  // guarded
-  SearchOptions search_;                            // guarded
+  std::shared_ptr<const IdentityMatcher> gallery_;                                       // guarded
+  SearchOptions search_;                                                                 // guarded
   std::optional<std::pair<std::uint64_t, std::vector<std::filesystem::path>>> pending_;  // guarded
-  std::shared_ptr<const PhotoBatch> latest_;        // guarded
-  std::uint64_t next_id_ = 1;                       // guarded
+  std::shared_ptr<const PhotoBatch> latest_;                                             // guarded
+  std::uint64_t next_id_ = 1;                                                            // guarded
   std::jthread worker_;  // last: stopped and joined first
 };
 

@@ -21,21 +21,22 @@ struct KioskSettings {
   std::string pin = "2580";
   // Kiosk never writes to disk (no result cards, no settings) unless this is true.
   bool allow_saving = false;
-  double dwell_seconds = 1.0;   // a face must be stable, frontal and large this long
-  double hold_seconds = 5.0;    // how long the result card stays
-  double leave_seconds = 1.5;   // nobody in front this long -> attract screen
+  double dwell_seconds = 1.0;  // a face must be stable, frontal and large this long
+  double hold_seconds = 5.0;   // how long the result card stays
+  double leave_seconds = 1.5;  // nobody in front this long -> attract screen
   std::string attract_title = "Which celebrity do you look like?";
+  bool operator==(const KioskSettings&) const = default;
 };
 
 struct Settings {
   // Source spec as understood by lookalike::open_source: "0" camera index, device path, video
   // file, image folder/sequence, stream URL.
   std::string source = "0";
-  bool mirror = true;  // selfie view: flip the camera image horizontally for display
-  std::string gallery;                    // last gallery used ("" on first run)
+  bool mirror = true;   // selfie view: flip the camera image horizontally for display
+  std::string gallery;  // last gallery used ("" on first run)
   std::vector<std::string> recent_galleries;  // most recent first, at most kMaxRecent
-  SearchOptions search;                   // top_k, metric, same-person threshold
-  std::string detector = "hog";           // "hog" or the engine's alternative detector name
+  SearchOptions search;                       // top_k, metric, same-person threshold
+  std::string detector = "hog";               // "hog" or the engine's alternative detector name
   bool show_landmarks = false;
   bool show_panel = true;
   float ui_scale = 1.0f;  // multiplies the monitor content scale
@@ -44,7 +45,7 @@ struct Settings {
 
   static constexpr std::size_t kMaxRecent = 8;
   void remember_gallery(const std::string& path);  // sets `gallery` and updates the MRU list
-  bool operator==(const Settings&) const = default;
+  bool operator==(const Settings& other) const;    // field by field (SearchOptions included)
 };
 
 struct LoadedSettings {

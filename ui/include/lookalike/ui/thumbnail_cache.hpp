@@ -27,8 +27,8 @@
 namespace lookalike::ui {
 
 struct ThumbnailCacheOptions {
-  std::size_t capacity = 256;       // textures alive at most (~112x112 RGB = 37 KB each)
-  std::size_t max_requests = 64;    // pending decode requests at most
+  std::size_t capacity = 256;     // textures alive at most (~112x112 RGB = 37 KB each)
+  std::size_t max_requests = 64;  // pending decode requests at most
 };
 
 class ThumbnailCache {

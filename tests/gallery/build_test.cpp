@@ -1,0 +1,268 @@
+// The builder with the real engine on the shared photos: leave-one-out identification,
+// resume after interruption, aliases, IMDB-WIKI boxes and metadata, and the CLI end to end.
+#include <gtest/gtest.h>
+
+#include <fmt/format.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <sstream>
+
+#include "imdb_writer.hpp"
+#include "lookalike/file_util.hpp"
+#include "lookalike/gallery/builder.hpp"
+#include "lookalike/gallery/gallery.hpp"
+#include "lookalike/gallery/imdb_import.hpp"
+#include "lookalike/image_io.hpp"
+#include "synthetic.hpp"
+#include "test_support.hpp"
+
+namespace fs = std::filesystem;
+using namespace lookalike;
+using test::shared_data;
+
+namespace {
+
+BuildOptions two_workers() {
+  BuildOptions o;
+  o.threads = 2;
+  return o;
+}
+
+std::string describe(const std::vector<SkippedPhoto>& skipped) {
+  std::string s;
+  for (const auto& p : skipped) s += "\n  " + p.source + ": " + p.reason;
+  return s;
+}
+
+// Every photo, removed from the gallery, is identified (rank 1) as its own identity.
+void expect_leave_one_out_perfect(const GalleryData& data) {
+  int wrong = 0;
+  for (std::size_t i = 0; i < data.photos.size(); ++i) {
+    GalleryData rest = data;
+    rest.photos.erase(rest.photos.begin() + static_cast<std::ptrdiff_t>(i));
+    auto g = Gallery::from_data(rest);
+    SearchOptions options;
+    options.top_k = 1;
+    auto hits = g->match(data.photos[i].embedding, options);
+    ASSERT_EQ(hits.size(), 1u);
+    const auto& expected = data.identities[data.photos[i].identity].name;
+    if (hits[0].name != expected) {
+      ++wrong;
+      ADD_FAILURE() << data.photos[i].source << " identified as " << hits[0].name << " ("
+                    << hits[0].distance << "), expected " << expected;
+    }
+  }
+  EXPECT_EQ(wrong, 0) << "rank-1 = "
+                      << 100.0 * static_cast<double>(data.photos.size() - wrong) /
+                             static_cast<double>(data.photos.size())
+                      << " %";
+}
+
+}  // namespace
+
+TEST(GalleryBuild, LeaveOneOutRank1IsPerfectOnBbt) {
+  LOOKALIKE_REQUIRE_SHARED();
+  auto sources = scan_identity_folders(shared_data("faces/bbt"));  // `_group` is ignored
+  ASSERT_EQ(sources.size(), 40u);
+  auto result = build_gallery(sources, two_workers());
+  ASSERT_TRUE(result.completed);
+  EXPECT_EQ(result.data.identities.size(), 8u);
+  EXPECT_EQ(result.data.photos.size(), 40u) << describe(result.data.skipped);
+  for (const auto& id : result.data.identities)
+    EXPECT_FALSE(id.thumbnail_jpeg.empty()) << id.name << " has no thumbnail";
+  auto thumb = cv::imdecode(result.data.identities[0].thumbnail_jpeg, cv::IMREAD_COLOR);
+  EXPECT_EQ(thumb.size(), cv::Size(112, 112));
+  expect_leave_one_out_perfect(result.data);
+}
+
+TEST(GalleryBuild, LeaveOneOutRank1IsPerfectOnLfw10) {
+  LOOKALIKE_REQUIRE_SHARED();
+  auto sources = scan_identity_folders(shared_data("faces/lfw10"));
+  ASSERT_EQ(sources.size(), 100u);
+  auto result = build_gallery(sources, two_workers());
+  ASSERT_TRUE(result.completed);
+  EXPECT_EQ(result.data.identities.size(), 10u);
+  EXPECT_EQ(result.data.identities[4].name, "George W Bush");
+  EXPECT_GE(result.data.photos.size(), 98u) << describe(result.data.skipped);
+  expect_leave_one_out_perfect(result.data);
+}
+
+TEST(GalleryBuild, InterruptedBuildResumesToTheSameGallery) {
+  LOOKALIKE_REQUIRE_SHARED();
+  std::vector<PhotoSource> sources;
+  for (const char* name : {"Ariel_Sharon", "Hugo_Chavez", "Tony_Blair"}) {
+    auto found = scan_identity_folders(shared_data(std::string("faces/lfw10/") + name));
+    sources.insert(sources.end(), found.begin(), found.end());
+  }
+  test::TempDir dir;
+  // Uninterrupted reference.
+  auto reference = build_gallery_file(dir / "ref.lkg", sources, two_workers());
+  ASSERT_TRUE(reference.completed);
+  EXPECT_FALSE(fs::exists(checkpoint_path_for(dir / "ref.lkg")));
+
+  // A previous gallery at the target path must survive the interruption untouched.
+  write_gallery(dir / "g.lkg", test::synthetic_gallery(3, 2));
+  const auto previous = read_file_bytes(dir / "g.lkg");
+  std::stop_source stop;
+  auto first = build_gallery_file(dir / "g.lkg", sources, two_workers(), stop.get_token(),
+                                  [&](const BuildProgress& p) {
+                                    if (p.done - p.resumed >= 8) stop.request_stop();
+                                  });
+  EXPECT_FALSE(first.completed);
+  EXPECT_GE(first.processed, 8u);
+  EXPECT_LT(first.processed, sources.size());
+  EXPECT_EQ(read_file_bytes(dir / "g.lkg"), previous);
+  EXPECT_TRUE(fs::exists(checkpoint_path_for(dir / "g.lkg")));
+
+  auto second = build_gallery_file(dir / "g.lkg", sources, two_workers());
+  ASSERT_TRUE(second.completed);
+  EXPECT_EQ(second.resumed, first.processed);
+  EXPECT_EQ(second.resumed + second.processed, sources.size());
+  EXPECT_FALSE(fs::exists(checkpoint_path_for(dir / "g.lkg")));
+  EXPECT_EQ(read_file_bytes(dir / "g.lkg"), read_file_bytes(dir / "ref.lkg"))
+      << "resumed gallery differs from the uninterrupted one";
+}
+
+TEST(GalleryBuild, AliasFileMergesFoldersOfOnePerson) {
+  LOOKALIKE_REQUIRE_SHARED();
+  test::TempDir dir;
+  const auto blair = shared_data("faces/lfw10/Tony_Blair");
+  fs::create_directories(dir / "root/Tony_Blair");
+  fs::create_directories(dir / "root/pins_blair");
+  for (int i = 1; i <= 6; ++i) {
+    const auto name = fmt::format("Tony_Blair_{:04}.jpg", i);
+    fs::create_symlink(blair / name,
+                       dir / (i <= 3 ? "root/Tony_Blair/" : "root/pins_blair/") / name);
+  }
+  std::ofstream(dir / "aliases.txt") << "Tony Blair: blair\n";
+  auto sources = scan_identity_folders(dir / "root", AliasMap::load(dir / "aliases.txt"));
+  auto result = build_gallery(sources, two_workers());
+  ASSERT_TRUE(result.completed);
+  ASSERT_EQ(result.data.identities.size(), 1u);
+  EXPECT_EQ(result.data.identities[0].name, "Tony Blair");
+  EXPECT_EQ(result.data.identities[0].aliases, std::vector<std::string>{"blair"});
+  EXPECT_EQ(result.data.photos.size(), 6u) << describe(result.data.skipped);
+}
+
+TEST(GalleryBuild, ImdbBoxesPickTheRightFaceAndMetadataIsKept) {
+  LOOKALIKE_REQUIRE_SHARED();
+  test::TempDir dir;
+  const auto lfw = shared_data("faces/lfw10");
+  fs::create_directories(dir / "imdb/01");
+  auto copy_as_jpeg = [&](const fs::path& from, const std::string& to) {
+    cv::imwrite((dir / "imdb" / to).string(), load_image(from));
+  };
+  copy_as_jpeg(lfw / "Colin_Powell/Colin_Powell_0001.jpg", "01/powell1.jpg");
+  copy_as_jpeg(lfw / "Colin_Powell/Colin_Powell_0002.jpg", "01/powell2.jpg");
+  copy_as_jpeg(lfw / "Hugo_Chavez/Hugo_Chavez_0001.jpg", "01/chavez1.jpg");
+  // Two people side by side; the dataset box names the right-hand one (Chavez).
+  cv::Mat pair;
+  cv::hconcat(load_image(lfw / "Colin_Powell/Colin_Powell_0003.jpg"),
+              load_image(lfw / "Hugo_Chavez/Hugo_Chavez_0002.jpg"), pair);
+  cv::imwrite((dir / "imdb/01/pair.jpg").string(), pair);
+  std::ofstream(dir / "imdb/01/broken.jpg") << "\xff\xd8\xff garbage";
+
+  using test::ImdbRow;
+  const double dob_powell = test::datenum_of_year(1937) + 95;
+  const double dob_chavez = test::datenum_of_year(1954) + 208;
+  const std::array<double, 4> centre{71, 71, 180, 180};  // 1-based, LFW's centred face
+  const std::array<double, 4> right{250 + 71, 71, 250 + 180, 180};
+  test::write_imdb_mat(
+      dir / "imdb/imdb.mat",
+      {{dob_powell, 2001, "01/powell1.jpg", 1, "Colin Powell", centre, 4.2, NAN, 1},
+       {dob_powell, 2003, "01/powell2.jpg", 1, "Colin Powell", centre, 3.9, NAN, 1},
+       {dob_chavez, 2002, "01/chavez1.jpg", 1, "Hugo Chavez", centre, 4.8, NAN, 2},
+       {dob_chavez, 2004, "01/pair.jpg", 1, "Hugo Chavez", right, 4.1, NAN, 2},
+       {dob_chavez, 2004, "01/broken.jpg", 1, "Hugo Chavez", centre, 4.1, NAN, 2},
+       {dob_chavez, 2004, "01/low.jpg", 1, "Hugo Chavez", centre, 1.0, NAN, 2}},
+      {"Colin Powell", "Hugo Chavez"});
+  ImdbReport report;
+  auto sources = import_imdb(find_imdb_mat(dir / "imdb"), {}, {}, &report);
+  EXPECT_EQ(report.low_score, 1u);
+  ASSERT_EQ(sources.size(), 5u);
+  auto result = build_gallery(sources, two_workers());
+  ASSERT_TRUE(result.completed);
+  const auto& d = result.data;
+  ASSERT_EQ(d.identities.size(), 2u);
+  EXPECT_EQ(d.photos.size(), 4u) << describe(d.skipped);
+  ASSERT_EQ(d.skipped.size(), 1u);
+  EXPECT_NE(d.skipped[0].reason.find("unreadable"), std::string::npos) << d.skipped[0].reason;
+  const int chavez = d.find_identity("Hugo Chavez");
+  ASSERT_GE(chavez, 0);
+  EXPECT_EQ(d.identities[chavez].gender, Gender::male);
+  EXPECT_EQ(d.identities[chavez].birth_year, 1954);
+  EXPECT_EQ(d.identities[d.find_identity("Colin Powell")].birth_year, 1937);
+  // The pair photo's embedding is Chavez's face, not Powell's.
+  const PhotoEntry* pair_photo = nullptr;
+  for (const auto& p : d.photos)
+    if (p.source.ends_with("pair.jpg")) pair_photo = &p;
+  ASSERT_NE(pair_photo, nullptr);
+  EXPECT_EQ(pair_photo->photo_year, 2004);
+  EXPECT_EQ(pair_photo->identity, static_cast<std::uint32_t>(chavez));
+  auto g = Gallery::from_data(d);
+  SearchOptions options;
+  options.top_k = 1;
+  GalleryData without_pair = d;
+  std::erase_if(without_pair.photos,
+                [](const PhotoEntry& p) { return p.source.ends_with("pair.jpg"); });
+  auto hits = Gallery::from_data(without_pair)->match(pair_photo->embedding, options);
+  EXPECT_EQ(hits[0].name, "Hugo Chavez");
+}
+
+TEST(GalleryCli, BuildInfoMatchRemove) {
+  LOOKALIKE_REQUIRE_SHARED();
+  test::TempDir dir;
+  const std::string cli = (test::build_dir() / "app/lookalike-cli").string();
+  const auto gallery = (dir / "bbt.lkg").string();
+  auto built = test::run_command(cli + " gallery build " + shared_data("faces/bbt").string() +
+                                 " -o " + gallery + " --threads 2 -q");
+  ASSERT_EQ(built.exit_code, 0) << built.err;
+  EXPECT_NE(built.out.find("8 identities, 40 photos"), std::string::npos) << built.out;
+
+  auto info = test::run_command(cli + " gallery info --json " + gallery);
+  ASSERT_EQ(info.exit_code, 0) << info.err;
+  auto info_json = nlohmann::json::parse(info.out);
+  EXPECT_EQ(info_json["identities"], 8);
+  EXPECT_EQ(info_json["photos"], 40);
+  EXPECT_EQ(info_json["model"]["detector"], "hog");
+  EXPECT_TRUE(info_json["skipped"].is_array());
+
+  const auto group = shared_data("faces/bbt/_group/bbt1.jpg").string();
+  auto match = test::run_command(cli + " match --gallery " + gallery + " --top 2 --json " + group +
+                                 " " + (dir / "missing.jpg").string());
+  EXPECT_EQ(match.exit_code, 1) << "a failed input must give exit code 1";
+  std::istringstream lines(match.out);
+  std::string line;
+  std::vector<nlohmann::json> objects;
+  while (std::getline(lines, line)) objects.push_back(nlohmann::json::parse(line));
+  ASSERT_EQ(objects.size(), 2u) << match.out;
+  EXPECT_EQ(objects[0]["image"], group);
+  ASSERT_GE(objects[0]["faces"].size(), 2u);
+  for (const auto& face : objects[0]["faces"]) {
+    ASSERT_EQ(face["box"].size(), 4u);
+    ASSERT_EQ(face["matches"].size(), 2u);
+    const auto& m = face["matches"][0];
+    EXPECT_TRUE(m["name"].is_string());
+    EXPECT_TRUE(m["similarity"].is_number());
+    EXPECT_TRUE(m["distance"].is_number());
+    EXPECT_TRUE(m["same_person"].is_boolean());
+    EXPECT_NE(m["photo"].get<std::string>().find("bbt"), std::string::npos);
+    EXPECT_LE(m["distance"].get<double>(), face["matches"][1]["distance"].get<double>());
+  }
+  EXPECT_TRUE(objects[1].contains("error"));
+  EXPECT_NE(objects[1]["error"].get<std::string>().find("missing.jpg"), std::string::npos);
+
+  auto removed = test::run_command(cli + " gallery remove " + gallery + " penny");
+  ASSERT_EQ(removed.exit_code, 0) << removed.err;
+  EXPECT_EQ(Gallery::load(gallery)->identity_count(), 7u);
+  auto again = test::run_command(cli + " gallery remove " + gallery + " penny");
+  EXPECT_EQ(again.exit_code, 1);
+
+  // A damaged gallery is refused by `match` with the gallery's own message.
+  fs::resize_file(gallery, fs::file_size(gallery) / 2);
+  auto refused = test::run_command(cli + " match --gallery " + gallery + " " + group);
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_NE(refused.err.find("truncated"), std::string::npos) << refused.err;
+}
