@@ -1,6 +1,8 @@
 // Gallery's private state, shared by gallery.cpp (loading) and search.cpp. Internal to core.
 #pragma once
 
+#include <mutex>
+
 #include <atomic>
 #include <cstdint>
 #include <filesystem>
@@ -19,6 +21,25 @@
 
 namespace lookalike {
 
+// The published HNSW index: a shared_ptr swapped under a mutex. (libstdc++ 12's
+// std::atomic<std::shared_ptr> uses a lock bit TSan cannot see, so it reports false races.)
+class IndexSlot {
+ public:
+  std::shared_ptr<const HnswIndex> load() const {
+    std::lock_guard lock(mutex_);
+    return index_;
+  }
+  void store(std::shared_ptr<const HnswIndex> index) {
+    std::lock_guard lock(mutex_);
+    index_ = std::move(index);
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::shared_ptr<const HnswIndex> index_;
+};
+
+
 struct Gallery::Impl {
   std::filesystem::path path;
   detail::MappedFile mapping;    // the file, when loaded from disk
@@ -34,7 +55,7 @@ struct Gallery::Impl {
   ModelInfo model;
   // Published once by the background loader (or from_data); searches read it atomically and
   // search exactly while it is still null.
-  std::atomic<std::shared_ptr<const HnswIndex>> index;
+  IndexSlot index;
   std::shared_future<void> index_ready;  // set when the loader has finished (either way)
 
   // Optional int8 copy: q = round(x * int8_scale), with each photo's squared norm.

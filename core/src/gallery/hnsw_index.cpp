@@ -24,18 +24,11 @@ std::unique_ptr<HnswIndex> HnswIndex::build(std::span<const float> vectors,
       &index->impl_->space, std::max<std::size_t>(count, 1), static_cast<std::size_t>(params.m),
       static_cast<std::size_t>(params.ef_construction), static_cast<std::size_t>(params.seed));
   auto& graph = *index->impl_->graph;
-  if (count > 0) graph.addPoint(vectors.data(), 0);  // entry point first
-  const unsigned workers = threads > 0 ? static_cast<unsigned>(threads)
-                                       : std::max(1u, std::thread::hardware_concurrency());
-  std::atomic<std::size_t> next{1};
-  {
-    std::vector<std::jthread> pool;
-    for (unsigned w = 0; w < workers; ++w)
-      pool.emplace_back([&] {
-        for (std::size_t i = next++; i < count; i = next++)
-          graph.addPoint(vectors.data() + i * kEmbeddingDim, i);
-      });
-  }
+  // Sequential insertion: Debian's hnswlib draws each point's level from one unguarded RNG
+  // inside addPoint (getRandomLevel), a data race when points are added from several threads
+  // (found by TSan). One thread also makes the index reproducible for a given seed.
+  (void)threads;
+  for (std::size_t i = 0; i < count; ++i) graph.addPoint(vectors.data() + i * kEmbeddingDim, i);
   graph.setEf(static_cast<std::size_t>(params.ef_search));
   return index;
 }
