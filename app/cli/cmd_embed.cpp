@@ -6,6 +6,7 @@
 
 #include "command.hpp"
 #include "engine_setup.hpp"
+#include "image_batch.hpp"
 #include "lookalike/image_io.hpp"
 
 namespace lookalike::cli {
@@ -28,28 +29,16 @@ struct EmbedCommand {
 
   int run() const {
     auto engine = FaceEngine::create(engine_flags.options());
-    bool any_failed = false;
-    for (const std::string& path : images) {
-      nlohmann::json line = {{"image", path}};
-      try {
-        cv::Mat image = load_image(path);
-        auto faces = engine->analyze(image, {.mirror_average = mirror, .thorough = true});
-        line["faces"] = nlohmann::json::array();
-        for (const FaceResult& face : faces) line["faces"].push_back(face_json(face));
-        if (!json) {
+    return for_each_image(
+        images, json, [&](const std::string& path, const cv::Mat& image, nlohmann::json& line) {
+          auto faces = engine->analyze(image, {.mirror_average = mirror, .thorough = true});
+          for (const FaceResult& face : faces) line["faces"].push_back(face_json(face));
+          if (json) return;
           std::cout << path << ": " << faces.size() << " face(s)\n";
           for (const FaceResult& f : faces)
             std::cout << "  box " << f.box.x << "," << f.box.y << " " << f.box.width << "x"
                       << f.box.height << "  score " << f.score << "  quality " << f.quality << "\n";
-        }
-      } catch (const std::exception& e) {
-        any_failed = true;
-        line = {{"image", path}, {"error", e.what()}};
-        if (!json) std::cerr << "error: " << e.what() << "\n";
-      }
-      if (json) std::cout << line.dump() << "\n" << std::flush;
-    }
-    return any_failed ? 1 : 0;
+        });
   }
 };
 

@@ -10,6 +10,7 @@
 
 #include "command.hpp"
 #include "engine_setup.hpp"
+#include "image_batch.hpp"
 #include "lookalike/gallery/gallery.hpp"
 #include "lookalike/gallery/match_json.hpp"
 #include "lookalike/image_io.hpp"
@@ -58,36 +59,26 @@ struct MatchCommand {
     search.top_k = top;
     search.metric = metric_from_string(metric);
     search.allow_approximate = !exact;
-    bool any_failed = false;
-    for (const auto& path : images) {
-      nlohmann::json line = {{"image", path}, {"faces", nlohmann::json::array()}};
-      try {
-        cv::Mat image = load_image(path);
-        AnalyzeOptions analyze;
-        analyze.mirror_average = true;  // as the gallery builder embeds
-        analyze.thorough = true;
-        auto faces = engine->analyze(image, analyze);
-        if (!json) std::cout << path << ": " << faces.size() << " face(s)\n";
-        for (const auto& face : faces) {
-          auto matches = gallery->match(face.embedding, search);
-          line["faces"].push_back(face_matches_to_json(face.box, matches));
-          if (json) continue;
-          std::cout << fmt::format("  face at {},{} {}x{}\n", face.box.x, face.box.y,
-                                   face.box.width, face.box.height);
-          int rank = 1;
-          for (const auto& m : matches)
-            std::cout << fmt::format("    {}. {:<28} {:5.1f}%  {} {:.3f}{}  ({})\n", rank++, m.name,
-                                     m.similarity_percent, metric, m.distance,
-                                     m.same_person ? "  same person" : "", m.photo);
-        }
-      } catch (const std::exception& e) {
-        any_failed = true;
-        line = {{"image", path}, {"error", e.what()}};
-        if (!json) std::cerr << "error: " << e.what() << "\n";
-      }
-      if (json) std::cout << line.dump() << "\n" << std::flush;
-    }
-    return any_failed ? 1 : 0;
+    return for_each_image(
+        images, json, [&](const std::string& path, const cv::Mat& image, nlohmann::json& line) {
+          AnalyzeOptions analyze;
+          analyze.mirror_average = true;  // as the gallery builder embeds
+          analyze.thorough = true;
+          auto faces = engine->analyze(image, analyze);
+          if (!json) std::cout << path << ": " << faces.size() << " face(s)\n";
+          for (const auto& face : faces) {
+            auto matches = gallery->match(face.embedding, search);
+            line["faces"].push_back(face_matches_to_json(face.box, matches));
+            if (json) continue;
+            std::cout << fmt::format("  face at {},{} {}x{}\n", face.box.x, face.box.y,
+                                     face.box.width, face.box.height);
+            int rank = 1;
+            for (const auto& m : matches)
+              std::cout << fmt::format("    {}. {:<28} {:5.1f}%  {} {:.3f}{}  ({})\n", rank++,
+                                       m.name, m.similarity_percent, metric, m.distance,
+                                       m.same_person ? "  same person" : "", m.photo);
+          }
+        });
   }
 };
 
