@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <sstream>
@@ -58,6 +59,41 @@ void expect_leave_one_out_perfect(const GalleryData& data) {
                       << 100.0 * static_cast<double>(data.photos.size() - wrong) /
                              static_cast<double>(data.photos.size())
                       << " %";
+}
+
+// A tiny IMDB-WIKI crop folder from lfw10 photos: imdb.mat (the dataset's layout) with six
+// rows: Powell x2, Chavez alone, Chavez beside Powell (the box names Chavez), an unreadable
+// file and a low face_score row.
+void write_small_imdb(const fs::path& root) {
+  const auto lfw = shared_data("faces/lfw10");
+  fs::create_directories(root / "01");
+  auto copy_as_jpeg = [&](const fs::path& from, const std::string& to) {
+    cv::imwrite((root / to).string(), load_image(from));
+  };
+  copy_as_jpeg(lfw / "Colin_Powell/Colin_Powell_0001.jpg", "01/powell1.jpg");
+  copy_as_jpeg(lfw / "Colin_Powell/Colin_Powell_0002.jpg", "01/powell2.jpg");
+  copy_as_jpeg(lfw / "Hugo_Chavez/Hugo_Chavez_0001.jpg", "01/chavez1.jpg");
+  // Two people side by side; the dataset box names the right-hand one (Chavez).
+  cv::Mat pair;
+  cv::hconcat(load_image(lfw / "Colin_Powell/Colin_Powell_0003.jpg"),
+              load_image(lfw / "Hugo_Chavez/Hugo_Chavez_0002.jpg"), pair);
+  cv::imwrite((root / "01/pair.jpg").string(), pair);
+  std::ofstream(root / "01/broken.jpg") << "\xff\xd8\xff garbage";
+
+  using test::ImdbRow;
+  const double dob_powell = test::datenum_of_year(1937) + 95;
+  const double dob_chavez = test::datenum_of_year(1954) + 208;
+  const std::array<double, 4> centre{71, 71, 180, 180};  // 1-based, LFW's centred face
+  const std::array<double, 4> right{250 + 71, 71, 250 + 180, 180};
+  test::write_imdb_mat(
+      root / "imdb.mat",
+      {{dob_powell, 2001, "01/powell1.jpg", 1, "Colin Powell", centre, 4.2, NAN, 1},
+       {dob_powell, 2003, "01/powell2.jpg", 1, "Colin Powell", centre, 3.9, NAN, 1},
+       {dob_chavez, 2002, "01/chavez1.jpg", 1, "Hugo Chavez", centre, 4.8, NAN, 2},
+       {dob_chavez, 2004, "01/pair.jpg", 1, "Hugo Chavez", right, 4.1, NAN, 2},
+       {dob_chavez, 2004, "01/broken.jpg", 1, "Hugo Chavez", centre, 4.1, NAN, 2},
+       {dob_chavez, 2004, "01/low.jpg", 1, "Hugo Chavez", centre, 1.0, NAN, 2}},
+      {"Colin Powell", "Hugo Chavez"});
 }
 
 }  // namespace
@@ -149,35 +185,7 @@ TEST(GalleryBuild, AliasFileMergesFoldersOfOnePerson) {
 TEST(GalleryBuild, ImdbBoxesPickTheRightFaceAndMetadataIsKept) {
   LOOKALIKE_REQUIRE_SHARED();
   test::TempDir dir;
-  const auto lfw = shared_data("faces/lfw10");
-  fs::create_directories(dir / "imdb/01");
-  auto copy_as_jpeg = [&](const fs::path& from, const std::string& to) {
-    cv::imwrite((dir / "imdb" / to).string(), load_image(from));
-  };
-  copy_as_jpeg(lfw / "Colin_Powell/Colin_Powell_0001.jpg", "01/powell1.jpg");
-  copy_as_jpeg(lfw / "Colin_Powell/Colin_Powell_0002.jpg", "01/powell2.jpg");
-  copy_as_jpeg(lfw / "Hugo_Chavez/Hugo_Chavez_0001.jpg", "01/chavez1.jpg");
-  // Two people side by side; the dataset box names the right-hand one (Chavez).
-  cv::Mat pair;
-  cv::hconcat(load_image(lfw / "Colin_Powell/Colin_Powell_0003.jpg"),
-              load_image(lfw / "Hugo_Chavez/Hugo_Chavez_0002.jpg"), pair);
-  cv::imwrite((dir / "imdb/01/pair.jpg").string(), pair);
-  std::ofstream(dir / "imdb/01/broken.jpg") << "\xff\xd8\xff garbage";
-
-  using test::ImdbRow;
-  const double dob_powell = test::datenum_of_year(1937) + 95;
-  const double dob_chavez = test::datenum_of_year(1954) + 208;
-  const std::array<double, 4> centre{71, 71, 180, 180};  // 1-based, LFW's centred face
-  const std::array<double, 4> right{250 + 71, 71, 250 + 180, 180};
-  test::write_imdb_mat(
-      dir / "imdb/imdb.mat",
-      {{dob_powell, 2001, "01/powell1.jpg", 1, "Colin Powell", centre, 4.2, NAN, 1},
-       {dob_powell, 2003, "01/powell2.jpg", 1, "Colin Powell", centre, 3.9, NAN, 1},
-       {dob_chavez, 2002, "01/chavez1.jpg", 1, "Hugo Chavez", centre, 4.8, NAN, 2},
-       {dob_chavez, 2004, "01/pair.jpg", 1, "Hugo Chavez", right, 4.1, NAN, 2},
-       {dob_chavez, 2004, "01/broken.jpg", 1, "Hugo Chavez", centre, 4.1, NAN, 2},
-       {dob_chavez, 2004, "01/low.jpg", 1, "Hugo Chavez", centre, 1.0, NAN, 2}},
-      {"Colin Powell", "Hugo Chavez"});
+  write_small_imdb(dir / "imdb");
   ImdbReport report;
   auto sources = import_imdb(find_imdb_mat(dir / "imdb"), {}, {}, &report);
   EXPECT_EQ(report.low_score, 1u);
@@ -260,9 +268,55 @@ TEST(GalleryCli, BuildInfoMatchRemove) {
   auto again = test::run_command(cli + " gallery remove " + gallery + " penny");
   EXPECT_EQ(again.exit_code, 1);
 
+  // `gallery add` brings her back from a folder of identity folders.
+  fs::create_directories(dir / "more");
+  fs::copy(shared_data("faces/bbt/penny"), dir / "more/penny");
+  auto added = test::run_command(cli + " gallery add " + gallery + " " + (dir / "more").string() +
+                                 " --threads 2 -q");
+  ASSERT_EQ(added.exit_code, 0) << added.err;
+  {
+    auto g = Gallery::load(gallery);
+    EXPECT_EQ(g->identity_count(), 8u);
+    EXPECT_EQ(g->photo_count(), 40u);
+  }
+
   // A damaged gallery is refused by `match` with the gallery's own message.
   fs::resize_file(gallery, fs::file_size(gallery) / 2);
   auto refused = test::run_command(cli + " match --gallery " + gallery + " " + group);
   EXPECT_EQ(refused.exit_code, 2);
   EXPECT_NE(refused.err.find("truncated"), std::string::npos) << refused.err;
+}
+
+TEST(GalleryCli, ImportImdbKeepsTheFilteredPhotosAndTheirMetadata) {
+  LOOKALIKE_REQUIRE_SHARED();
+  test::TempDir dir;
+  write_small_imdb(dir / "imdb_crop");
+  const std::string cli = (test::build_dir() / "app/lookalike-cli").string();
+  const auto gallery = (dir / "imdb.lkg").string();
+  auto built = test::run_command(cli + " gallery import-imdb " + (dir / "imdb_crop").string() +
+                                 " -o " + gallery + " --threads 2 -q");
+  ASSERT_EQ(built.exit_code, 0) << built.err;
+  EXPECT_NE(built.out.find("2 identities, 4 photos"), std::string::npos) << built.out;
+
+  auto info = test::run_command(cli + " gallery info --json " + gallery);
+  ASSERT_EQ(info.exit_code, 0) << info.err;
+  const auto json = nlohmann::json::parse(info.out);
+  EXPECT_EQ(json["identities"], 2);
+  EXPECT_EQ(json["photos"], 4);
+  ASSERT_EQ(json["skipped"].size(), 1u) << info.out;
+  EXPECT_NE(json["skipped"][0]["source"].get<std::string>().find("broken.jpg"), std::string::npos);
+  std::map<std::string, nlohmann::json> by_name;
+  for (const auto& id : json["identity_list"]) by_name[id["name"]] = id;
+  ASSERT_TRUE(by_name.contains("Hugo Chavez")) << info.out;
+  EXPECT_EQ(by_name["Hugo Chavez"]["birth_year"], 1954);
+  EXPECT_EQ(by_name["Hugo Chavez"]["gender"], "male");
+  EXPECT_EQ(by_name["Hugo Chavez"]["photos"], 2);
+  EXPECT_EQ(by_name["Colin Powell"]["photos"], 2);
+
+  // A missing folder is one clear line, not a crash.
+  auto missing = test::run_command(cli + " gallery import-imdb " + (dir / "nope").string() +
+                                   " -o " + (dir / "x.lkg").string());
+  EXPECT_NE(missing.exit_code, 0);
+  EXPECT_NE(missing.err.find("nope"), std::string::npos) << missing.err;
+  EXPECT_FALSE(fs::exists(dir / "x.lkg"));
 }
