@@ -16,6 +16,7 @@
 
 #include "lookalike/gallery/builder.hpp"
 #include "lookalike/gallery/gallery.hpp"
+#include "lookalike/gallery/hnsw_index.hpp"
 #include "synthetic.hpp"
 #include "test_support.hpp"
 
@@ -40,7 +41,7 @@ struct SizeResult {
   double int8_p50 = 0, int8_p99 = 0, recall = 0, index_build_s = 0;
 };
 
-SizeResult bench_size(std::size_t photos, const fs::path& cache, int queries) {
+SizeResult bench_size(std::size_t photos, const fs::path& cache, int queries, int ef_search) {
   SizeResult r;
   r.photos = photos;
   constexpr std::size_t kPerIdentity = 10;
@@ -61,10 +62,12 @@ SizeResult bench_size(std::size_t photos, const fs::path& cache, int queries) {
   // Load (cold-ish: the file is in the page cache after writing; this is the app's case).
   std::shared_ptr<const Gallery> g;
   std::vector<double> loads, ready;
+  GalleryLoadOptions load_options;
+  load_options.ef_search = ef_search;
   for (int i = 0; i < 3; ++i) {
     g.reset();
     auto t = Clock::now();
-    g = Gallery::load(file);
+    g = Gallery::load(file, load_options);
     loads.push_back(ms_since(t));
     g->wait_for_index();
     ready.push_back(ms_since(t));
@@ -122,6 +125,7 @@ int main(int argc, char** argv) {
   bool skip_build = false;
   std::size_t build_limit = 0;
   int threads = 0;
+  int ef_search = HnswParams{}.ef_search;
   app.add_option("--sizes", sizes, "synthetic gallery sizes (photos)")->delimiter(',');
   app.add_option("--queries", queries, "queries per size");
   app.add_option("--json", out, "JSON output file");
@@ -129,6 +133,7 @@ int main(int argc, char** argv) {
   app.add_flag("--skip-build", skip_build, "skip the lfw_view1 build-rate measurement");
   app.add_option("--build-limit", build_limit, "use only the first N lfw_view1 photos");
   app.add_option("--threads", threads, "builder threads (0 = all cores)");
+  app.add_option("--ef-search", ef_search, "HNSW query beam");
   CLI11_PARSE(app, argc, argv);
   spdlog::set_level(spdlog::level::warn);
   fs::create_directories(cache);
@@ -165,7 +170,7 @@ int main(int argc, char** argv) {
                            "HNSW p50/p99 ms", "recall@10", "index s");
   report["sizes"] = nlohmann::json::array();
   for (auto n : sizes) {
-    auto r = bench_size(n, cache, queries);
+    auto r = bench_size(n, cache, queries, ef_search);
     std::cout << fmt::format(
         "{:>9} | {:>9.1f} | {:>9.1f} | {:>8.3f}/{:<8.3f} | {:>8.3f}/{:<8.3f} | {:>8.3f}/{:<8.3f} | "
         "{:>9.4f} | "
@@ -184,6 +189,7 @@ int main(int argc, char** argv) {
                                {"hnsw_p50_ms", r.hnsw_p50},
                                {"hnsw_p99_ms", r.hnsw_p99},
                                {"hnsw_recall_at_10", r.recall},
+                               {"hnsw_ef_search", ef_search},
                                {"index_build_s", r.index_build_s}});
   }
   std::ofstream(out) << report.dump(2) << "\n";

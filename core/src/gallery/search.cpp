@@ -259,7 +259,13 @@ std::vector<PhotoHit> Gallery::nearest_photos(const Embedding& query, std::size_
   std::vector<PhotoHit> out;
   const auto index = approximate ? g.index.load() : nullptr;
   if (index && metric == Metric::euclidean) {
-    for (const auto& [d, photo] : index->search(query, k)) out.push_back({std::sqrt(d), photo});
+    // The index's distances are quantized: re-rank a wider candidate set exactly.
+    for (const auto& [d, photo] : index->search(query, std::max(k, kHnswPhotoCandidates)))
+      out.push_back({std::sqrt(detail::l2_squared(query.data(), g.embedding(photo))), photo});
+    std::sort(out.begin(), out.end(), [](const PhotoHit& a, const PhotoHit& b) {
+      return a.distance < b.distance || (a.distance == b.distance && a.photo < b.photo);
+    });
+    if (out.size() > k) out.resize(k);
     return out;
   }
   float qn2 = 0;
