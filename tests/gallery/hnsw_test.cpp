@@ -72,3 +72,34 @@ TEST(GalleryHnsw, RecallAt10IsAtLeast99PercentOn100kVectors) {
   // (all other centres lie ~0.9 away), so only their overlap is reported.
   EXPECT_GE(top1_agree, kQueries * 99 / 100);
 }
+
+// Identities with many photos each: the nearest 64 photos belong to one or two identities, so
+// the index search must widen to find the top-k identities (and still agree with exact).
+TEST(GalleryHnsw, IdentitiesWithManyPhotosStillGiveTheExactTopK) {
+  std::vector<Embedding> centres;
+  const auto data = test::synthetic_gallery(500, 120, 8, &centres);
+  test::TempDir dir;
+  GalleryWriteOptions write;
+  write.hnsw_threshold = 50'000;
+  write_gallery(dir / "g.lkg", data, write);
+  auto g = Gallery::load(dir / "g.lkg");
+  ASSERT_TRUE(g->wait_for_index());
+  std::mt19937 rng(9);
+  int agree = 0;
+  constexpr int kQueries = 100;
+  for (int q = 0; q < kQueries; ++q) {
+    const auto query =
+        test::jitter(centres[static_cast<std::size_t>(q) * 5], test::kPhotoSigma, rng);
+    SearchOptions options;
+    options.top_k = 5;
+    const auto approx = g->match(query, options);
+    options.allow_approximate = false;
+    const auto exact = g->match(query, options);
+    ASSERT_EQ(approx.size(), 5u) << "query " << q;
+    ASSERT_EQ(exact.size(), 5u);
+    bool same = true;
+    for (std::size_t k = 0; k < 5; ++k) same = same && approx[k].identity == exact[k].identity;
+    agree += same;
+  }
+  EXPECT_GE(agree, kQueries * 98 / 100) << agree << "/" << kQueries << " identical top-5 lists";
+}

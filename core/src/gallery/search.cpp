@@ -12,9 +12,11 @@
 namespace lookalike {
 namespace {
 
-// Photos the HNSW index returns per query before grouping them into identities; 64 covers
-// the top-10 identities even when each has several photos among the nearest.
+// Photos the HNSW index returns per query before grouping them into identities (64 covers the
+// top-10 identities when each has a few photos among the nearest); widened x4 up to the
+// maximum when a few identities own them all.
 constexpr std::size_t kHnswPhotoCandidates = 64;
+constexpr std::size_t kMaxHnswPhotoCandidates = 1024;
 // Identities re-scored exactly after an approximate (int8) pass or re-ranked by Mahalanobis.
 std::size_t candidate_identities(int top_k) {
   return std::max<std::size_t>(32, 4 * static_cast<std::size_t>(top_k));
@@ -187,6 +189,31 @@ std::vector<Scored> exact_scan(const Gallery::Impl& g, const Query& query, std::
   return std::move(merged).sorted();
 }
 
+// Identities owning the nearest photos in the HNSW index, nearest first: 2k of them (the
+// first k are the answer up to quantization error; the rest is margin), re-scored exactly by
+// the caller. When a few identities own all the nearest photos, the search widens; empty
+// when even kMaxHnswPhotoCandidates photos do not cover enough identities (scan instead).
+std::vector<std::uint32_t> hnsw_candidates(const Gallery::Impl& g, const HnswIndex& index,
+                                           const Embedding& embedding, std::size_t k) {
+  const std::size_t wanted =
+      std::min<std::size_t>(std::max<std::size_t>(2 * k, k + 4), g.identities.size());
+  std::vector<std::uint32_t> candidates;
+  std::unordered_set<std::uint32_t> seen;
+  for (std::size_t photos = std::max(kHnswPhotoCandidates, 4 * k);
+       photos <= kMaxHnswPhotoCandidates; photos *= 4) {
+    candidates.clear();
+    seen.clear();
+    const auto hits = index.search(embedding, photos);
+    for (const auto& [d, photo] : hits) {
+      const std::uint32_t id = g.photos[photo].identity;
+      if (seen.insert(id).second) candidates.push_back(id);
+      if (candidates.size() == wanted) return candidates;
+    }
+    if (hits.size() < photos) return candidates;  // the whole gallery was returned
+  }
+  return {};
+}
+
 std::vector<Scored> rank(const Gallery::Impl& g, const Embedding& embedding, Metric metric,
                          const SearchOptions& options, std::size_t k) {
   float qn2 = 0;
@@ -198,11 +225,8 @@ std::vector<Scored> rank(const Gallery::Impl& g, const Embedding& embedding, Met
   if (options.allow_approximate && (index || !g.int8.empty())) {
     std::vector<std::uint32_t> candidates;
     if (index) {
-      std::unordered_set<std::uint32_t> seen;
-      auto hits = index->search(embedding, std::max(kHnswPhotoCandidates, 8 * k));
-      for (const auto& [d, photo] : hits)
-        if (seen.insert(g.photos[photo].identity).second)
-          candidates.push_back(g.photos[photo].identity);
+      candidates = hnsw_candidates(g, *index, embedding, k);
+      if (candidates.empty()) return exact_scan(g, query, k);
     } else {
       candidates = int8_candidates(g, embedding, std::max(candidate_identities(int(k)), k));
     }
