@@ -135,6 +135,15 @@ std::unique_ptr<HnswIndex> HnswIndex::load(const std::filesystem::path& path, st
     throw std::runtime_error(path.string() + ": cannot load HNSW index: " + e.what() +
                              "; rebuild the gallery (`lookalike-cli gallery build`)");
   }
+  // hnswlib does not check the stored vector size against the space: an index written with
+  // float vectors (before int8) would load and answer garbage.
+  const auto& graph = *index->impl_->graph;
+  if (graph.size_data_per_element_ !=
+          graph.size_links_level0_ + kEmbeddingDim + sizeof(hnswlib::labeltype) ||
+      graph.offsetData_ != graph.size_links_level0_)
+    throw std::runtime_error(path.string() +
+                             ": HNSW index stores another vector layout (an older version); "
+                             "rebuild the gallery (`lookalike-cli gallery build`)");
   if (index->impl_->graph->cur_element_count != count)
     throw std::runtime_error(path.string() + ": HNSW index has " +
                              std::to_string(index->impl_->graph->cur_element_count) +
