@@ -51,7 +51,7 @@ void write_gallery(const fs::path& path, const GalleryData& data,
       std::memcpy(vectors.data() + k * kEmbeddingDim, data.photos[order[k]].embedding.data(),
                   sizeof(Embedding));
     spdlog::info("{}: building HNSW index over {} photos", path.string(), order.size());
-    auto index = HnswIndex::build(vectors, options.hnsw, options.index_threads);
+    auto index = HnswIndex::build(vectors, options.hnsw);
     index->save(index_tmp);
     fsync_file(index_tmp);
     detail::MappedFile written(index_tmp);

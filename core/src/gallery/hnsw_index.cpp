@@ -4,31 +4,12 @@
 
 #include <algorithm>
 #include <array>
-#include <atomic>
 #include <cmath>
 #include <cstdint>
-#include <exception>
-#include <mutex>
 #include <numeric>
 #include <random>
 #include <stdexcept>
-#include <thread>
 #include <vector>
-
-// Debian's hnswlib (0.6.2) draws each new point's level from one std::default_random_engine
-// without a lock (getRandomLevel), a data race when points are added from several threads
-// (TSan reports it). This explicit specialization, visible before any use in the only
-// translation unit that includes hnswlib, draws under a lock; the rest of addPoint is
-// designed for concurrent insertion (per-element and global locks).
-namespace hnswlib {
-template <>
-int HierarchicalNSW<float>::getRandomLevel(double reverse_size) {
-  static std::mutex level_mutex;
-  std::uniform_real_distribution<double> distribution(0.0, 1.0);
-  std::lock_guard lock(level_mutex);
-  return static_cast<int>(-std::log(distribution(level_generator_)) * reverse_size);
-}
-}  // namespace hnswlib
 
 namespace lookalike {
 
@@ -69,6 +50,21 @@ class Int8L2Space final : public hnswlib::SpaceInterface<float> {
   void* get_dist_func_param() override { return nullptr; }
 };
 
+// The highest level hnswlib will draw for `count` insertions. hnswlib holds its global lock
+// through the whole insertion of a point that raises the graph's top level, taking element
+// locks under it, while every other insertion takes the global lock under its own element
+// lock: a lock-order cycle (TSan reports it). Inserting the first point at the build's top
+// level means no later point raises it. The draws are known in advance: replay a copy of the
+// graph's level generator with its formula (one draw per insertion).
+int top_level(const hnswlib::HierarchicalNSW<float>& graph, std::size_t count) {
+  auto generator = graph.level_generator_;
+  std::uniform_real_distribution<double> uniform(0.0, 1.0);
+  int top = 0;
+  for (std::size_t i = 0; i < count; ++i)
+    top = std::max(top, static_cast<int>(-std::log(uniform(generator)) * graph.mult_));
+  return top;
+}
+
 }  // namespace
 
 struct HnswIndex::Impl {
@@ -80,7 +76,7 @@ HnswIndex::HnswIndex() : impl_(std::make_unique<Impl>()) {}
 HnswIndex::~HnswIndex() = default;
 
 std::unique_ptr<HnswIndex> HnswIndex::build(std::span<const float> vectors,
-                                            const HnswParams& params, int threads) {
+                                            const HnswParams& params) {
   const std::size_t count = vectors.size() / kEmbeddingDim;
   std::unique_ptr<HnswIndex> index(new HnswIndex());
   index->impl_->graph = std::make_unique<hnswlib::HierarchicalNSW<float>>(
@@ -89,38 +85,18 @@ std::unique_ptr<HnswIndex> HnswIndex::build(std::span<const float> vectors,
   auto& graph = *index->impl_->graph;
   // Insertion order is a fixed shuffle: galleries are sorted by identity, and inserting a
   // cluster's photos back to back leaves the earliest identities poorly linked (bench: recall@10
-  // 0.993 -> 0.9997 for the first identities at 100k). Points are inserted from all threads
-  // (the graph then depends on the interleaving; search quality does not). The first one goes
-  // alone: it becomes the entry point.
+  // 0.993 -> 0.9997 for the first identities at 100k). One thread: Debian's hnswlib (0.6.2) is
+  // not safe for concurrent insertion (an unguarded level RNG, found by TSan, and per-element
+  // locks taken in both orders, a deadlock risk other projects hit); a fixed order also makes
+  // the index reproducible.
   std::vector<std::uint32_t> order(count);
   std::iota(order.begin(), order.end(), 0u);
   std::shuffle(order.begin(), order.end(), std::mt19937_64(params.seed));
-  const auto insert = [&](std::size_t k) {
-    const std::size_t photo = order[k];
-    const Quantized q = quantize(vectors.data() + photo * kEmbeddingDim);
-    graph.addPoint(q.data(), photo);
-  };
-  if (count > 0) insert(0);
-  const unsigned workers = threads > 0 ? static_cast<unsigned>(threads)
-                                       : std::max(1u, std::thread::hardware_concurrency());
-  std::atomic<std::size_t> next{1};
-  std::mutex error_mutex;
-  std::exception_ptr error;  // hnswlib throws on allocation failure: rethrown after the join
-  const auto work = [&] {
-    try {
-      for (std::size_t i = next++; i < count; i = next++) insert(i);
-    } catch (...) {
-      next = count;  // the others stop too
-      std::lock_guard lock(error_mutex);
-      if (!error) error = std::current_exception();
-    }
-  };
-  {
-    std::vector<std::jthread> helpers;
-    for (unsigned t = 1; t < std::min<std::size_t>(workers, count); ++t) helpers.emplace_back(work);
-    work();
-  }  // joined
-  if (error) std::rethrow_exception(error);
+  const int top = top_level(graph, count);
+  for (std::size_t k = 0; k < count; ++k) {
+    const Quantized q = quantize(vectors.data() + std::size_t{order[k]} * kEmbeddingDim);
+    graph.addPoint(q.data(), order[k], k == 0 && top > 0 ? top : -1);
+  }
   graph.setEf(static_cast<std::size_t>(params.ef_search));
   return index;
 }

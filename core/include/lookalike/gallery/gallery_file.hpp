@@ -40,7 +40,6 @@ inline constexpr std::size_t kDefaultHnswThreshold = 50'000;
 struct GalleryWriteOptions {
   std::size_t hnsw_threshold = kDefaultHnswThreshold;  // 0 = always write the index
   HnswParams hnsw;                                     // graph parameters (hnsw_index.hpp)
-  int index_threads = 0;                               // 0 = all cores
 };
 
 void write_gallery(const std::filesystem::path& path, const GalleryData& data,

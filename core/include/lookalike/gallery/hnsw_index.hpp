@@ -5,7 +5,7 @@
 //
 // Contract: build() and load() produce an immutable index; search() is const and thread-safe
 // (hnswlib's search only reads the graph; its visited-list pool is locked internally). The
-// index owns its own (quantized) copy of the vectors; build() inserts from several threads. load()
+// index owns its own (quantized) copy of the vectors; build() runs on the calling thread. load()
 // expects a file verified by the caller (Gallery checks size and checksum recorded in the gallery
 // header before calling it).
 #pragma once
@@ -34,9 +34,8 @@ struct HnswParams {
 
 class HnswIndex {
  public:
-  // threads: 0 = all cores. Vectors are `count` rows of kEmbeddingDim floats.
-  static std::unique_ptr<HnswIndex> build(std::span<const float> vectors, const HnswParams& params,
-                                          int threads = 0);
+  // Vectors are `count` rows of kEmbeddingDim floats.
+  static std::unique_ptr<HnswIndex> build(std::span<const float> vectors, const HnswParams& params);
   static std::unique_ptr<HnswIndex> load(const std::filesystem::path& path, std::size_t count,
                                          int ef_search);
   ~HnswIndex();
