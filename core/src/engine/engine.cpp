@@ -65,8 +65,8 @@ struct FaceEngine::Impl {
         spdlog::warn("second detector unavailable, photos fall back to HOG only: {}", e.what());
       }
     }
-    for (auto& detector : fallbacks)
-      if (auto found = detector->detect(bgr); !found.empty()) return found;
+    for (auto& fallback : fallbacks)
+      if (auto found = fallback->detect(bgr); !found.empty()) return found;
     return {};
   }
 };
