@@ -13,14 +13,24 @@
 
 using namespace lookalike;
 
+namespace {
+
+// The gallery written to `dir` with its HNSW index, loaded back from the file.
+std::shared_ptr<const Gallery> write_and_load_indexed(const GalleryData& data,
+                                                      const test::TempDir& dir) {
+  GalleryWriteOptions write;
+  write.hnsw_threshold = 50'000;
+  write_gallery(dir / "g.lkg", data, write);
+  return Gallery::load(dir / "g.lkg");
+}
+
+}  // namespace
+
 TEST(GalleryHnsw, RecallAt10IsAtLeast99PercentOn100kVectors) {
   std::vector<Embedding> centres;
   const auto data = test::synthetic_gallery(10'000, 10, 21, &centres);
   test::TempDir dir;
-  GalleryWriteOptions write;
-  write.hnsw_threshold = 50'000;
-  write_gallery(dir / "g.lkg", data, write);
-  auto g = Gallery::load(dir / "g.lkg");
+  const auto g = write_and_load_indexed(data, dir);
   ASSERT_TRUE(g->wait_for_index());
   ASSERT_EQ(g->photo_count(), 100'000u);
 
@@ -79,10 +89,7 @@ TEST(GalleryHnsw, IdentitiesWithManyPhotosStillGiveTheExactTopK) {
   std::vector<Embedding> centres;
   const auto data = test::synthetic_gallery(500, 120, 8, &centres);
   test::TempDir dir;
-  GalleryWriteOptions write;
-  write.hnsw_threshold = 50'000;
-  write_gallery(dir / "g.lkg", data, write);
-  auto g = Gallery::load(dir / "g.lkg");
+  const auto g = write_and_load_indexed(data, dir);
   ASSERT_TRUE(g->wait_for_index());
   std::mt19937 rng(9);
   int agree = 0;
