@@ -105,7 +105,9 @@ TEST(ImageFolder, NumbersFramesInNameOrderAndSkipsBadFiles) {
     EXPECT_EQ(frames[i].seq, i);
     EXPECT_EQ(frames[i].image.size(), cv::Size(250, 250));
     EXPECT_EQ(frames[i].image.type(), CV_8UC3);
-    if (i > 0) EXPECT_GE(frames[i].captured_at, frames[i - 1].captured_at);
+    if (i > 0) {
+      EXPECT_GE(frames[i].captured_at, frames[i - 1].captured_at);
+    }
   }
   const cv::Mat expected = cv::imread(photos[2].string());
   EXPECT_EQ(cv::norm(frames[2].image, expected, cv::NORM_INF), 0.0);
