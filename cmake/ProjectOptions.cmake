@@ -6,8 +6,13 @@ add_library(lookalike_warnings INTERFACE)
 add_library(lookalike::warnings ALIAS lookalike_warnings)
 
 target_compile_features(lookalike_options INTERFACE cxx_std_20)
-# The machine's CPU (AVX-512) is the deployment target; the hot loops are written to vectorize.
-target_compile_options(lookalike_options INTERFACE $<$<CONFIG:Release,RelWithDebInfo>:-O3> -march=native)
+# Local builds tune for the machine's CPU (AVX-512 here); the hot loops are written to vectorize.
+# Packages run on other machines and keep the distribution's baseline (x86-64): a package built
+# with -march=native on an AVX-512 machine dies with SIGILL on an AVX2 one. oneDNN and OpenCV
+# pick their kernels at run time either way.
+option(LOOKALIKE_NATIVE_ARCH "Compile for this machine's CPU (-march=native); OFF for packages" ON)
+target_compile_options(lookalike_options INTERFACE $<$<CONFIG:Release,RelWithDebInfo>:-O3>
+  $<$<BOOL:${LOOKALIKE_NATIVE_ARCH}>:-march=native>)
 configure_file(${CMAKE_CURRENT_LIST_DIR}/build_config.hpp.in
   ${PROJECT_BINARY_DIR}/generated/lookalike/build_config.hpp @ONLY)
 target_include_directories(lookalike_options INTERFACE ${PROJECT_BINARY_DIR}/generated)

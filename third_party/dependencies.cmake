@@ -12,6 +12,8 @@ find_package(nlohmann_json 3 REQUIRED)
 find_package(OpenMP REQUIRED)
 pkg_check_modules(tomlplusplus REQUIRED IMPORTED_TARGET tomlplusplus)
 pkg_check_modules(matio REQUIRED IMPORTED_TARGET matio)
+find_package(CURL REQUIRED)
+pkg_check_modules(libarchive REQUIRED IMPORTED_TARGET libarchive)
 
 # hnswlib is header-only and ships no CMake or pkg-config file.
 find_path(HNSWLIB_INCLUDE_DIR hnswlib/hnswlib.h REQUIRED)

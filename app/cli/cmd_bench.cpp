@@ -1,7 +1,6 @@
 // `lookalike-cli bench [--json FILE]`: engine stage timings on this machine — detection on a
 // 640x480 frame, landmarks, chip and embedding per face (batch 1 and 8), single thread and
 // all threads, and a 640x480 frame with 4 faces end to end. Prints a table; writes JSON.
-#include "lookalike/build_config.hpp"
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -10,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <opencv2/imgproc.hpp>
 #include <thread>
+#include "lookalike/build_config.hpp"
 
 #include "command.hpp"
 #include "engine_setup.hpp"

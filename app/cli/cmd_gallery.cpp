@@ -1,6 +1,7 @@
-// `lookalike-cli gallery build|import-imdb|add|remove|info`: create and maintain gallery
-// files. Builds show a progress bar on a terminal (log lines otherwise), stop cleanly on
-// Ctrl-C (exit 130, the previous gallery untouched) and resume from FILE.checkpoint.
+// `lookalike-cli gallery build|import-imdb|add|remove|info` (fetch|sources: gallery_fetch.cpp):
+// create and maintain gallery files. Builds show a progress bar on a terminal (log lines
+// otherwise), stop cleanly on Ctrl-C (exit 130, the previous gallery untouched) and resume from
+// FILE.checkpoint.
 #include <spdlog/spdlog.h>
 
 #include <iostream>
@@ -8,11 +9,12 @@
 
 #include "command.hpp"
 #include "engine_setup.hpp"
+#include "gallery_fetch.hpp"
 #include "lookalike/gallery/builder.hpp"
 #include "lookalike/gallery/gallery.hpp"
 #include "lookalike/gallery/imdb_import.hpp"
-#include "lookalike/gallery/progress.hpp"
 #include "signal_stop.hpp"
+#include "terminal_progress.hpp"
 
 namespace fs = std::filesystem;
 
@@ -153,11 +155,13 @@ struct GalleryCommand {
   std::size_t max_photos = 0;
   bool json = false;
   BuildFlags build_flags, imdb_flags, add_flags;
+  GalleryFetchCommands fetch;
   CLI::App *build = nullptr, *imdb = nullptr, *add = nullptr, *remove = nullptr, *info = nullptr;
 
   void setup(CLI::App& app) {
     auto* gallery = app.add_subcommand("gallery", "build and maintain celebrity galleries");
     gallery->require_subcommand(1);
+    fetch.setup(*gallery);
 
     build = gallery->add_subcommand("build", "build a gallery from folders of labelled photos");
     build->add_option("SRC", sources, "folders: one sub-folder per identity")
@@ -205,6 +209,7 @@ struct GalleryCommand {
   }
 
   int run() const {
+    if (fetch.parsed()) return fetch.run();
     if (build->parsed()) return run_build(output, scan(build_flags), build_flags, nullptr, "build");
     if (imdb->parsed()) {
       ImdbOptions options;

@@ -12,6 +12,8 @@
 
 #include "command.hpp"
 #include "engine_setup.hpp"
+#include "lookalike/app/default_gallery.hpp"
+#include "lookalike/errors.hpp"
 #include "lookalike/gallery/gallery.hpp"
 #include "lookalike/pipeline/pipeline.hpp"
 #include "lookalike/pipeline/snapshot_json.hpp"
@@ -86,11 +88,21 @@ int run_live(const LiveFlags& flags) {
   options.engine = flags.engine.options();
   options.search.top_k = flags.top_k;
 
+  // The gallery must come from the engine's model (else the names are silently wrong). With
+  // the weights missing there is nothing to check against: the pipeline reports that.
+  GalleryLoadOptions load;
+  try {
+    load.expected_model = FaceEngine::model_info(options.engine);
+  } catch (const ModelError& e) {
+    spdlog::debug("{}", e.what());
+  }
   std::shared_ptr<const IdentityMatcher> gallery;
   if (!flags.gallery.empty())
-    gallery = Gallery::load(flags.gallery);  // throws naming the file
+    gallery = Gallery::load(flags.gallery, load);  // throws naming the file: exit 2
+  else if (const auto fallback = app::default_gallery())
+    gallery = Gallery::load(*fallback, load);
   else
-    spdlog::warn("no --gallery: detection and tracking only");
+    spdlog::warn("no --gallery and no default gallery: detection and tracking only");
 
   // Output happens on the publishing pipeline thread, in publish order (quick: one line).
   std::mutex out_mutex;
@@ -163,7 +175,8 @@ const CommandRegistration registration{{[](CLI::App& app) -> std::function<int()
                   "camera index (0), device (/dev/video0), video file, image folder or "
                   "pattern (img_%04d.png), or stream URL")
       ->required();
-  cmd->add_option("--gallery", flags->gallery, "gallery file (.lkg); omit for detection only");
+  cmd->add_option("--gallery", flags->gallery,
+                  "gallery file (.lkg); default: the default gallery, else detection only");
   cmd->add_option("--max-frames", flags->max_frames, "stop after N captured frames (0: no limit)");
   auto* rt =
       cmd->add_flag("--realtime", flags->realtime,

@@ -11,6 +11,8 @@
 #include "command.hpp"
 #include "engine_setup.hpp"
 #include "image_batch.hpp"
+#include "lookalike/app/default_gallery.hpp"
+#include "lookalike/app/match_photo.hpp"
 #include "lookalike/gallery/gallery.hpp"
 #include "lookalike/gallery/match_json.hpp"
 #include "lookalike/image_io.hpp"
@@ -29,8 +31,8 @@ struct MatchCommand {
 
   void setup(CLI::App& app) {
     auto* sub = app.add_subcommand("match", "which gallery identities do the faces look like");
-    sub->add_option("--gallery", gallery_path, "gallery file (.lkg)")
-        ->required()
+    sub->add_option("--gallery", gallery_path,
+                    "gallery file (.lkg); default: the default gallery (`gallery fetch` sets it)")
         ->check(CLI::ExistingFile);
     sub->add_option("--top", top, "identities per face")
         ->check(CLI::Range(1, 1000))
@@ -50,24 +52,20 @@ struct MatchCommand {
     load.expected_model = engine->model();
     std::shared_ptr<const Gallery> gallery;
     try {
-      gallery = Gallery::load(gallery_path, load);
-    } catch (const GalleryError& e) {
+      gallery = Gallery::load(app::resolve_gallery(gallery_path), load);
+    } catch (const std::runtime_error& e) {
       std::cerr << "error: " << e.what() << "\n";
       return 2;
     }
-    SearchOptions search;
-    search.top_k = top;
-    search.metric = metric_from_string(metric);
-    search.allow_approximate = !exact;
+    app::PhotoMatchOptions options;
+    options.search.top_k = top;
+    options.search.metric = metric_from_string(metric);
+    options.search.allow_approximate = !exact;
     return for_each_image(
         images, json, [&](const std::string& path, const cv::Mat& image, nlohmann::json& line) {
-          AnalyzeOptions analyze;
-          analyze.mirror_average = true;  // as the gallery builder embeds
-          analyze.thorough = true;
-          auto faces = engine->analyze(image, analyze);
+          const auto faces = app::match_photo(*engine, gallery.get(), image, options);
           if (!json) std::cout << path << ": " << faces.size() << " face(s)\n";
-          for (const auto& face : faces) {
-            auto matches = gallery->match(face.embedding, search);
+          for (const auto& [face, matches] : faces) {
             line["faces"].push_back(face_matches_to_json(face.box, matches));
             if (json) continue;
             std::cout << fmt::format("  face at {},{} {}x{}\n", face.box.x, face.box.y,

@@ -1,9 +1,9 @@
 // lookalike-cli: the headless front end over lookalike::core. Only wiring lives here; each
 // subcommand is in its own cmd_*.cpp and registers itself.
-#include "lookalike/build_config.hpp"
 #include <spdlog/cfg/env.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+#include "lookalike/build_config.hpp"
 
 #include <exception>
 #include <iostream>

@@ -1,7 +1,7 @@
 // lookalike: the desktop app. Parses the command line and hands over to lookalike::ui.
-#include "lookalike/build_config.hpp"
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
+#include "lookalike/build_config.hpp"
 
 #include <cstdio>
 
@@ -17,11 +17,14 @@ int main(int argc, char** argv) {
   cli.add_option(
       "--source", source,
       "Camera index, /dev/videoN, video file, image folder or URL (default: settings, camera 0)");
-  cli.add_option("--gallery", gallery, "Gallery file (.lkg) (default: the last one used)");
+  cli.add_option("--gallery", gallery,
+                 "Gallery file (.lkg) (default: the last one used, else the default gallery)");
   cli.add_flag("--kiosk", options.kiosk,
                "Fullscreen event mode: attract screen, result cards, locked settings");
   cli.add_option("--config", options.config,
                  "Settings file (default: $XDG_CONFIG_HOME/lookalike/settings.toml)");
+  cli.add_option("--download", options.download,
+                 "Download and install this gallery source (see `lookalike-cli gallery sources`)");
   cli.add_option("--drop", drop, "Open photo mode on these files, as if dropped onto the window");
   cli.add_option("--screenshot", options.screenshot,
                  "Write the last rendered frame to this PNG and exit")
@@ -34,8 +37,13 @@ int main(int argc, char** argv) {
   cli.add_option("--size", size, "Window size WxH (logical pixels)");
   cli.add_flag("!--no-vsync", options.vsync, "Do not wait for the display's vertical sync");
   cli.add_flag("!--as-fast-as-possible", options.realtime, "Play file sources as fast as possible");
+  cli.add_flag("--loop", options.loop,
+               "Restart video files and image folders at their end (kiosk demos, tests)");
   cli.add_option("--bench-json", options.bench_json,
                  "Record UI frame times and pacing; write a JSON summary");
+  cli.add_option("--bench-switches", options.bench_switches,
+                 "With --bench-json: reopen the source N times and record the longest frame")
+      ->check(CLI::NonNegativeNumber);
   cli.add_option("--log-level", log_level, "trace, debug, info, warn, error")
       ->capture_default_str();
   CLI11_PARSE(cli, argc, argv);

@@ -106,7 +106,7 @@ TEST(EngineFactory, MissingModelNamesTheFileAndTheFix) {
   } catch (const ModelError& e) {
     EXPECT_NE(std::string(e.what()).find("/nonexistent/face_recognition_resnet29.lkw"),
               std::string::npos);
-    EXPECT_NE(std::string(e.what()).find("models/fetch"), std::string::npos);
+    EXPECT_NE(std::string(e.what()).find("lookalike-cli models fetch"), std::string::npos);
   }
   options = EngineOptions{};
   options.models.landmarks = "/nonexistent/shape_predictor_68_face_landmarks.dat";

@@ -1,5 +1,6 @@
 // load_image on hostile files: each gets its own clear error naming the file; odd but valid
 // images (16-bit, alpha, grayscale, 1x1) load as 8-bit BGR.
+#include <algorithm>
 #include <fstream>
 #include <opencv2/imgcodecs.hpp>
 
@@ -84,6 +85,45 @@ TEST_F(ImageIo, LoadsUnusualButValidImagesAsBgr8) {
   EXPECT_EQ(load_image(dir / "deep.png").at<cv::Vec3b>(0, 0)[2], 253);  // 65000 >> 8
   EXPECT_EQ(load_image(dir / "gray.png").at<cv::Vec3b>(0, 0), cv::Vec3b(77, 77, 77));
   EXPECT_EQ(load_image(dir / "tiny.png").size(), cv::Size(1, 1));
+}
+
+// decode_image (gallery thumbnails, anything already in memory) follows the same rules and
+// limits as load_image, naming what it decodes.
+TEST_F(ImageIo, DecodesFromMemoryUnderTheSameLimits) {
+  const std::string bomb = bomb_png_header();
+  const std::vector<unsigned char> bomb_bytes(bomb.begin(), bomb.end());
+  try {
+    decode_image(bomb_bytes, "thumb 7");
+    ADD_FAILURE() << "a bomb decoded";
+  } catch (const ImageError& e) {
+    EXPECT_NE(std::string(e.what()).find("thumb 7: image is too large to decode (20000x20000"),
+              std::string::npos)
+        << e.what();
+  }
+  std::vector<unsigned char> png;
+  ASSERT_TRUE(cv::imencode(".png", cv::Mat(30, 40, CV_8UC3, cv::Scalar(1, 2, 3)), png));
+  EXPECT_EQ(decode_image(png, "ok").size(), cv::Size(40, 30));
+  ImageLimits tight;
+  tight.max_pixels = 1000;  // 1200 pixels is over
+  try {
+    decode_image(png, "tight", tight);
+    ADD_FAILURE() << "over the limit decoded";
+  } catch (const ImageError& e) {
+    EXPECT_NE(std::string(e.what()).find("limit 1000 pixels"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(decode_image(std::vector<unsigned char>{}, "empty"), ImageError);
+  EXPECT_THROW(decode_image(std::vector<unsigned char>(100, 'x'), "text"), ImageError);
+}
+
+TEST(ImageExtensions, OneListCaseInsensitive) {
+  const auto exts = image_extensions();
+  EXPECT_NE(std::find(exts.begin(), exts.end(), ".png"), exts.end());
+  EXPECT_NE(std::find(exts.begin(), exts.end(), ".jpeg"), exts.end());
+  EXPECT_TRUE(has_image_extension("a/B.JPG"));
+  EXPECT_TRUE(has_image_extension("x.webp"));
+  EXPECT_FALSE(has_image_extension("notes.txt"));
+  EXPECT_FALSE(has_image_extension("png"));
+  for (std::string_view ext : exts) EXPECT_TRUE(has_image_extension("f" + std::string(ext)));
 }
 
 }  // namespace

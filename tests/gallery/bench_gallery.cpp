@@ -17,6 +17,7 @@
 #include "lookalike/gallery/builder.hpp"
 #include "lookalike/gallery/gallery.hpp"
 #include "lookalike/gallery/hnsw_index.hpp"
+#include "lookalike/stats.hpp"
 #include "synthetic.hpp"
 #include "test_support.hpp"
 
@@ -30,9 +31,9 @@ double ms_since(Clock::time_point t) {
   return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
 }
 
-double percentile(std::vector<double> v, double p) {
-  std::sort(v.begin(), v.end());
-  return v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
+// The one percentile (lookalike/stats.hpp), p as a fraction here.
+double percentile(const std::vector<double>& v, double fraction) {
+  return lookalike::percentile(v, fraction * 100).value_or(0);
 }
 
 struct SizeResult {

@@ -94,6 +94,26 @@ TEST(GalleryFormat, RoundTripKeepsEverything) {
   EXPECT_EQ(a, b);
 }
 
+// Thumbnails are bytes from the gallery file: decoded by the hardened loader, so a truncated
+// JPEG or a decompression bomb gives no thumbnail (and a warning), never a half-decoded image.
+TEST(GalleryFormat, HostileThumbnailsAreRefusedNotDecoded) {
+  TempDir dir;
+  auto data = sample();
+  std::vector<unsigned char> jpeg;
+  cv::imencode(".jpg", cv::Mat(112, 112, CV_8UC3, cv::Scalar(10, 200, 30)), jpeg);
+  data.identities[0].thumbnail_jpeg.assign(jpeg.begin(), jpeg.begin() + jpeg.size() / 2);
+  const std::string bomb = std::string("\x89PNG\r\n\x1a\n") +
+                           std::string("\x00\x00\x00\x0dIHDR", 8) +
+                           std::string("\x00\x00\x4e\x20\x00\x00\x4e\x20\x08\x02\x00\x00\x00", 13) +
+                           std::string(4, '\0');
+  data.identities[1].thumbnail_jpeg.assign(bomb.begin(), bomb.end());
+  write_gallery(dir / "g.lkg", data);
+  auto g = Gallery::load(dir / "g.lkg");
+  EXPECT_TRUE(g->thumbnail(0).empty()) << "truncated JPEG";
+  EXPECT_TRUE(g->thumbnail(1).empty()) << "bomb";
+  EXPECT_EQ(g->thumbnail(2).size(), cv::Size(112, 112)) << "the good one still decodes";
+}
+
 TEST(GalleryFormat, TruncatedFileIsRefusedAsTruncated) {
   TempDir dir;
   write_gallery(dir / "g.lkg", sample());

@@ -228,3 +228,22 @@ TEST(SearchTypes, MetricNamesRoundTrip) {
     EXPECT_EQ(metric_from_string(to_string(m)), m);
   EXPECT_THROW(metric_from_string("manhattan"), std::invalid_argument);
 }
+
+// The UI's menu lists all_metrics() with to_string(): every metric once, in enum order.
+TEST(SearchTypes, AllMetricsIsTheOneTable) {
+  const auto metrics = all_metrics();
+  ASSERT_EQ(metrics.size(), 3u);
+  std::vector<std::string> names;
+  for (std::size_t i = 0; i < metrics.size(); ++i) {
+    EXPECT_EQ(static_cast<std::size_t>(metrics[i]), i);
+    names.emplace_back(to_string(metrics[i]));
+    EXPECT_EQ(metric_from_string(names.back()), metrics[i]);
+  }
+  EXPECT_EQ(names, (std::vector<std::string>{"euclidean", "cosine", "mahalanobis"}));
+  try {
+    metric_from_string("manhattan");
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("euclidean, cosine, mahalanobis"), std::string::npos)
+        << e.what();
+  }
+}

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
+#include <future>
 #include <latch>
 #include <thread>
 #include <vector>
@@ -23,18 +25,33 @@ TEST(Mailbox, KeepsOnlyTheNewestAndCountsOverwrites) {
   EXPECT_EQ(box.put_count(), 3u);
 }
 
+// take_wait must block until the item is posted and return it after the post, never before:
+// the consumer records whether the producer's "about to post" flag was already set when
+// take_wait returned, and the test checks that take_wait had not returned during a grace
+// period with an empty slot (a timed future wait, not a sleep).
 TEST(Mailbox, TakeWaitBlocksUntilAnItemArrives) {
   LatestMailbox<int> box;
   std::latch consumer_started(1);
-  std::optional<int> got;
+  std::atomic<bool> about_to_post{false};
+  bool returned_after_post = false;
+  std::promise<std::optional<int>> result;
+  auto got = result.get_future();
   std::jthread consumer([&](std::stop_token st) {
     consumer_started.count_down();
-    got = box.take_wait(st);
+    auto item = box.take_wait(st);
+    returned_after_post = about_to_post.load();
+    result.set_value(item);
   });
   consumer_started.wait();
+  ASSERT_EQ(got.wait_for(std::chrono::milliseconds(200)), std::future_status::timeout)
+      << "take_wait returned while the mailbox was empty";
+  about_to_post = true;  // set right before posting: a return before the post cannot see it
   box.put_overwrite(42);
+  ASSERT_EQ(got.wait_for(std::chrono::seconds(5)), std::future_status::ready)
+      << "take_wait did not wake up for the posted item";
+  EXPECT_EQ(got.get(), 42);
   consumer.join();
-  EXPECT_EQ(got, 42);
+  EXPECT_TRUE(returned_after_post);
   EXPECT_EQ(box.overwritten(), 0u);
 }
 

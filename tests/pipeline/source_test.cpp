@@ -1,9 +1,18 @@
-// Frame sources: spec parsing, clear errors, numbering, pacing modes, mirror, loop, stop.
+// Frame sources: spec parsing (hostile specs too), clear errors, numbering, pacing modes,
+// mirror, loop, stop, the hardened image loader.
 // Videos and folders are written by the tests from the shared photos.
 #include <gtest/gtest.h>
 
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
 #include <fstream>
+#include <future>
 #include <opencv2/imgcodecs.hpp>
+#include <sstream>
 #include <thread>
 
 #include "lookalike/pipeline/frame_source.hpp"
@@ -14,6 +23,42 @@ namespace lookalike {
 namespace {
 namespace fs = std::filesystem;
 using test::TempDir;
+
+// A PNG whose header claims 20000 x 20000 pixels (a decompression bomb's signature).
+std::string bomb_png_header() {
+  std::string b = "\x89PNG\r\n\x1a\n";
+  b += std::string("\x00\x00\x00\x0dIHDR", 8);
+  b += std::string("\x00\x00\x4e\x20\x00\x00\x4e\x20\x08\x02\x00\x00\x00", 13);
+  b += std::string("\x00\x00\x00\x00", 4);  // CRC (never reached)
+  return b;
+}
+
+void write_image(const fs::path& path, int width, int height) {
+  cv::Mat image(height, width, CV_8UC3, cv::Scalar(40, 120, 200));
+  ASSERT_TRUE(cv::imwrite(path.string(), image)) << path;
+}
+
+// Collects what is logged (the sources report skipped files through spdlog) while alive.
+class LogCapture {
+ public:
+  LogCapture() : sink_(std::make_shared<spdlog::sinks::ostream_sink_mt>(stream_)) {
+    spdlog::default_logger()->sinks().push_back(sink_);
+  }
+  ~LogCapture() {
+    auto& sinks = spdlog::default_logger()->sinks();
+    sinks.erase(std::remove(sinks.begin(), sinks.end(), sink_), sinks.end());
+  }
+  LogCapture(const LogCapture&) = delete;
+  LogCapture& operator=(const LogCapture&) = delete;
+  std::string text() {
+    sink_->flush();
+    return stream_.str();
+  }
+
+ private:
+  std::ostringstream stream_;
+  std::shared_ptr<spdlog::sinks::ostream_sink_mt> sink_;
+};
 
 std::vector<Frame> read_all(FrameSource& source, std::size_t limit = 10000) {
   std::vector<Frame> frames;
@@ -195,20 +240,170 @@ TEST_F(VideoSourceTest, StopInterruptsRealtimePacing) {
   EXPECT_EQ(source->read(stop.get_token()).status, FrameSource::ReadStatus::stopped);
 }
 
-TEST(ImageFolder, StopEndsALongPacingWait) {
-  LOOKALIKE_REQUIRE_SHARED();
+// A wait that is really in progress when stop arrives: the second frame is due in 30 s; the
+// read must still be blocked after a grace period (it is waiting, not finished), and must
+// return `stopped` promptly once stop is requested (a timed future wait, not a sleep).
+TEST(ImageFolder, StopInterruptsAWaitInProgress) {
+  TempDir dir;
+  write_image(dir / "a.png", 8, 8);
+  write_image(dir / "b.png", 8, 8);
   SourceOptions o;
-  o.spec = (test::shared_data("faces/lfw10") / "Hugo_Chavez").string();
+  o.spec = dir.path().string();
   o.playback = PlaybackMode::realtime;
-  o.folder_fps = 0.01;  // 100 s between frames
+  o.folder_fps = 1.0 / 30;  // 30 s between frames
   auto source = open_source(o);
   std::stop_source first_stop;
   ASSERT_EQ(source->read(first_stop.get_token()).status, FrameSource::ReadStatus::frame);
-  FrameSource::ReadStatus second = FrameSource::ReadStatus::frame;
-  std::jthread reader([&](std::stop_token st) { second = source->read(st).status; });
-  reader.request_stop();  // wakes the condition-variable wait, whenever it started
-  reader.join();
-  EXPECT_EQ(second, FrameSource::ReadStatus::stopped);
+  std::promise<FrameSource::ReadStatus> second;
+  auto second_status = second.get_future();
+  std::jthread reader([&](std::stop_token st) { second.set_value(source->read(st).status); });
+  ASSERT_EQ(second_status.wait_for(std::chrono::milliseconds(300)), std::future_status::timeout)
+      << "the second read returned before its frame was due: it never waited";
+  const auto stop_requested = std::chrono::steady_clock::now();
+  reader.request_stop();
+  ASSERT_EQ(second_status.wait_for(std::chrono::seconds(5)), std::future_status::ready)
+      << "stop did not interrupt the pacing wait";
+  EXPECT_EQ(second_status.get(), FrameSource::ReadStatus::stopped);
+  EXPECT_LT(std::chrono::steady_clock::now() - stop_requested, std::chrono::seconds(5));
+}
+
+// Source specs are user text. Each of these is refused with a message that names the spec and
+// says what a sequence pattern looks like; none is ever used as a printf format (%n would
+// write memory, %s read it: the asan build runs this test).
+TEST(SourceSpec, HostileSequencePatternsAreClearErrors) {
+  TempDir dir;
+  write_image(dir / "img_0.png", 8, 8);
+  for (const std::string name :
+       {"img_%s.png", "img_%n.png", "img_%999999d.png", "img_%0999999d.png", "img_%010d.png",
+        "img_%d_%d.png", "img_%x.png", "img_%-3d.png", "img_%5d.png", "img_%ld.png", "img_%",
+        "img_%.png", "img_%%.png", "%%%s%%", "img_%0d.png"}) {
+    SourceOptions o;
+    o.spec = (dir / name).string();
+    o.playback = PlaybackMode::as_fast_as_possible;
+    ASSERT_EQ(classify_source_spec(o.spec), SourceKind::image_folder) << name;
+    try {
+      open_source(o);
+      ADD_FAILURE() << name << ": expected SourceError";
+    } catch (const SourceError& e) {
+      const std::string message = e.what();
+      EXPECT_NE(message.find(o.spec), std::string::npos) << message;
+      EXPECT_NE(message.find("%0Nd"), std::string::npos) << message;
+    }
+  }
+}
+
+TEST(SourceSpec, SequencePatternFindsTheNumberedFilesInOrder) {
+  TempDir dir;
+  // Numbered from 1 (OpenCV's other convention); 0005 is past a gap and is not part of it.
+  for (int i = 1; i <= 3; ++i) {
+    char name[32];
+    std::snprintf(name, sizeof name, "img_%04d.png", i);  // the test's own, fixed format
+    write_image(dir / name, 10 + i, 8);
+  }
+  write_image(dir / "img_0005.png", 99, 8);
+  SourceOptions o;
+  o.spec = (dir / "img_%04d.png").string();
+  o.playback = PlaybackMode::as_fast_as_possible;
+  auto source = open_source(o);
+  EXPECT_EQ(source->info().frame_count, 3);
+  EXPECT_EQ(source->info().size, cv::Size(11, 8));
+  const auto frames = read_all(*source);
+  ASSERT_EQ(frames.size(), 3u);
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(frames[i].image.cols, 11 + i) << "frame " << i;
+
+  // %% is a literal percent sign; %d numbers from 0 without padding.
+  write_image(dir / "100%_0.png", 5, 5);
+  write_image(dir / "100%_1.png", 6, 5);
+  o.spec = (dir / "100%%_%d.png").string();
+  const auto literal = read_all(*open_source(o));
+  ASSERT_EQ(literal.size(), 2u);
+  EXPECT_EQ(literal[1].image.cols, 6);
+}
+
+TEST(SourceSpec, UnbalancedBracketsAndBadWildcardsAreLiteralOrClearErrors) {
+  TempDir dir;
+  write_image(dir / "[a.png", 7, 7);
+  write_image(dir / "b.png", 9, 9);
+  std::ofstream(dir / "notes.txt") << "not an image";
+  SourceOptions o;
+  o.playback = PlaybackMode::as_fast_as_possible;
+  // Without a wildcard a spec is a (missing) video file: the error says so.
+  for (const char* name : {"img[.png", "img(.png", "img{.png", "img].png"}) {
+    o.spec = (dir / name).string();
+    try {
+      open_source(o);
+      ADD_FAILURE() << name;
+    } catch (const SourceError& e) {
+      EXPECT_NE(std::string(e.what()).find("does not exist"), std::string::npos) << e.what();
+    }
+  }
+  // Brackets are literal in wildcard patterns: "[*" matches "[a.png" only.
+  o.spec = (dir / "[*.png").string();
+  auto bracket = read_all(*open_source(o));
+  ASSERT_EQ(bracket.size(), 1u);
+  EXPECT_EQ(bracket[0].image.cols, 7);
+  o.spec = (dir / "*.png").string();
+  EXPECT_EQ(read_all(*open_source(o)).size(), 2u) << "every image, not the .txt";
+  for (const char* name : {"(*.png", "{*.png", "?"}) {
+    o.spec = (dir / name).string();
+    try {
+      open_source(o);
+      ADD_FAILURE() << name;
+    } catch (const SourceError& e) {
+      EXPECT_NE(std::string(e.what()).find("no images found"), std::string::npos) << e.what();
+    }
+  }
+  // A folder that does not exist is named as such (cv::glob's exception used to become
+  // "no images found"), and wildcards in folder names are refused, not guessed at.
+  o.spec = (dir / "missing" / "*.png").string();
+  try {
+    open_source(o);
+    FAIL();
+  } catch (const SourceError& e) {
+    EXPECT_NE(std::string(e.what()).find("does not exist"), std::string::npos) << e.what();
+  }
+  o.spec = (dir / "*" / "b.png").string();
+  EXPECT_THROW(open_source(o), SourceError);
+}
+
+// Every decode goes through the hardened loader: a decompression bomb (a PNG header claiming
+// 20000 x 20000 pixels) and an image over the configured limit are reported by name and
+// skipped, never decoded; the good images still play.
+TEST(ImageFolder, RefusesBombsAndOversizedImagesByName) {
+  TempDir dir;
+  write_image(dir / "a.png", 8, 8);
+  std::ofstream(dir / "b_bomb.png", std::ios::binary) << bomb_png_header();
+  write_image(dir / "c_big.png", 64, 64);  // 4096 pixels: over the limit set below
+  write_image(dir / "d.png", 9, 8);
+  SourceOptions o;
+  o.spec = dir.path().string();
+  o.playback = PlaybackMode::as_fast_as_possible;
+  o.image_limits.max_pixels = 1000;
+  LogCapture log;
+  auto source = open_source(o);
+  EXPECT_EQ(source->info().frame_count, 4);
+  const auto frames = read_all(*source);
+  ASSERT_EQ(frames.size(), 2u);
+  EXPECT_EQ(frames[0].image.cols, 8);
+  EXPECT_EQ(frames[1].image.cols, 9);
+  const std::string text = log.text();
+  for (const char* needle : {"b_bomb.png: image is too large to decode (20000x20000",
+                             "c_big.png: image is too large to decode (64x64"})
+    EXPECT_NE(text.find(needle), std::string::npos) << needle << " not in:\n" << text;
+}
+
+TEST(ImageFolder, AFolderOfOnlyBadImagesEndsEvenWhenLooping) {
+  TempDir dir;
+  std::ofstream(dir / "a.png", std::ios::binary) << bomb_png_header();
+  std::ofstream(dir / "b.jpg") << "not a jpeg";
+  SourceOptions o;
+  o.spec = dir.path().string();
+  o.playback = PlaybackMode::as_fast_as_possible;
+  o.loop = true;
+  LogCapture log;
+  auto source = open_source(o);
+  std::stop_source never;
+  EXPECT_EQ(source->read(never.get_token()).status, FrameSource::ReadStatus::ended);
 }
 
 }  // namespace

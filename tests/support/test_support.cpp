@@ -1,5 +1,5 @@
-#include "lookalike/build_config.hpp"
 #include "test_support.hpp"
+#include "lookalike/build_config.hpp"
 
 #include <sys/wait.h>
 #include <array>
@@ -70,6 +70,22 @@ CommandResult run_command(const std::string& command) {
   result.out = slurp(out);
   result.err = slurp(err);
   return result;
+}
+
+fs::path write_lfw_archive(const fs::path& dir) {
+  const fs::path staging = dir / "lfw-staging";
+  fs::create_directories(staging);
+  fs::copy(shared_data("faces/lfw10"), staging / "lfw", fs::copy_options::recursive);
+  const fs::path tgz = dir / "lfw.tgz";
+  const auto tar = run_command("tar -czf " + tgz.string() + " -C " + staging.string() + " lfw");
+  if (tar.exit_code != 0) throw std::runtime_error("tar failed: " + tar.err);
+  fs::remove_all(staging);
+  return tgz;
+}
+
+std::string read_file_text(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), {}};
 }
 
 }  // namespace lookalike::test

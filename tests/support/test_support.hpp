@@ -42,6 +42,12 @@ struct CommandResult {
 // Runs `command` through /bin/sh, capturing stdout and stderr.
 CommandResult run_command(const std::string& command);
 
+// ../shared/data/faces/lfw10 packed as LFW publishes it (lfw/<First_Last>/<First_Last>_NNNN.jpg
+// in a gzipped tar) at dir/lfw.tgz; returns that path. Requires the shared folder.
+std::filesystem::path write_lfw_archive(const std::filesystem::path& dir);
+
+std::string read_file_text(const std::filesystem::path& path);
+
 }  // namespace lookalike::test
 
 // Skips the current test when ../shared is not there (never the case in CI).

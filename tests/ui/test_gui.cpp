@@ -10,6 +10,8 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "http_test_server.hpp"
+#include "lookalike/file_util.hpp"
 #include "test_support.hpp"
 #include "ui_media.hpp"
 
@@ -74,9 +76,15 @@ class GuiTest : public ::testing::Test {
     Shot shot;
     const fs::path png = *dir_ / (name + ".png");
     const fs::path config = *dir_ / (name + ".toml");
+    // Hermetic: the user's own default gallery and caches never leak into a test.
+    const std::string home = env.find("XDG_DATA_HOME") == std::string::npos
+                                 ? "XDG_DATA_HOME=" + (*dir_ / "no-data").string() +
+                                       " XDG_CACHE_HOME=" + (*dir_ / "no-cache").string() + " "
+                                 : "";
     const std::string cmd =
-        env + under_xvfb((build_dir() / "app/lookalike").string() + " --config " + config.string() +
-                         " --size 1280x720 --screenshot " + png.string() + " " + args);
+        home + env +
+        under_xvfb((build_dir() / "app/lookalike").string() + " --config " + config.string() +
+                   " --size 1280x720 --screenshot " + png.string() + " " + args);
     shot.run = run_command(cmd);
     shot.image = cv::imread(png.string());
     std::ifstream in(png.string() + ".json");
@@ -216,6 +224,62 @@ TEST_F(GuiTest, StartsWithoutCameraAndSaysWhy) {
   cv::meanStdDev(shot.image, mean, stddev);
   EXPECT_GT(stddev[0], 8.0);                       // the message card and the panel are drawn
   EXPECT_FALSE(fs::exists(*dir_ / "nocam.toml"));  // automated runs do not write settings
+}
+
+// First run: no gallery anywhere. The welcome screen lists the catalogue's sources; the
+// download (from a real HTTP server on 127.0.0.1, as --download NAME starts it, the same call
+// as the button) installs the gallery, and the live view then names the faces with it.
+TEST_F(GuiTest, FirstRunWelcomeDownloadsAGalleryAndGoesLive) {
+  HttpTestServer server;
+  const fs::path tgz = write_lfw_archive(dir_->path());
+  server.route("/lfw.tgz", {.body = read_file_text(tgz)});
+  const fs::path manifest = *dir_ / "sources.json";
+  {
+    const json sources = {{"sources",
+                           {{{"name", "lfw"},
+                             {"title", "Labeled Faces in the Wild (test copy)"},
+                             {"description", "10 people"},
+                             {"urls", {server.url("/lfw.tgz")}},
+                             {"file", "lfw.tgz"},
+                             {"size", fs::file_size(tgz)},
+                             {"checksum", "sha256:" + sha256_file_hex(tgz)},
+                             {"licence", "research use"},
+                             {"importer", "folders"},
+                             {"root", "lfw"}}}}};
+    std::ofstream(manifest) << sources.dump(2);
+  }
+  const fs::path data = *dir_ / "first-run-data";
+  const std::string env = "LOOKALIKE_GALLERY_SOURCES=" + manifest.string() +
+                          " XDG_DATA_HOME=" + data.string() +
+                          " XDG_CACHE_HOME=" + (*dir_ / "first-run-cache").string() + " ";
+
+  const Shot welcome =
+      run_app("welcome", "--source " + video_->path.string() + " --exit-after-frames 3", env);
+  ASSERT_EQ(welcome.run.exit_code, 0) << welcome.run.err;
+  EXPECT_TRUE(welcome.layout["welcome"].get<bool>()) << welcome.layout.dump();
+  EXPECT_EQ(welcome.layout["welcome_sources"], json::array({"lfw"}));
+  EXPECT_EQ(welcome.layout["gallery"], "");
+
+  const Shot live = run_app(
+      "first-run",
+      "--source " + video_->path.string() + " --loop --download lfw --exit-after-frames 60", env);
+  ASSERT_EQ(live.run.exit_code, 0) << live.run.err;
+  const fs::path installed = data / "lookalike/galleries/lfw.lkg";
+  EXPECT_TRUE(fs::is_regular_file(installed));
+  EXPECT_EQ(live.layout["gallery"], installed.string()) << live.layout.dump();
+  EXPECT_FALSE(live.layout["welcome"].get<bool>());
+  ASSERT_EQ(live.layout["tracks"].size(), video_->faces.size()) << live.layout.dump();
+  std::set<std::string> names;
+  for (const auto& t : live.layout["tracks"]) names.insert(t["name"].get<std::string>());
+  EXPECT_TRUE(names.count("George W Bush")) << live.layout.dump();
+  EXPECT_TRUE(names.count("Colin Powell")) << live.layout.dump();
+
+  // Next start: the installed default gallery opens with no step at all.
+  const Shot next =
+      run_app("next-start", "--source " + video_->path.string() + " --exit-after-frames 30", env);
+  ASSERT_EQ(next.run.exit_code, 0) << next.run.err;
+  EXPECT_EQ(next.layout["gallery"], installed.string()) << next.layout.dump();
+  EXPECT_FALSE(next.layout["welcome"].get<bool>());
 }
 
 }  // namespace

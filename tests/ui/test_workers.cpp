@@ -1,14 +1,26 @@
 // The UI's worker handles: the bounded main-thread queue, the photo analyzer (real engine on a
-// background thread, newest drop wins, bad files become messages) and the gallery loader.
-// No GL involved; labelled `threads` so the tsan preset runs them.
+// background thread, newest drop wins, bad files become messages), the gallery loader (which
+// refuses a gallery of other model weights) and the live feed's retirement (switching sources
+// never waits for the old pipeline; switches leak no thread or memory). No GL involved;
+// labelled `threads` so the tsan preset runs them. Every wait has a deadline: a broken worker
+// fails the test instead of hanging it.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <atomic>
 #include <chrono>
 #include <fstream>
+#include <iostream>
 #include <latch>
+#include <semaphore>
 #include <thread>
 
+#include "lookalike/gallery/gallery.hpp"
+#include "lookalike/gallery/gallery_file.hpp"
+#include "lookalike/ui/feed_retirer.hpp"
 #include "lookalike/ui/gallery_loader.hpp"
+#include "lookalike/ui/live_feed.hpp"
 #include "lookalike/ui/main_thread_queue.hpp"
 #include "lookalike/ui/photo_analyzer.hpp"
 #include "test_support.hpp"
@@ -18,6 +30,27 @@ namespace fs = std::filesystem;
 
 namespace lookalike::ui {
 namespace {
+
+using namespace std::chrono_literals;
+
+// Polls `done` (as the UI does once per frame) until it holds or `timeout` passed.
+template <class Done>
+bool poll_until(Done done, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(5ms);
+  }
+  return true;
+}
+
+// The loader's result, or nullopt after `timeout`.
+std::optional<LoadedGallery> wait_loaded(GalleryLoader& loader,
+                                         std::chrono::milliseconds timeout = 120s) {
+  std::optional<LoadedGallery> loaded;
+  poll_until([&] { return (loaded = loader.poll()).has_value(); }, timeout);
+  return loaded;
+}
 
 TEST(MainThreadQueue, BoundedFifoFromManyThreads) {
   MainThreadQueue queue(64);
@@ -67,8 +100,8 @@ TEST(PhotoAnalyzer, FindsEveryFaceMatchesThemAndReportsBadFiles) {
   const fs::path gallery_path = test::build_test_gallery(dir / "g.lkg", "bbt", 3);
   GalleryLoader loader;
   loader.load(gallery_path);
-  std::optional<LoadedGallery> loaded;
-  while (!(loaded = loader.poll())) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  const std::optional<LoadedGallery> loaded = wait_loaded(loader);
+  ASSERT_TRUE(loaded) << "the gallery loader never finished";
   ASSERT_TRUE(loaded->gallery) << loaded->error;
 
   const fs::path bad = dir / "broken.png";
@@ -105,10 +138,148 @@ TEST(GalleryLoader, BadFileIsAMessageNotACrash) {
   std::ofstream(bad) << "junk junk junk";
   GalleryLoader loader;
   loader.load(bad);
-  std::optional<LoadedGallery> loaded;
-  while (!(loaded = loader.poll())) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  const std::optional<LoadedGallery> loaded = wait_loaded(loader);
+  ASSERT_TRUE(loaded) << "the gallery loader never finished";
   EXPECT_EQ(loaded->gallery, nullptr);
   EXPECT_NE(loaded->error.find("junk.lkg"), std::string::npos) << loaded->error;
+}
+
+// Finding 1 of issue 13: the GUI loaded a gallery of other weights and showed wrong names.
+TEST(GalleryLoader, RefusesAGalleryOfOtherModelWeights) {
+  LOOKALIKE_REQUIRE_SHARED();
+  test::TempDir dir;
+  const fs::path good = test::build_test_gallery(dir / "good.lkg", "bbt", 1);
+  GalleryData data = Gallery::load(good)->to_data();
+  data.model.weights_sha256 = std::string(64, 'f');  // the header names other weights
+  const fs::path other = dir / "other-weights.lkg";
+  write_gallery(other, data);
+
+  GalleryLoader loader;
+  loader.load(other);
+  const std::optional<LoadedGallery> loaded = wait_loaded(loader);
+  ASSERT_TRUE(loaded) << "the gallery loader never finished";
+  EXPECT_EQ(loaded->gallery, nullptr) << "a gallery of other weights was accepted";
+  EXPECT_NE(loaded->error.find("other-weights.lkg"), std::string::npos) << loaded->error;
+  EXPECT_NE(loaded->error.find("rebuild the gallery"), std::string::npos) << loaded->error;
+
+  loader.load(good);  // the engine's own gallery still loads
+  const std::optional<LoadedGallery> ok = wait_loaded(loader);
+  ASSERT_TRUE(ok);
+  EXPECT_NE(ok->gallery, nullptr) << ok->error;
+}
+
+// ---- live feed retirement (finding 5 of issue 13) ----
+
+std::size_t thread_count() {
+  std::size_t n = 0;
+  for ([[maybe_unused]] const auto& e : fs::directory_iterator("/proc/self/task")) ++n;
+  return n;
+}
+
+double resident_mb() {
+  std::ifstream statm("/proc/self/statm");
+  long pages = 0, resident = 0;
+  statm >> pages >> resident;
+  return static_cast<double>(resident) * static_cast<double>(sysconf(_SC_PAGESIZE)) / (1 << 20);
+}
+
+class FeedSwitchTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    LOOKALIKE_REQUIRE_SHARED();
+    video_ =
+        test::write_face_video(dir_ / "face.avi",
+                               {test::shared_data("faces/lfw10/Tony_Blair/Tony_Blair_0001.jpg")},
+                               60, {640, 360}, 200)
+            .path;
+  }
+  LiveFeedOptions options() const {
+    LiveFeedOptions o;
+    o.source.spec = video_.string();
+    o.source.loop = true;  // busy until stopped: it never ends by itself
+    o.workers = 1;
+    return o;
+  }
+  test::TempDir dir_;
+  fs::path video_;
+};
+
+// What App::start_feed does: retire the old feed, create the new one. The old pipeline's
+// shutdown is held on a semaphore: the call must return while it is still held.
+TEST_F(FeedSwitchTest, SwitchingReturnsWhileTheOldFeedIsStillStopping) {
+  std::binary_semaphore stop_entered{0}, release{0};
+  std::atomic<bool> held_too_long{false};
+  LiveFeedOptions busy = options();
+  busy.on_stop = [&] {
+    stop_entered.release();
+    // A switch that waits for this stop would hang here: give up after a while and say so.
+    if (!release.try_acquire_for(10s)) held_too_long = true;
+  };
+  auto feed = std::make_unique<LiveFeed>(busy, nullptr);
+  ASSERT_TRUE(poll_until([&] { return feed->latest() != nullptr; }, 120s))
+      << "the first feed never ran: " << feed->error();
+
+  FeedRetirer retirer;
+  retirer.retire(std::move(feed));  // the UI-side switch
+  feed = std::make_unique<LiveFeed>(options(), nullptr);
+  const bool returned_while_held = !held_too_long.load();
+
+  ASSERT_TRUE(stop_entered.try_acquire_for(30s)) << "the old feed was never stopped";
+  EXPECT_TRUE(returned_while_held) << "the switch waited for the old pipeline to stop";
+  EXPECT_EQ(retirer.stopping(), 1u) << "the old feed is stopping in the background";
+  release.release();
+  EXPECT_TRUE(poll_until(
+      [&] {
+        retirer.collect();
+        return retirer.stopping() == 0;
+      },
+      30s))
+      << "the retired feed never finished stopping";
+  EXPECT_FALSE(held_too_long.load());
+  EXPECT_NE(feed->state(), LiveFeed::State::failed) << feed->error();
+}
+
+TEST_F(FeedSwitchTest, TwentySwitchesLeakNoThreadAndNoMemory) {
+  constexpr int kSwitches = 20;
+  // Bound on resident growth: per-thread malloc arenas keep some freed memory; a leaked
+  // pipeline (engine, frames, worker stacks) would add far more over 20 switches.
+  constexpr double kMaxGrowthMb = 150;
+  FeedRetirer retirer;
+  auto wait_all_stopped = [&] {
+    return poll_until(
+        [&] {
+          retirer.collect();
+          return retirer.stopping() == 0;
+        },
+        120s);
+  };
+  {  // warm-up: process-wide caches (weights, OpenCV's thread pool) are not leaks
+    auto feed = std::make_unique<LiveFeed>(options(), nullptr);
+    ASSERT_TRUE(poll_until([&] { return feed->latest() != nullptr; }, 120s)) << feed->error();
+    retirer.retire(std::move(feed));
+    ASSERT_TRUE(wait_all_stopped());
+  }
+  const std::size_t threads_before = thread_count();
+  const double rss_before = resident_mb();
+
+  auto feed = std::make_unique<LiveFeed>(options(), nullptr);
+  for (int i = 0; i < kSwitches; ++i) {
+    // Half the switches hit a running feed, half one still opening its source.
+    if (i % 2 == 0) {
+      ASSERT_TRUE(poll_until([&] { return feed->latest() != nullptr; }, 120s))
+          << "switch " << i << ": " << feed->error();
+    }
+    retirer.retire(std::move(feed));
+    feed = std::make_unique<LiveFeed>(options(), nullptr);
+  }
+  retirer.retire(std::move(feed));
+  ASSERT_TRUE(wait_all_stopped()) << retirer.stopping() << " feeds still stopping";
+
+  std::cout << kSwitches << " switches: threads " << threads_before << " -> " << thread_count()
+            << ", resident " << rss_before << " -> " << resident_mb() << " MB\n";
+  EXPECT_LE(thread_count(), threads_before) << "threads leaked by " << kSwitches << " switches";
+  EXPECT_LT(resident_mb() - rss_before, kMaxGrowthMb)
+      << "resident memory grew from " << rss_before << " MB";
 }
 
 }  // namespace

@@ -4,14 +4,21 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <ctime>
 #include <opencv2/imgcodecs.hpp>
 #include <thread>
 
 #include "app_impl.hpp"
 #include "gl.hpp"
+#include "lookalike/app/default_gallery.hpp"
+#include "lookalike/app/install_gallery.hpp"
+#include "lookalike/app/install_models.hpp"
+#include "lookalike/app_paths.hpp"
 #include "lookalike/file_util.hpp"
 #include "lookalike/image_io.hpp"
+#include "lookalike/model_paths.hpp"
+#include "lookalike/stats.hpp"
 
 namespace fs = std::filesystem;
 
@@ -23,31 +30,32 @@ constexpr std::size_t kMaxToasts = 4;
 // Display pacing when vsync is not honoured (Xvfb, some drivers): wait for input until the
 // next display interval instead of spinning. 60 Hz is the common panel rate.
 constexpr double kDisplayInterval = 1.0 / 60.0;
+// Idle frame rate (as ImHex): while nothing moves the loop sleeps up to this long; input,
+// a new snapshot (LiveFeedOptions::on_snapshot) or a task's progress wake it at once.
+constexpr double kIdleWait = 0.25;
+// Keep the display rate this long after the last input (hover highlights, opening menus).
+constexpr double kInputActiveSeconds = 0.5;
+// An overlay box this close to its target (frame pixels) has finished easing.
+constexpr float kSettledBoxPx = 0.5f;
+// --bench-switches: frames between two source switches.
+constexpr int kBenchFramesPerSwitch = 5;
 
-std::vector<std::string> find_cameras() {
-  std::vector<std::string> cameras;
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator("/dev", ec)) {
-    const std::string name = entry.path().filename().string();
-    if (name.rfind("video", 0) == 0) cameras.push_back(entry.path().string());
+bool overlay_settling(const OverlayAnimator& animator) {
+  for (const AnimatedTrack& t : animator.tracks()) {
+    if (!t.alive || t.alpha < 1.f) return true;  // fading in or out
+    const cv::Rect2f& to = t.view.box;
+    if (std::abs(t.box.x - to.x) + std::abs(t.box.y - to.y) + std::abs(t.box.width - to.width) +
+            std::abs(t.box.height - to.height) >
+        kSettledBoxPx)
+      return true;
   }
-  std::sort(cameras.begin(), cameras.end());
-  return cameras;
+  return false;
 }
 
 void copy_to(std::array<char, 1024>& buffer, const std::string& text) {
   const std::size_t n = std::min(text.size(), buffer.size() - 1);
   std::copy_n(text.begin(), n, buffer.begin());
   buffer[n] = '\0';
-}
-
-double percentile(std::vector<double> values, double p) {
-  if (values.empty()) return 0;
-  std::sort(values.begin(), values.end());
-  const double pos = p / 100.0 * static_cast<double>(values.size() - 1);
-  const auto lo = static_cast<std::size_t>(pos);
-  const std::size_t hi = std::min(lo + 1, values.size() - 1);
-  return values[lo] + (values[hi] - values[lo]) * (pos - static_cast<double>(lo));
 }
 
 std::string timestamp_name() {
@@ -92,13 +100,26 @@ App::App(AppOptions options, Settings settings, fs::path settings_path,
   window_->on_drop([this](std::vector<std::string> paths) { handle_drop(paths); });
 
   loader_ = std::make_unique<GalleryLoader>();
-  cameras_ = find_cameras();
+  retired_feeds_ = std::make_unique<FeedRetirer>([] { glfwPostEmptyEvent(); });
+  cameras_ = list_cameras();
   copy_to(source_buffer_, settings_.source);
 
-  const std::string gallery = options_.gallery ? *options_.gallery : settings_.gallery;
+  try {
+    gallery_sources_ = app::load_gallery_sources(app::default_gallery_sources_path());
+  } catch (const std::exception& e) {
+    gallery_sources_error_ = e.what();
+    spdlog::warn("{}", e.what());
+  }
+  models_missing_ = !fs::is_regular_file(ModelPaths::defaults().recognition_weights);
+  // The gallery: --gallery, else the last one used (if it is still there), else the default
+  // gallery that `gallery fetch` or the welcome screen's download installed.
+  std::string gallery = options_.gallery ? *options_.gallery : settings_.gallery;
+  if (!options_.gallery && (gallery.empty() || !fs::exists(gallery)))
+    if (const auto fallback = app::default_gallery()) gallery = fallback->string();
   if (!gallery.empty()) open_gallery(gallery);
   start_feed(settings_.source);
   if (settings_warning_) toast(*settings_warning_, true);
+  if (!options_.download.empty()) start_gallery_download(options_.download);
   if (!options_.drop.empty()) {
     std::vector<std::string> paths;
     for (const auto& p : options_.drop) paths.push_back(p.string());
@@ -109,8 +130,11 @@ App::App(AppOptions options, Settings settings, fs::path settings_path,
 App::~App() {
   // Ordered shutdown: workers first (they may still post to the queue), then GL objects
   // (window still alive), then the window (member order destroys it last).
-  feed_.reset();
+  retired_feeds_->retire(std::move(feed_));  // stops beside the feeds retired before it
+  retired_feeds_.reset();                    // waits for every one of them
   photos_.reset();
+  download_.reset();
+  model_download_.reset();
   builder_.reset();
   loader_.reset();
   thumbnails_.reset();
@@ -137,7 +161,8 @@ void App::toast(std::string text, bool error) {
 }
 
 void App::start_feed(const std::string& spec) {
-  feed_.reset();  // ordered stop of the previous pipeline
+  // The old pipeline stops in the background: the UI thread never joins it mid-frame.
+  retired_feeds_->retire(std::move(feed_));
   shown_.reset();
   animator_.clear();
   frozen_ = false;
@@ -145,14 +170,55 @@ void App::start_feed(const std::string& spec) {
   fo.source.spec = spec;
   fo.source.playback =
       options_.realtime ? PlaybackMode::realtime : PlaybackMode::as_fast_as_possible;
+  fo.source.loop = options_.loop;
   fo.search = settings_.search;
   fo.detector = settings_.detector;
+  fo.on_snapshot = [] { glfwPostEmptyEvent(); };  // wakes the idle loop
   feed_ = std::make_unique<LiveFeed>(fo, gallery_);
 }
 
 void App::open_gallery(const fs::path& path) {
   gallery_error_.clear();
   loader_->load(path);
+}
+
+void App::start_gallery_download(const std::string& name) {
+  if (download_) {
+    toast("A gallery download is already running", true);
+    return;
+  }
+  const app::GallerySource* source = nullptr;
+  for (const auto& s : gallery_sources_)
+    if (s.name == name) source = &s;
+  if (!source) {
+    toast("No gallery source named '" + name + "'" +
+              (gallery_sources_error_.empty() ? "" : ": " + gallery_sources_error_),
+          true);
+    return;
+  }
+  auto installed = std::make_shared<fs::path>();
+  downloaded_gallery_ = installed;
+  download_ = std::make_unique<app::Task>(
+      source->title,
+      [source = *source, installed](app::Task::Context& context) {
+        const auto result = app::install_gallery(
+            source, {}, context.stop(),
+            [&](const app::InstallProgress& p) { context.report(p.fraction(), app::describe(p)); });
+        if (result.completed) *installed = result.gallery;
+        return result.completed;
+      },
+      [] { glfwPostEmptyEvent(); });
+}
+
+void App::start_model_download() {
+  if (model_download_) return;
+  model_download_ = std::make_unique<app::Task>(
+      "face model",
+      [](app::Task::Context& context) {
+        app::install_models({}, [&](const std::string& line) { context.report(-1, line); });
+        return true;
+      },
+      [] { glfwPostEmptyEvent(); });
 }
 
 void App::apply_search_options() {
@@ -177,6 +243,30 @@ void App::poll_workers() {
       gallery_error_ = loaded->error;
       toast(loaded->error, true);
     }
+  }
+  if (download_ && !download_->running()) {
+    const auto status = download_->status();
+    if (status.state == app::Task::State::done) {
+      toast("Gallery installed: " + downloaded_gallery_->string());
+      open_gallery(*downloaded_gallery_);
+    } else if (status.state == app::Task::State::failed) {
+      toast("Download failed: " + status.error, true);
+    } else {
+      toast("Download paused; it resumes where it stopped next time");
+    }
+    download_.reset();
+  }
+  if (model_download_ && !model_download_->running()) {
+    const auto status = model_download_->status();
+    if (status.state == app::Task::State::done) {
+      models_missing_ = false;
+      toast("Face model installed");
+      start_feed(settings_.source);  // the pipeline's engines load the new weights
+      if (photos_) photos_.reset();
+    } else {
+      toast("Model download failed: " + status.error, true);
+    }
+    model_download_.reset();
   }
   if (builder_) {
     const auto state = builder_->state();
@@ -205,7 +295,7 @@ void App::handle_drop(const std::vector<std::string>& paths) {
           toast("A gallery is already being built; cancel it first", true);
           continue;
         }
-        const fs::path out = default_data_dir() / "galleries" / (path.filename().string() + ".lkg");
+        const fs::path out = user_gallery_dir() / (path.filename().string() + ".lkg");
         builder_ = std::make_unique<GalleryBuilderTask>(std::vector<fs::path>{path}, out);
         toast("Building a gallery from " + path.string());
       } else {
@@ -325,7 +415,8 @@ bool App::settled_frame() {
     }
     case Mode::live:
     case Mode::kiosk:
-      if (builder_ || loader_->busy()) return false;  // a gallery is being built or loaded
+      // a gallery is being downloaded, built or loaded
+      if (builder_ || download_ || model_download_ || loader_->busy()) return false;
       if (feed_ && feed_->state() != LiveFeed::State::failed) {
         if (!shown_) return false;
         if (shown_->status == SourceStatus::ended || shown_->status == SourceStatus::failed)
@@ -365,6 +456,9 @@ void App::write_screenshot(const cv::Mat& pixels) {
     j["photo_errors"] = layout_.photo_errors;
     j["kiosk_state"] = layout_.kiosk_state;
     j["kiosk_cards"] = layout_.kiosk_cards;
+    j["welcome"] = layout_.welcome;
+    j["welcome_sources"] = layout_.welcome_sources;
+    j["gallery"] = gallery_path_.string();
     j["gallery_identities"] = gallery_ ? gallery_->identity_count() : 0;
     j["textures_alive"] = Texture::live_count();
     const std::string text = j.dump(2);
@@ -381,13 +475,13 @@ void App::write_bench() const {
   nlohmann::json j;
   const auto n = frame_ms_.size();
   j["frames"] = n;
-  j["frame_ms_p50"] = percentile(frame_ms_, 50);
-  j["frame_ms_p99"] = percentile(frame_ms_, 99);
+  j["frame_ms_p50"] = percentile(frame_ms_, 50).value_or(0);
+  j["frame_ms_p99"] = percentile(frame_ms_, 99).value_or(0);
   j["frame_ms_max"] = n ? *std::max_element(frame_ms_.begin(), frame_ms_.end()) : 0.0;
   // Without glFinish: building the UI, uploading textures and submitting draw calls (what
   // the main thread spends when a GPU rasterizes).
-  j["cpu_ms_p50"] = percentile(cpu_ms_, 50);
-  j["cpu_ms_p99"] = percentile(cpu_ms_, 99);
+  j["cpu_ms_p50"] = percentile(cpu_ms_, 50).value_or(0);
+  j["cpu_ms_p99"] = percentile(cpu_ms_, 99).value_or(0);
   double displayed_fps = 0;
   std::vector<double> intervals;
   std::uint64_t skipped = 0;
@@ -402,11 +496,47 @@ void App::write_bench() const {
   j["source_frames_skipped"] = skipped;
   j["displayed_source_fps"] = displayed_fps;
   j["source_fps"] = feed_ ? feed_->source_fps() : 0.0;
-  j["source_interval_ms_p50"] = percentile(intervals, 50);
-  j["source_interval_ms_p99"] = percentile(intervals, 99);
+  j["source_interval_ms_p50"] = percentile(intervals, 50).value_or(0);
+  j["source_interval_ms_p99"] = percentile(intervals, 99).value_or(0);
   j["max_faces"] = max_faces_seen_;
+  if (options_.bench_switches > 0) {
+    j["source_switches"] = switches_done_;
+    j["switch_frame_ms_max"] = switch_frame_ms_max_;
+  }
   const std::string text = j.dump(2);
   write_file_atomically(options_.bench_json, std::as_bytes(std::span(text.data(), text.size())));
+}
+
+bool App::something_moves() const {
+  if (mode_ == Mode::kiosk) return true;  // attract screen and card timers run continuously
+  if (shown_.get() != drawn_snapshot_) return true;  // a new snapshot was drawn
+  if (!frozen_ && overlay_settling(animator_)) return true;
+  if (!toasts_.empty() || queue_.pending() > 0) return true;
+  if (window_->seconds_since_input() < kInputActiveSeconds || ImGui::GetIO().WantTextInput)
+    return true;
+  // Running work (progress bars, results about to appear).
+  if (loader_->busy() || builder_ || download_ || model_download_) return true;
+  if (mode_ == Mode::photo && photos_) {
+    const auto batch = photos_->latest();
+    if (!batch || !batch->done) return true;
+  }
+  return options_.bench_switches > 0 && switches_done_ < options_.bench_switches;
+}
+
+// The benchmark's source switches, done where the source menu does them: inside a frame, on
+// the UI thread, once the source shows frames, every kBenchFramesPerSwitch frames. True
+// while switching (from the first switch to kBenchFramesPerSwitch frames after the last).
+bool App::bench_switch_sources() {
+  if (switches_done_ == 0 && !shown_) return false;  // wait for the first source frame
+  if (frames_to_switch_ > 0) {
+    --frames_to_switch_;
+    return true;
+  }
+  if (switches_done_ >= options_.bench_switches) return false;
+  frames_to_switch_ = kBenchFramesPerSwitch;
+  start_feed(feed_ ? feed_->spec() : settings_.source);
+  ++switches_done_;
+  return true;
 }
 
 int App::run() {
@@ -414,14 +544,17 @@ int App::run() {
   const auto started = clock::now();
   double next_deadline = glfwGetTime();
   int exit_code = 0;
+  bool idle = false;
   while (!window_->should_close()) {
     const double now = glfwGetTime();
-    const double wait = std::max(0.0, next_deadline - now);
+    const double wait = idle ? kIdleWait : std::max(0.0, next_deadline - now);
     window_->begin_frame(wait > 0.001 ? wait : 0.0);
     next_deadline = std::max(next_deadline + kDisplayInterval, glfwGetTime());
     const auto frame_start = clock::now();
     queue_.drain();  // deferred main-thread work: texture uploads and frees
+    retired_feeds_->collect();
     poll_workers();
+    const bool switching = options_.bench_switches > 0 && bench_switch_sources();
     handle_keys();
 
     layout_ = {};
@@ -481,6 +614,12 @@ int App::run() {
       }
     }
     window_->swap();
+    if (switching)  // the whole frame: switch, build, draw, swap
+      switch_frame_ms_max_ =
+          std::max(switch_frame_ms_max_,
+                   std::chrono::duration<double, std::milli>(clock::now() - frame_start).count());
+    idle = !something_moves();
+    drawn_snapshot_ = shown_.get();
     if (done || timed_out) {
       if (timed_out && !done) {
         spdlog::error("--exit-after-frames: only {} of {} frames settled within {} s",

@@ -5,8 +5,11 @@
 //
 // Contract: everything here runs on the main thread. Workers (live pipeline, photo analyzer,
 // gallery loader, thumbnail loader) are owned through their thread-safe handles and are only
-// polled, never waited on, during a frame. Shutdown order (destructor): live feed, photo
-// analyzer, gallery loader, thumbnail cache, textures, main-thread queue, then the window.
+// polled, never waited on, during a frame: switching sources hands the old live feed to a
+// FeedRetirer, which stops it in the background. The loop sleeps while nothing moves (idle
+// frame rate; input, a new snapshot or a task's progress wake it). Shutdown order
+// (destructor): the live feed and every retired feed (waited for), photo analyzer, gallery
+// loader, thumbnail cache, textures, main-thread queue, then the window.
 #pragma once
 
 #include <imgui.h>
@@ -19,7 +22,11 @@
 #include <string>
 #include <vector>
 
+#include "lookalike/app/gallery_sources.hpp"
+#include "lookalike/app/task.hpp"
+#include "lookalike/pipeline/cameras.hpp"
 #include "lookalike/ui/app.hpp"
+#include "lookalike/ui/feed_retirer.hpp"
 #include "lookalike/ui/gallery_builder_task.hpp"
 #include "lookalike/ui/gallery_loader.hpp"
 #include "lookalike/ui/kiosk.hpp"
@@ -59,6 +66,8 @@ struct FrameLayout {
   std::vector<std::string> photo_errors;
   std::string kiosk_state;
   int kiosk_cards = 0;
+  bool welcome = false;                      // the first-run card was drawn
+  std::vector<std::string> welcome_sources;  // gallery sources offered there
 };
 
 struct Toast {
@@ -81,6 +90,8 @@ class App {
   // lifecycle (app.cpp)
   void start_feed(const std::string& spec);
   void open_gallery(const std::filesystem::path& path);
+  void start_gallery_download(const std::string& name);  // app.cpp: app::install_gallery
+  void start_model_download();                           // app.cpp: app::install_models
   void poll_workers();
   void handle_keys();
   void save_result_card(const cv::Mat& pixels);
@@ -91,6 +102,8 @@ class App {
   bool settled_frame();
   void write_screenshot(const cv::Mat& pixels);
   void write_bench() const;
+  bool something_moves() const;  // main loop (app.cpp): false = sleep at the idle rate
+  bool bench_switch_sources();   // --bench-switches (app.cpp)
 
   // views
   void draw_menu_bar();                                                // view_panel.cpp
@@ -101,6 +114,7 @@ class App {
   void draw_live(const Rect& area, bool overlay);                      // view_live.cpp
   void draw_overlay(ImDrawList* dl, const Rect& frame_rect, float s);  // view_live.cpp
   void draw_welcome(const Rect& area);                                 // view_live.cpp
+  void draw_downloads(float s);                                        // view_live.cpp
   void draw_source_problem(const Rect& area);                          // view_live.cpp
   void draw_photo(const Rect& area);                                   // view_photo.cpp
   void draw_kiosk(const Rect& area);                                   // view_kiosk.cpp
@@ -132,8 +146,17 @@ class App {
 
   std::unique_ptr<GalleryLoader> loader_;
   std::unique_ptr<GalleryBuilderTask> builder_;
+  // First run: the downloadable gallery catalogue and the download/install in progress.
+  std::vector<app::GallerySource> gallery_sources_;
+  std::string gallery_sources_error_;
+  std::unique_ptr<app::Task> download_;
+  std::shared_ptr<std::filesystem::path> downloaded_gallery_;  // written by download_'s body
+  std::unique_ptr<app::Task> model_download_;
+  bool models_missing_ = false;
   std::unique_ptr<PhotoAnalyzer> photos_;
-  std::unique_ptr<LiveFeed> feed_;  // last: stopped first
+  std::unique_ptr<FeedRetirer> retired_feeds_;  // old feeds stopping in the background
+  std::unique_ptr<LiveFeed> feed_;              // last: stopped first
+  const Snapshot* drawn_snapshot_ = nullptr;    // shown_ of the previous frame (idle rate)
 
   SnapshotPtr shown_;  // the snapshot on screen
   std::uint64_t last_counted_seq_ = UINT64_MAX;
@@ -150,7 +173,7 @@ class App {
   PathPurpose path_purpose_ = PathPurpose::none;
   std::array<char, 1024> path_buffer_{};
   std::array<char, 1024> source_buffer_{};
-  std::vector<std::string> cameras_;  // /dev/video* found at start and on refresh
+  std::vector<CameraDevice> cameras_;  // capture devices, listed at start and on "Refresh"
 
   FrameLayout layout_;
   int settled_frames_ = 0;
@@ -161,6 +184,10 @@ class App {
   std::vector<double> new_frame_times_;  // when a new source frame was first displayed
   std::vector<std::uint64_t> new_frame_seqs_;
   std::size_t max_faces_seen_ = 0;
+  // --bench-switches: source switches done, frames until the next, longest frame meanwhile.
+  int switches_done_ = 0;
+  int frames_to_switch_ = 0;
+  double switch_frame_ms_max_ = 0;
 };
 
 }  // namespace lookalike::ui

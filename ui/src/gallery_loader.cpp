@@ -2,11 +2,12 @@
 
 #include <spdlog/spdlog.h>
 
+#include "lookalike/errors.hpp"
 #include "lookalike/gallery/gallery.hpp"
 
 namespace lookalike::ui {
 
-GalleryLoader::GalleryLoader() {
+GalleryLoader::GalleryLoader(GalleryLoaderOptions options) : options_(std::move(options)) {
   worker_ = std::jthread([this](std::stop_token stop) { run(stop); });
 }
 
@@ -34,6 +35,16 @@ bool GalleryLoader::busy() const {
   return working_ || request_.has_value();
 }
 
+std::shared_ptr<const IdentityMatcher> GalleryLoader::open(const std::filesystem::path& path) {
+  GalleryLoadOptions load;
+  try {
+    load.expected_model = FaceEngine::model_info(options_.engine);  // cached after the first
+  } catch (const ModelError& e) {
+    spdlog::warn("{}: not checked against the face model yet: {}", path.string(), e.what());
+  }
+  return Gallery::load(path, load);
+}
+
 void GalleryLoader::run(std::stop_token stop) {
   while (true) {
     std::filesystem::path path;
@@ -47,9 +58,8 @@ void GalleryLoader::run(std::stop_token stop) {
     LoadedGallery result;
     result.path = path;
     try {
-      auto gallery = Gallery::load(path);
-      result.model_id = gallery->model().id;
-      result.gallery = std::move(gallery);
+      result.gallery = open(path);
+      result.model_id = result.gallery->model().id;
       spdlog::info("gallery {}: {} identities, {} photos", path.string(),
                    result.gallery->identity_count(), result.gallery->photo_count());
     } catch (const std::exception& e) {

@@ -40,8 +40,16 @@ void LiveFeed::open(std::stop_token stop) {
     po.search = options.search;
     po.max_frames = options.max_frames;
     po.engine.detector.kind = detector_kind_from_string(options.detector);
+    if (options.on_snapshot)
+      po.on_publish = [wake = options.on_snapshot](const SnapshotPtr&) { wake(); };
+    po.on_stop = options.on_stop;
+    if (stop.stop_requested()) return;  // retired before it opened
     auto pipeline = std::make_shared<Pipeline>(po, gallery);
-    pipeline->start();
+    pipeline->start();  // opening a camera can block; the request is checked right after
+    if (stop.stop_requested()) {
+      pipeline->stop();  // retired while opening: never shown
+      return;
+    }
     std::lock_guard lock(mutex_);
     // Settings that changed while the source was opening.
     pipeline->set_search_options(options_.search);
@@ -60,7 +68,7 @@ void LiveFeed::open(std::stop_token stop) {
     error_ = e.what();
     spdlog::warn("live source '{}' failed: {}", options.source.spec, error_);
   }
-  (void)stop;
+  if (options.on_snapshot) options.on_snapshot();  // the state changed: the view redraws
 }
 
 SnapshotPtr LiveFeed::latest() const {
@@ -105,8 +113,8 @@ void LiveFeed::set_search_options(const SearchOptions& options) {
 
 void LiveFeed::set_gallery(std::shared_ptr<const IdentityMatcher> gallery) {
   std::lock_guard lock(mutex_);
-  gallery_ = gallery;
-  if (pipeline_) pipeline_->set_gallery(std::move(gallery));
+  if (pipeline_) pipeline_->set_gallery(gallery);  // throws first on a model mismatch
+  gallery_ = std::move(gallery);
 }
 
 void LiveFeed::set_paused(bool paused) {

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <opencv2/imgproc.hpp>
 
+#include "lookalike/app/match_photo.hpp"
 #include "lookalike/image_io.hpp"
 
 namespace fs = std::filesystem;
@@ -122,28 +123,20 @@ void PhotoAnalyzer::run(std::stop_token stop) {
         if (!engine) throw std::runtime_error(engine_error);
         const cv::Mat image = load_image(file);
         result.image_size = image.size();
-        AnalyzeOptions analyze;
-        analyze.thorough = true;
-        analyze.max_faces = options_.max_faces_per_photo;
-        auto faces = engine->analyze(image, analyze);
-        // Reading order: top to bottom in rows, left to right.
-        std::sort(faces.begin(), faces.end(), [](const FaceResult& a, const FaceResult& b) {
-          const int row_a = a.box.y / std::max(1, a.box.height);
-          const int row_b = b.box.y / std::max(1, b.box.height);
-          return row_a != row_b ? row_a < row_b : a.box.x < b.box.x;
-        });
         std::shared_ptr<const IdentityMatcher> gallery;
-        SearchOptions search;
+        app::PhotoMatchOptions match;  // the same use case as `lookalike-cli match`
+        match.analyze.max_faces = options_.max_faces_per_photo;
         {
           std::lock_guard lock(mutex_);
           gallery = gallery_;
-          search = search_;
+          match.search = search_;
         }
-        for (const auto& face : faces) {
+        const auto faces = app::match_photo(*engine, gallery.get(), image, match);
+        for (const auto& [face, matches] : faces) {
           PhotoFace pf;
           pf.box = face.box;
           pf.crop = face_crop(image, face.box, 0.25f, options_.crop_side);
-          if (gallery) pf.matches = gallery->match(face.embedding, search);
+          pf.matches = matches;
           result.faces.push_back(std::move(pf));
         }
         if (faces.empty()) result.error = file.filename().string() + ": no face found";

@@ -65,10 +65,6 @@ fs::path default_settings_path() {
   return xdg_dir("XDG_CONFIG_HOME", ".config") / "lookalike" / "settings.toml";
 }
 
-fs::path default_data_dir() {
-  return xdg_dir("XDG_DATA_HOME", ".local/share") / "lookalike";
-}
-
 fs::path result_card_dir(const Settings& settings) {
   if (!settings.save_dir.empty()) return settings.save_dir;
   return home_dir() / "Pictures" / "lookalike";

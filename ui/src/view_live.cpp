@@ -8,6 +8,7 @@
 #include "app_impl.hpp"
 #include "draw_util.hpp"
 #include "gl.hpp"
+#include "lookalike/app/install_gallery.hpp"
 
 namespace lookalike::ui {
 namespace {
@@ -96,10 +97,10 @@ void App::draw_live(const Rect& area, bool overlay) {
     }
   }
   if (mode_ != Mode::live) return;
-  if (feed_ && feed_->state() == LiveFeed::State::failed) {
+  if (models_missing_ || (!gallery_ && !loader_->busy() && !builder_)) {
+    draw_welcome(area);  // first run: model and gallery downloads come before the camera
+  } else if (feed_ && feed_->state() == LiveFeed::State::failed) {
     draw_source_problem(area);
-  } else if (!gallery_ && !loader_->busy() && !builder_) {
-    draw_welcome(area);
   } else if (!shown_ || shown_->frame.empty()) {
     const std::string msg = feed_ && feed_->state() == LiveFeed::State::opening
                                 ? "Opening " + feed_->spec() + "..."
@@ -235,6 +236,7 @@ void App::draw_overlay(ImDrawList* dl, const Rect& fr, float s) {
 
 void App::draw_welcome(const Rect& area) {
   const float s = window_->scale();
+  layout_.welcome = true;
   if (begin_card("##welcome", area, 600, s)) {
     ImGui::PushFont(window_->fonts().large);
     ImGui::TextUnformatted("Lookalike");
@@ -251,6 +253,10 @@ void App::draw_welcome(const Rect& area) {
     }
     ImGui::TextUnformatted(
         "To start, Lookalike needs a gallery: labelled photos of the people to compare with.");
+    ImGui::PopTextWrapPos();
+    ImGui::Spacing();
+    draw_downloads(s);
+    ImGui::PushTextWrapPos(0.f);
     ImGui::Spacing();
     ImGui::PushFont(window_->fonts().bold);
     ImGui::TextUnformatted("Build a gallery");
@@ -285,6 +291,62 @@ void App::draw_welcome(const Rect& area) {
     }
   }
   ImGui::End();
+}
+
+// The welcome screen's first road: the face model (when missing) and the gallery catalogue,
+// each downloaded by an app::Task with a progress bar and Cancel.
+void App::draw_downloads(float s) {
+  auto task_row = [&](app::Task& task, const char* id) {
+    const auto status = task.status();
+    const float fraction = status.fraction < 0 ? 0.f : static_cast<float>(status.fraction);
+    ImGui::ProgressBar(fraction, ImVec2(-90 * s, 0), status.text.c_str());
+    ImGui::SameLine();
+    ImGui::PushID(id);
+    if (ImGui::Button("Cancel")) task.cancel();
+    ImGui::PopID();
+  };
+  if (models_missing_) {
+    ImGui::PushFont(window_->fonts().bold);
+    ImGui::TextUnformatted("Face model");
+    ImGui::PopFont();
+    ImGui::TextWrapped(
+        "The face recognition weights (dlib's ResNet as published by face-api, MIT, 6 MB) are "
+        "not installed yet.");
+    if (model_download_)
+      task_row(*model_download_, "model");
+    else if (ImGui::Button("Download the face model"))
+      start_model_download();
+    ImGui::Spacing();
+  }
+  ImGui::PushFont(window_->fonts().bold);
+  ImGui::TextUnformatted("Download celebrities");
+  ImGui::PopFont();
+  if (!gallery_sources_error_.empty()) {
+    ImGui::TextWrapped("%s", gallery_sources_error_.c_str());
+    return;
+  }
+  if (download_) {
+    ImGui::TextUnformatted(download_->name().c_str());
+    task_row(*download_, "gallery");
+    return;
+  }
+  if (ImGui::BeginTable("##sources", 2, ImGuiTableFlags_SizingStretchProp)) {
+    for (const auto& source : gallery_sources_) {
+      layout_.welcome_sources.push_back(source.name);
+      ImGui::PushID(source.name.c_str());
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      ImGui::Text("%s (%s)", source.title.c_str(), app::human_size(source.size).c_str());
+      ImGui::TextDisabled("%s", source.description.c_str());
+      ImGui::TextDisabled("licence: %s", source.licence.c_str());
+      ImGui::TableNextColumn();
+      const std::uint64_t partial = app::partial_download_bytes(source);
+      const std::string label = partial ? "Resume (" + app::human_size(partial) + ")" : "Download";
+      if (ImGui::Button(label.c_str())) start_gallery_download(source.name);
+      ImGui::PopID();
+    }
+    ImGui::EndTable();
+  }
 }
 
 void App::draw_source_problem(const Rect& area) {

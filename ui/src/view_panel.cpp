@@ -78,17 +78,28 @@ void App::draw_side_panel() {
   section("Source", bold);
   {
     const std::string current = feed_ ? feed_->spec() : settings_.source;
-    if (ImGui::BeginCombo("Camera", classify_source_spec(current) == SourceKind::camera
-                                        ? current.c_str()
-                                        : "(file)")) {
-      for (std::size_t i = 0; i < std::max<std::size_t>(1, cameras_.size()); ++i) {
-        const std::string label = cameras_.empty() ? "0" : std::to_string(i) + "  " + cameras_[i];
-        const std::string spec = cameras_.empty() ? "0" : std::to_string(i);
-        if (ImGui::Selectable(label.c_str(), current == spec)) {
-          settings_.source = spec;
-          start_feed(spec);
+    // The entry for `current`: specs "2" and "/dev/video2" name the same device.
+    const auto is_current = [&](const CameraDevice& camera) {
+      return current == camera.path.string() || current == std::to_string(camera.index);
+    };
+    const auto shown = std::find_if(cameras_.begin(), cameras_.end(), is_current);
+    const std::string preview = shown != cameras_.end() ? shown->name + "  " + shown->path.string()
+                                : classify_source_spec(current) == SourceKind::camera ? current
+                                                                                      : "(file)";
+    if (ImGui::BeginCombo("Camera", preview.c_str())) {
+      // Each entry is labelled with, and opens, its device path: what is shown is what opens.
+      for (const CameraDevice& camera : cameras_) {
+        const std::string label = camera.name + "  " + camera.path.string();
+        if (ImGui::Selectable(label.c_str(), is_current(camera))) {
+          settings_.source = camera.path.string();
+          start_feed(settings_.source);
         }
       }
+      if (cameras_.empty()) ImGui::TextDisabled("no camera found");
+      ImGui::Separator();
+      // Cameras come and go (USB): list them again on demand.
+      if (ImGui::Selectable("Refresh", false, ImGuiSelectableFlags_DontClosePopups))
+        cameras_ = list_cameras();
       ImGui::EndCombo();
     }
     ImGui::InputTextWithHint("##source", "video file, image folder or URL", source_buffer_.data(),
@@ -142,11 +153,16 @@ void App::draw_side_panel() {
   section("Matching", bold);
   {
     bool changed = ImGui::SliderInt("Top-k", &settings_.search.top_k, 1, 10);
-    int metric = static_cast<int>(settings_.search.metric);
-    const char* metrics[] = {"euclidean", "cosine", "mahalanobis"};
-    if (ImGui::Combo("Metric", &metric, metrics, 3)) {
-      settings_.search.metric = static_cast<Metric>(metric);
-      changed = true;
+    const std::string metric_name(to_string(settings_.search.metric));
+    if (ImGui::BeginCombo("Metric", metric_name.c_str())) {
+      for (const Metric metric : all_metrics()) {  // names from core's one table
+        const std::string name(to_string(metric));
+        if (ImGui::Selectable(name.c_str(), metric == settings_.search.metric)) {
+          settings_.search.metric = metric;
+          changed = true;
+        }
+      }
+      ImGui::EndCombo();
     }
     changed |= ImGui::SliderFloat("Same person", &settings_.search.same_person_threshold, 0.3f,
                                   0.9f, "< %.2f");

@@ -80,6 +80,7 @@ std::unique_ptr<Window> Window::create(const WindowOptions& options) {
   glfwMakeContextCurrent(w->window_);
   glfwSwapInterval(options.vsync ? 1 : 0);
   glfwSetDropCallback(w->window_, &Window::drop_callback);
+  w->install_input_callbacks();
   glfwSetWindowSizeLimits(w->window_, 640, 400, GLFW_DONT_CARE, GLFW_DONT_CARE);
   w->scale_ = monitor_scale * options.ui_scale;
 
@@ -115,6 +116,30 @@ void Window::drop_callback(GLFWwindow* window, int count, const char** paths) {
   if (!self || !self->drop_handler_) return;
   std::vector<std::string> list(paths, paths + count);
   self->drop_handler_(std::move(list));
+}
+
+void Window::install_input_callbacks() {
+  // Each one only stamps the time: ImGui's backend (installed after these) calls the ones it
+  // replaces, and reads the cursor position itself.
+  last_input_ = glfwGetTime();
+  glfwSetKeyCallback(window_, [](GLFWwindow* w, int, int, int, int) { stamp_input(w); });
+  glfwSetCharCallback(window_, [](GLFWwindow* w, unsigned int) { stamp_input(w); });
+  glfwSetMouseButtonCallback(window_, [](GLFWwindow* w, int, int, int) { stamp_input(w); });
+  glfwSetScrollCallback(window_, [](GLFWwindow* w, double, double) { stamp_input(w); });
+  glfwSetCursorPosCallback(window_, [](GLFWwindow* w, double, double) { stamp_input(w); });
+  glfwSetCursorEnterCallback(window_, [](GLFWwindow* w, int) { stamp_input(w); });
+  glfwSetWindowFocusCallback(window_, [](GLFWwindow* w, int) { stamp_input(w); });
+  glfwSetFramebufferSizeCallback(window_, [](GLFWwindow* w, int, int) { stamp_input(w); });
+  glfwSetWindowRefreshCallback(window_, [](GLFWwindow* w) { stamp_input(w); });
+}
+
+void Window::stamp_input(GLFWwindow* window) {
+  if (auto* self = static_cast<Window*>(glfwGetWindowUserPointer(window)))
+    self->last_input_ = glfwGetTime();
+}
+
+double Window::seconds_since_input() const {
+  return glfwGetTime() - last_input_;
 }
 
 void Window::load_fonts() {

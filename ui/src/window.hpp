@@ -4,8 +4,11 @@
 // Contract: main thread only; one per process. create() throws std::runtime_error saying what
 // failed (no display, no OpenGL 3.3). Frame protocol per display frame: begin_frame() (poll
 // events, ImGui::NewFrame), build the UI, render() (ImGui::Render + GL draw into the back
-// buffer), optionally read_back(), then swap(). The destructor shuts ImGui down and destroys
-// the window; every Texture must be gone before it runs.
+// buffer), optionally read_back(), then swap(). begin_frame() sleeps in glfwWaitEventsTimeout
+// until input, glfwPostEmptyEvent (any thread: workers wake the loop with it) or the timeout.
+// seconds_since_input() tells the idle frame rate when the user last did something (keys,
+// mouse, scroll, focus, resize, expose). The destructor shuts ImGui down and destroys the
+// window; every Texture must be gone before it runs.
 #pragma once
 
 #include <functional>
@@ -49,8 +52,9 @@ class Window {
 
   bool should_close() const;
   void request_close();
-  // Waits for input at most `timeout_s` (0 = just poll), then starts an ImGui frame.
+  // Waits for an event at most `timeout_s` (0 = just poll), then starts an ImGui frame.
   void begin_frame(double timeout_s);
+  double seconds_since_input() const;
   void render();
   void swap();
   // The back buffer as BGR, bottom-up rows flipped (call after render(), before swap()).
@@ -72,7 +76,10 @@ class Window {
   void load_fonts();
   void apply_theme();
   static void drop_callback(GLFWwindow* window, int count, const char** paths);
+  void install_input_callbacks();  // before ImGui's, which chain to them
+  static void stamp_input(GLFWwindow* window);
 
+  double last_input_ = 0;  // glfwGetTime() of the last user event
   GLFWwindow* window_ = nullptr;
   bool imgui_ready_ = false;
   bool fullscreen_ = false;

@@ -15,17 +15,11 @@
 
 #include "lookalike/detector.hpp"
 #include "lookalike/embedder.hpp"
+#include "lookalike/model_info.hpp"
 #include "lookalike/model_paths.hpp"
 #include "lookalike/types.hpp"
 
 namespace lookalike {
-
-struct ModelInfo {
-  std::string id;              // network identity, e.g. "dlib-resnet29-v1"
-  std::string weights_sha256;  // SHA-256 of the source weights (gallery compatibility key)
-  std::string detector;        // e.g. "hog"
-  std::string alignment;       // e.g. "dlib-68pt-chip150-pad0.25"
-};
 
 struct EngineOptions {
   ModelPaths models = ModelPaths::defaults();
@@ -54,6 +48,9 @@ struct StageTimings {
 class FaceEngine {
  public:
   static std::unique_ptr<FaceEngine> create(const EngineOptions& options = {});
+  // The model an engine created with `options` reports, without creating one: loads (and
+  // caches, as create() does) the recognition weights. Throws ModelError like create().
+  static ModelInfo model_info(const EngineOptions& options = {});
   ~FaceEngine();
   FaceEngine(const FaceEngine&) = delete;
   FaceEngine& operator=(const FaceEngine&) = delete;

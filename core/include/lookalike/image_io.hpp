@@ -5,11 +5,16 @@
 // image, truncated, too large to decode). Image dimensions are checked from the file header
 // before decoding, so a decompression bomb is refused without allocating its pixels.
 // 16-bit images are scaled to 8 bits, alpha is dropped, grayscale is expanded to BGR.
+// Every path that decodes an untrusted image (importers, gallery thumbnails, image-folder frame
+// sources, photo mode) goes through load_image or decode_image: there is no other decoder.
 // Thread-safe.
 #pragma once
 
 #include <filesystem>
 #include <opencv2/core.hpp>
+#include <span>
+#include <string>
+#include <string_view>
 
 namespace lookalike {
 
@@ -20,10 +25,14 @@ struct ImageLimits {
 cv::Mat load_image(const std::filesystem::path& path, const ImageLimits& limits = {});
 
 // Decodes an in-memory encoded image under the same rules; `name` is used in messages.
-cv::Mat decode_image(const std::vector<unsigned char>& bytes, const std::string& name,
+cv::Mat decode_image(std::span<const unsigned char> bytes, const std::string& name,
                      const ImageLimits& limits = {});
 
-// True for the file extensions the importers and the app treat as photos.
+// The file extensions (lower case, with the dot) that the importers, the image-folder source
+// and the app treat as photos: the one list.
+std::span<const std::string_view> image_extensions();
+
+// True when `path` ends in one of image_extensions() (case-insensitive).
 bool has_image_extension(const std::filesystem::path& path);
 
 }  // namespace lookalike

@@ -1,11 +1,15 @@
 // Where the engine finds its model files.
 //
 // Contract: defaults() never throws; it only computes paths. verify() throws ModelError naming
-// the first missing file and the command that provides it. Paths can be overridden with
-// LOOKALIKE_MODEL_DIR (converted recognition weights) and LOOKALIKE_LANDMARKS_MODEL.
+// the first missing file and the command that provides it. The recognition weights are looked
+// up in model_search_dirs() order: LOOKALIKE_MODEL_DIR alone when set, else the user's data
+// folder ($XDG_DATA_HOME/lookalike/models, filled by `lookalike-cli models fetch`), then the
+// source tree's models/cache (development builds only). LOOKALIKE_LANDMARKS_MODEL overrides the
+// landmark model.
 #pragma once
 
 #include <filesystem>
+#include <vector>
 
 namespace lookalike {
 
@@ -23,7 +27,10 @@ struct ModelPaths {
   void verify_haar() const;
 };
 
-// The folder `models/fetch` fills (git-ignored).
+// The development folder `models/fetch` fills (source tree's git-ignored models/cache, or
+// LOOKALIKE_MODEL_DIR): the TF.js originals live there too.
 std::filesystem::path default_model_dir();
+// Where the recognition weights are searched, first match wins.
+std::vector<std::filesystem::path> model_search_dirs();
 
 }  // namespace lookalike

@@ -6,10 +6,14 @@
 #pragma once
 
 #include <array>
+#include <chrono>
 #include <cstddef>
 #include <opencv2/core.hpp>
 
 namespace lookalike {
+
+// The one clock of capture times, latencies and timeouts (monotonic).
+using Clock = std::chrono::steady_clock;
 
 // dlib's ResNet-29 face descriptor: 128 floats, trained so that two photos of the same
 // person lie closer than 0.6 in euclidean distance.

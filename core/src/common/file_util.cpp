@@ -11,6 +11,7 @@
 #include <memory>
 #include <stdexcept>
 #include <utility>
+#include "file_descriptor.hpp"
 
 namespace fs = std::filesystem;
 
@@ -21,20 +22,7 @@ std::runtime_error io_error(const fs::path& path, const std::string& what) {
   return std::runtime_error(path.string() + ": " + what + ": " + std::strerror(errno));
 }
 
-class FileDescriptor {
- public:
-  explicit FileDescriptor(int fd) : fd_(fd) {}
-  ~FileDescriptor() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  FileDescriptor(const FileDescriptor&) = delete;
-  FileDescriptor& operator=(const FileDescriptor&) = delete;
-  int get() const { return fd_; }
-  int release() { return std::exchange(fd_, -1); }
-
- private:
-  int fd_;
-};
+using detail::FileDescriptor;
 
 void write_all(int fd, std::span<const std::byte> bytes, const fs::path& path) {
   const std::byte* p = bytes.data();

@@ -34,6 +34,15 @@ double iou(const cv::Rect& a, const cv::Rect& b) {
   return uni > 0 ? inter / uni : 0.0;
 }
 
+ModelInfo describe_model(const EngineOptions& options, const ResNetWeights& weights) {
+  ModelInfo info;
+  info.id = "dlib-resnet29-v1";
+  info.weights_sha256 = weights.source_sha256;
+  info.detector = std::string(to_string(options.detector.kind));
+  info.alignment = "dlib-68pt-chip150-pad0.25";
+  return info;
+}
+
 }  // namespace
 
 struct FaceEngine::Impl {
@@ -84,13 +93,15 @@ std::unique_ptr<FaceEngine> FaceEngine::create(const EngineOptions& options) {
   impl.landmarks = detail::cached_landmarks(options.models.landmarks);
   impl.detector = make_detector(options.detector, options.models);
   impl.embedder = make_embedder(options.embedder, *impl.weights, options.threads);
-  impl.info.id = "dlib-resnet29-v1";
-  impl.info.weights_sha256 = impl.weights->source_sha256;
-  impl.info.detector = std::string(to_string(options.detector.kind));
-  impl.info.alignment = "dlib-68pt-chip150-pad0.25";
+  impl.info = describe_model(options, *impl.weights);
   spdlog::debug("face engine ready: {} embedder, {} detector", impl.embedder->name(),
                 impl.info.detector);
   return engine;
+}
+
+ModelInfo FaceEngine::model_info(const EngineOptions& options) {
+  options.models.verify_recognition();
+  return describe_model(options, *detail::cached_weights(options.models.recognition_weights));
 }
 
 std::vector<Detection> FaceEngine::detect(const cv::Mat& bgr) {

@@ -2,11 +2,14 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cstdlib>
 #include <fstream>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <optional>
+#include <span>
+#include <string_view>
 
 #include "lookalike/errors.hpp"
 
@@ -32,7 +35,7 @@ unsigned be32(const unsigned char* p) {
 
 enum class Format { png, jpeg, other };
 
-Format sniff(const std::vector<unsigned char>& b) {
+Format sniff(std::span<const unsigned char> b) {
   static constexpr std::array<unsigned char, 8> kPng = {0x89, 'P',  'N',  'G',
                                                         0x0D, 0x0A, 0x1A, 0x0A};
   if (b.size() >= 8 && std::equal(kPng.begin(), kPng.end(), b.begin())) return Format::png;
@@ -41,7 +44,7 @@ Format sniff(const std::vector<unsigned char>& b) {
 }
 
 // Width x height from the file header, without decoding. nullopt when not found.
-std::optional<cv::Size> header_size(const std::vector<unsigned char>& b, Format format) {
+std::optional<cv::Size> header_size(std::span<const unsigned char> b, Format format) {
   if (format == Format::png) {
     if (b.size() < 24) return std::nullopt;
     return cv::Size(static_cast<int>(std::min(be32(&b[16]), 0x7fffffffu)),
@@ -67,7 +70,7 @@ std::optional<cv::Size> header_size(const std::vector<unsigned char>& b, Format 
   return std::nullopt;
 }
 
-bool jpeg_has_end_marker(const std::vector<unsigned char>& b) {
+bool jpeg_has_end_marker(std::span<const unsigned char> b) {
   // Cameras may append data after EOI; look for it near the end only.
   const std::size_t from = b.size() > 65536 ? b.size() - 65536 : 0;
   for (std::size_t i = b.size(); i-- > from + 1;)
@@ -75,21 +78,33 @@ bool jpeg_has_end_marker(const std::vector<unsigned char>& b) {
   return false;
 }
 
+std::string limit_text(const ImageLimits& limits) {
+  if (limits.max_pixels >= 1'000'000)
+    return std::to_string(limits.max_pixels / 1'000'000) + " megapixels";
+  return std::to_string(limits.max_pixels) + " pixels";  // tests and tight callers
+}
+
 }  // namespace
+
+std::span<const std::string_view> image_extensions() {
+  static constexpr std::array<std::string_view, 9> kExt = {".jpg", ".jpeg", ".png", ".bmp", ".webp",
+                                                           ".tif", ".tiff", ".pgm", ".ppm"};
+  return kExt;
+}
 
 bool has_image_extension(const fs::path& path) {
   std::string ext = path.extension().string();
   std::transform(ext.begin(), ext.end(), ext.begin(),
                  [](unsigned char c) { return std::tolower(c); });
-  static const std::array<std::string, 9> kExt = {".jpg", ".jpeg", ".png", ".bmp", ".webp",
-                                                  ".tif", ".tiff", ".pgm", ".ppm"};
-  return std::find(kExt.begin(), kExt.end(), ext) != kExt.end();
+  const auto known = image_extensions();
+  return std::find(known.begin(), known.end(), ext) != known.end();
 }
 
-cv::Mat decode_image(const std::vector<unsigned char>& bytes, const std::string& name,
+cv::Mat decode_image(std::span<const unsigned char> bytes, const std::string& name,
                      const ImageLimits& limits) {
   (void)kOpenCvLimitSet;
   if (bytes.empty()) throw ImageError(name + ": empty file (0 bytes)");
+  if (bytes.size() > kMaxFileBytes) throw ImageError(name + ": file is too large to be a photo");
   const Format format = sniff(bytes);
   if (auto size = header_size(bytes, format)) {
     if (size->width <= 0 || size->height <= 0)
@@ -97,14 +112,16 @@ cv::Mat decode_image(const std::vector<unsigned char>& bytes, const std::string&
     const long long pixels = static_cast<long long>(size->width) * size->height;
     if (pixels > limits.max_pixels)
       throw ImageError(name + ": image is too large to decode (" + std::to_string(size->width) +
-                       "x" + std::to_string(size->height) + ", limit " +
-                       std::to_string(limits.max_pixels / 1'000'000) + " megapixels)");
+                       "x" + std::to_string(size->height) + ", limit " + limit_text(limits) + ")");
   }
   if (format == Format::jpeg && !jpeg_has_end_marker(bytes))
     throw ImageError(name + ": truncated JPEG (no end-of-image marker)");
   cv::Mat image;
   try {
-    image = cv::imdecode(bytes, cv::IMREAD_COLOR);
+    // A header over the caller's bytes (no copy); imdecode only reads it.
+    const cv::Mat encoded(1, static_cast<int>(bytes.size()), CV_8UC1,
+                          const_cast<unsigned char*>(bytes.data()));
+    image = cv::imdecode(encoded, cv::IMREAD_COLOR);
   } catch (const cv::Exception& e) {
     throw ImageError(name + ": cannot decode image: " + e.err);
   }

@@ -47,7 +47,9 @@ std::map<std::string, Tensor> read_tfjs(const fs::path& dir, TfjsLoadReport& rep
                                         std::string& sha256) {
   const fs::path manifest_path = dir / kManifestName;
   if (!fs::is_regular_file(manifest_path))
-    throw ModelError(manifest_path.string() + ": not found; run models/fetch to download it");
+    throw ModelError(manifest_path.string() +
+                     ": not found; run `lookalike-cli models fetch` (models/fetch in a source "
+                     "tree) to download it");
   nlohmann::json manifest;
   try {
     std::ifstream in(manifest_path);
@@ -97,10 +99,13 @@ std::map<std::string, Tensor> read_tfjs(const fs::path& dir, TfjsLoadReport& rep
                          " unexpected trailing bytes");
     }
   } catch (const ModelError& e) {
-    throw ModelError(manifest_path.string() + ": " + e.what() + "; run models/fetch again");
+    throw ModelError(
+        manifest_path.string() + ": " + e.what() +
+        "; run `lookalike-cli models fetch --force` (models/fetch in a source tree) again");
   } catch (const std::exception& e) {
-    throw ModelError(manifest_path.string() + ": cannot read weights: " + e.what() +
-                     "; run models/fetch again");
+    throw ModelError(
+        manifest_path.string() + ": cannot read weights: " + e.what() +
+        "; run `lookalike-cli models fetch --force` (models/fetch in a source tree) again");
   }
   return tensors;
 }
@@ -182,7 +187,9 @@ class Reader {
   }
   bool at_end() const { return pos_ == bytes_.size(); }
   [[noreturn]] void fail(const std::string& what) const {
-    throw ModelError(path_.string() + ": " + what + "; run models/fetch to regenerate it");
+    throw ModelError(path_.string() + ": " + what +
+                     "; run `lookalike-cli models fetch --force` (models/fetch in a source tree) "
+                     "to regenerate it");
   }
 
  private:
@@ -262,13 +269,15 @@ void save_resnet_weights(const ResNetWeights& weights, const fs::path& path) {
 ResNetWeights load_resnet_weights(const fs::path& path) {
   if (!fs::is_regular_file(path))
     throw ModelError(path.string() +
-                     ": face recognition weights not found; run models/fetch (it downloads "
+                     ": face recognition weights not found; run `lookalike-cli models fetch` "
+                     "(models/fetch in a source tree; it downloads "
                      "@vladmandic/face-api@1.7.15 with npm and converts it)");
   std::vector<std::byte> bytes;
   try {
     bytes = read_file_bytes(path);
   } catch (const std::exception& e) {
-    throw ModelError(std::string(e.what()) + "; run models/fetch");
+    throw ModelError(std::string(e.what()) +
+                     "; run `lookalike-cli models fetch` (models/fetch in a source tree)");
   }
   Reader r(bytes, path);
   if (bytes.size() < sizeof(kMagic) || std::memcmp(bytes.data(), kMagic, sizeof(kMagic)) != 0)

@@ -8,10 +8,13 @@
 #include <cmath>
 #include <cstring>
 #include <future>
-#include <opencv2/imgcodecs.hpp>
+#include <span>
 
 #include "checksum.hpp"
 #include "gallery_impl.hpp"
+#include "lookalike/errors.hpp"
+#include "lookalike/image_io.hpp"
+#include "quantize.hpp"
 #include "serialize.hpp"
 
 namespace fs = std::filesystem;
@@ -203,22 +206,7 @@ void start_index_loader(Gallery::Impl& g, const GalleryLoadOptions& options) {
 }
 
 void build_int8(Gallery::Impl& g) {
-  const std::size_t n = g.header.photo_count * kEmbeddingDim;
-  float max_abs = 0.f;
-  for (std::size_t i = 0; i < n; ++i) max_abs = std::max(max_abs, std::abs(g.embeddings[i]));
-  g.int8_scale = max_abs > 0 ? 127.f / max_abs : 1.f;
-  g.int8.resize(n);
-  g.int8_norms.resize(g.header.photo_count);
-  for (std::size_t p = 0; p < g.header.photo_count; ++p) {
-    std::int32_t norm = 0;
-    for (std::size_t j = 0; j < kEmbeddingDim; ++j) {
-      auto q =
-          static_cast<std::int8_t>(std::lround(g.embeddings[p * kEmbeddingDim + j] * g.int8_scale));
-      g.int8[p * kEmbeddingDim + j] = q;
-      norm += q * q;
-    }
-    g.int8_norms[p] = norm;
-  }
+  detail::quantize_all(g.embeddings, g.header.photo_count, g.int8, g.int8_norms);
 }
 
 }  // namespace
@@ -228,7 +216,6 @@ Gallery::~Gallery() = default;
 
 std::shared_ptr<const Gallery> Gallery::load(const fs::path& path,
                                              const GalleryLoadOptions& options) {
-  using Clock = std::chrono::steady_clock;
   const auto t0 = Clock::now();
   std::shared_ptr<Gallery> gallery(new Gallery());
   auto& g = *gallery->impl_;
@@ -282,9 +269,16 @@ cv::Mat Gallery::thumbnail(std::uint32_t identity) const {
   if (identity >= impl_->identities.size()) return {};
   const auto& rec = impl_->identities[identity];
   if (rec.thumbnail_size == 0) return {};
-  cv::Mat encoded(1, static_cast<int>(rec.thumbnail_size), CV_8UC1,
-                  const_cast<std::byte*>(impl_->blob.data() + rec.thumbnail_offset));
-  return cv::imdecode(encoded, cv::IMREAD_COLOR);
+  // Thumbnails come from the gallery file: untrusted bytes, decoded by the hardened loader.
+  const std::span<const unsigned char> encoded(
+      reinterpret_cast<const unsigned char*>(impl_->blob.data() + rec.thumbnail_offset),
+      rec.thumbnail_size);
+  try {
+    return decode_image(encoded, impl_->path.string() + " thumbnail " + std::to_string(identity));
+  } catch (const ImageError& e) {
+    spdlog::warn("{}", e.what());
+    return {};
+  }
 }
 
 std::string Gallery::identity_name(std::uint32_t identity) const {

@@ -2,6 +2,7 @@
 #include "lookalike/gallery/gallery_data.hpp"
 
 #include <algorithm>
+#include <array>
 #include <stdexcept>
 #include <string>
 
@@ -50,24 +51,39 @@ const char* to_string(GalleryError::Kind kind) {
   return "unknown";
 }
 
+namespace {
+struct MetricName {
+  Metric metric;
+  std::string_view name;
+};
+constexpr std::array<MetricName, 3> kMetricNames = {{{Metric::euclidean, "euclidean"},
+                                                     {Metric::cosine, "cosine"},
+                                                     {Metric::mahalanobis, "mahalanobis"}}};
+constexpr std::array<Metric, kMetricNames.size()> kMetrics = [] {
+  std::array<Metric, kMetricNames.size()> out{};
+  for (std::size_t i = 0; i < out.size(); ++i) out[i] = kMetricNames[i].metric;
+  return out;
+}();
+}  // namespace
+
+std::span<const Metric> all_metrics() {
+  return kMetrics;
+}
+
 std::string_view to_string(Metric metric) {
-  switch (metric) {
-    case Metric::euclidean:
-      return "euclidean";
-    case Metric::cosine:
-      return "cosine";
-    case Metric::mahalanobis:
-      return "mahalanobis";
-  }
+  for (const auto& m : kMetricNames)
+    if (m.metric == metric) return m.name;
   return "euclidean";
 }
 
 Metric metric_from_string(std::string_view name) {
-  if (name == "euclidean") return Metric::euclidean;
-  if (name == "cosine") return Metric::cosine;
-  if (name == "mahalanobis") return Metric::mahalanobis;
-  throw std::invalid_argument("unknown metric '" + std::string(name) +
-                              "' (expected euclidean, cosine or mahalanobis)");
+  std::string expected;
+  for (const auto& m : kMetricNames) {
+    if (m.name == name) return m.metric;
+    expected += (expected.empty() ? "" : ", ") + std::string(m.name);
+  }
+  throw std::invalid_argument("unknown metric '" + std::string(name) + "' (expected one of " +
+                              expected + ")");
 }
 
 int GalleryData::find_identity(const std::string& name) const {

@@ -39,7 +39,6 @@ class IndexSlot {
   std::shared_ptr<const HnswIndex> index_;
 };
 
-
 struct Gallery::Impl {
   std::filesystem::path path;
   detail::MappedFile mapping;    // the file, when loaded from disk
@@ -58,10 +57,9 @@ struct Gallery::Impl {
   IndexSlot index;
   std::shared_future<void> index_ready;  // set when the loader has finished (either way)
 
-  // Optional int8 copy: q = round(x * int8_scale), with each photo's squared norm.
+  // Optional int8 copy (quantize.hpp: the HNSW graph's scale), with each photo's squared norm.
   std::vector<std::int8_t> int8;
   std::vector<std::int32_t> int8_norms;
-  float int8_scale = 0.f;
 
   std::string_view str(const detail::StringRef& ref) const {
     return {reinterpret_cast<const char*>(blob.data()) + ref.offset, ref.length};

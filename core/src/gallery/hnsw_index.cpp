@@ -18,25 +18,18 @@
 #include <stdexcept>
 #include <vector>
 
+#include "quantize.hpp"
+
 namespace lookalike {
 
 namespace {
 
-// The graph stores int8 vectors, q = round(x * kQuantScale) clamped to +-127: 128 bytes per
-// photo instead of 512. Graph search is bound by memory latency (every visited neighbour is a
-// random fetch), so this is what makes 1M photos fit the 1 ms budget; callers re-rank the
-// candidates with the exact float vectors. dlib descriptor components stay within +-0.55
-// (measured on lfw10 and bbt), so the scale leaves headroom to +-0.635.
-constexpr float kQuantScale = 200.f;
-
-using Quantized = std::array<std::int8_t, kEmbeddingDim>;
-
-Quantized quantize(const float* x) {
-  Quantized q;
-  for (std::size_t j = 0; j < kEmbeddingDim; ++j)
-    q[j] = static_cast<std::int8_t>(std::clamp(std::lround(x[j] * kQuantScale), -127L, 127L));
-  return q;
-}
+// The graph stores int8 vectors (quantize.hpp, whose scale is the one stored graphs use): 128
+// bytes per photo instead of 512. Graph search is bound by memory latency (every visited
+// neighbour is a random fetch), so this is what makes 1M photos fit the 1 ms budget; callers
+// re-rank the candidates with the exact float vectors.
+using detail::Int8Vector;
+using detail::quantize_int8;
 
 // Squared L2 between int8 vectors (GCC vectorizes the loop), in quantized units.
 float int8_l2_squared(const void* a, const void* b, const void* /*param*/) {
@@ -101,7 +94,7 @@ std::unique_ptr<HnswIndex> HnswIndex::build(std::span<const float> vectors,
   std::shuffle(order.begin(), order.end(), std::mt19937_64(params.seed));
   const int top = top_level(graph, count);
   for (std::size_t k = 0; k < count; ++k) {
-    const Quantized q = quantize(vectors.data() + std::size_t{order[k]} * kEmbeddingDim);
+    const Int8Vector q = quantize_int8(vectors.data() + std::size_t{order[k]} * kEmbeddingDim);
     graph.addPoint(q.data(), order[k], k == 0 && top > 0 ? top : -1);
   }
   graph.setEf(static_cast<std::size_t>(params.ef_search));
@@ -144,12 +137,12 @@ std::vector<std::pair<float, std::uint32_t>> HnswIndex::search(const Embedding& 
                                                                std::size_t k) const {
   std::vector<std::pair<float, std::uint32_t>> out;
   if (k == 0 || impl_->graph->cur_element_count == 0) return out;
-  const Quantized q = quantize(query.data());
+  const Int8Vector q = quantize_int8(query.data());
   auto heap = impl_->graph->searchKnn(q.data(), k);
   out.resize(heap.size());
-  constexpr float kToFloatUnits = 1.f / (kQuantScale * kQuantScale);
   for (std::size_t i = heap.size(); i-- > 0;) {
-    out[i] = {heap.top().first * kToFloatUnits, static_cast<std::uint32_t>(heap.top().second)};
+    out[i] = {heap.top().first * detail::kInt8SquaredToFloat,
+              static_cast<std::uint32_t>(heap.top().second)};
     heap.pop();
   }
   return out;

@@ -8,6 +8,7 @@
 #include "kernels.hpp"
 #include "lookalike/gallery/mahalanobis.hpp"
 #include "lookalike/gallery/similarity.hpp"
+#include "quantize.hpp"
 
 namespace lookalike {
 namespace {
@@ -122,12 +123,7 @@ Scored score_identity(const Gallery::Impl& g, const Query& query, std::uint32_t 
 std::vector<std::uint32_t> int8_candidates(const Gallery::Impl& g, const Embedding& query,
                                            std::size_t count) {
   std::int8_t q[kEmbeddingDim];
-  std::int32_t qn = 0;
-  for (std::size_t j = 0; j < kEmbeddingDim; ++j) {
-    long v = std::lround(query[j] * g.int8_scale);
-    q[j] = static_cast<std::int8_t>(std::clamp(v, -127L, 127L));
-    qn += q[j] * q[j];
-  }
+  const std::int32_t qn = detail::quantize_int8(query.data(), q);
   TopK top(count);
   for (std::uint32_t id = 0; id < g.identities.size(); ++id) {
     const auto& rec = g.identities[id];

@@ -7,14 +7,16 @@
 #include <array>
 #include <cctype>
 #include <condition_variable>
-#include <cstdio>
 #include <filesystem>
 #include <mutex>
-#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <opencv2/videoio.hpp>
 #include <system_error>
+#include <utility>
 #include <vector>
+
+#include "lookalike/errors.hpp"
+#include "lookalike/image_io.hpp"
 
 namespace lookalike {
 namespace fs = std::filesystem;
@@ -44,13 +46,131 @@ bool all_digits(std::string_view s) {
          std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
 }
 
-bool is_image_extension(const fs::path& p) {
-  static constexpr std::array<std::string_view, 9> kExt = {".jpg",  ".jpeg", ".png", ".bmp", ".tif",
-                                                           ".tiff", ".webp", ".ppm", ".pgm"};
-  std::string ext = p.extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(),
-                 [](unsigned char c) { return std::tolower(c); });
-  return std::find(kExt.begin(), kExt.end(), ext) != kExt.end();
+// The image-sequence spec "img_%04d.png": the text around its one %d / %0Nd conversion. The
+// spec is user text, so it is parsed here and never handed to printf as a format.
+struct SequencePattern {
+  std::string prefix;
+  std::string suffix;
+  int width = 0;  // zero-padded to at least this many digits (0: no padding)
+
+  fs::path path_of(std::int64_t index) const {
+    std::string digits = std::to_string(index);
+    if (digits.size() < static_cast<std::size_t>(width))
+      digits.insert(0, static_cast<std::size_t>(width) - digits.size(), '0');
+    return prefix + digits + suffix;
+  }
+};
+
+// %09d already numbers a billion images; a wider field is a typo or an attack.
+constexpr int kMaxSequenceWidth = 9;
+// Longest sequence enumerated (the scan stops at the first missing number anyway).
+constexpr std::int64_t kMaxSequenceLength = 10'000'000;
+
+[[noreturn]] void bad_pattern(const std::string& spec, const std::string& what) {
+  throw SourceError("image sequence " + spec + ": " + what +
+                    ". Number the images with one %d or %0Nd (N from 1 to " +
+                    std::to_string(kMaxSequenceWidth) +
+                    "), e.g. img_%04d.png; write %% for a literal %.");
+}
+
+SequencePattern parse_sequence_pattern(const std::string& spec) {
+  SequencePattern pattern;
+  std::string* out = &pattern.prefix;
+  bool found = false;
+  for (std::size_t i = 0; i < spec.size(); ++i) {
+    if (spec[i] != '%') {
+      *out += spec[i];
+      continue;
+    }
+    if (i + 1 < spec.size() && spec[i + 1] == '%') {
+      *out += '%';
+      ++i;
+      continue;
+    }
+    // The conversion's text: '%', then flags, width, precision, length, up to its letter.
+    std::size_t end = i + 1;
+    while (end < spec.size() && !std::isalpha(static_cast<unsigned char>(spec[end])) &&
+           spec[end] != '%' && spec[end] != '/')
+      ++end;
+    while (end < spec.size() && (spec[end] == 'h' || spec[end] == 'l' || spec[end] == 'j' ||
+                                 spec[end] == 'z' || spec[end] == 't' || spec[end] == 'L'))
+      ++end;  // length modifiers (%ld, %lld): shown whole in the message, then refused
+    const std::string conversion = spec.substr(i, end < spec.size() ? end - i + 1 : end - i);
+    if (end >= spec.size() || spec[end] != 'd')
+      bad_pattern(spec, "'" + conversion + "' is not a supported conversion");
+    const std::string_view flags_width(spec.data() + i + 1, end - i - 1);
+    int width = 0;
+    if (!flags_width.empty()) {
+      const std::string_view digits = flags_width.substr(1);
+      if (flags_width[0] != '0' || !all_digits(digits))
+        bad_pattern(spec, "'" + conversion + "' is not a supported conversion");
+      if (digits.size() > 1 || digits[0] == '0')
+        bad_pattern(spec, "'" + conversion + "' is wider than " +
+                              std::to_string(kMaxSequenceWidth) + " digits or zero");
+      width = digits[0] - '0';
+    }
+    if (found) bad_pattern(spec, "more than one number conversion");
+    found = true;
+    pattern.width = width;
+    out = &pattern.suffix;
+    i = end;
+  }
+  if (!found) bad_pattern(spec, "no number conversion");
+  return pattern;
+}
+
+// '*' (any run) and '?' (any one character); everything else, brackets included, is literal:
+// what cv::glob matched, without its exceptions.
+bool wildcard_match(std::string_view pattern, std::string_view name) {
+  std::size_t p = 0, n = 0, star = std::string_view::npos, resume = 0;
+  while (n < name.size()) {
+    if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == name[n])) {
+      ++p;
+      ++n;
+    } else if (p < pattern.size() && pattern[p] == '*') {
+      star = p++;
+      resume = n;
+    } else if (star != std::string_view::npos) {
+      p = star + 1;
+      n = ++resume;
+    } else {
+      return false;
+    }
+  }
+  while (p < pattern.size() && pattern[p] == '*') ++p;
+  return p == pattern.size();
+}
+
+bool has_wildcard(std::string_view s) {
+  return s.find_first_of("*?") != std::string_view::npos;
+}
+
+// The image files directly in `dir` whose names match `name_pattern` (all when empty), sorted.
+// Throws SourceError when the folder cannot be listed (the message says why).
+std::vector<fs::path> list_images(const fs::path& dir, std::string_view name_pattern,
+                                  const std::string& what) {
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec))
+    throw SourceError(what + ": folder " + dir.string() + " does not exist");
+  std::vector<fs::path> files;
+  fs::directory_iterator it(dir, ec), end;
+  for (; !ec && it != end; it.increment(ec)) {
+    std::error_code type_ec;
+    if (!it->is_regular_file(type_ec) || !has_image_extension(it->path())) continue;
+    if (!name_pattern.empty() && !wildcard_match(name_pattern, it->path().filename().string()))
+      continue;
+    files.push_back(it->path());
+  }
+  if (ec) throw SourceError(what + ": cannot list " + dir.string() + ": " + ec.message());
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+std::string known_extensions() {
+  std::string out;
+  for (std::string_view ext : image_extensions())
+    out += (out.empty() ? "" : ", ") + std::string(ext);
+  return out;
 }
 
 // Interruptible wait until `deadline` (no polling: a condition variable that only the stop
@@ -258,62 +378,73 @@ class ImageFolderSource final : public SourceBase {
     const std::string& spec = options_.spec;
     std::error_code ec;
     if (fs::is_directory(spec, ec)) {
-      for (const auto& entry : fs::directory_iterator(spec, ec))
-        if (entry.is_regular_file() && is_image_extension(entry.path()))
-          files_.push_back(entry.path());
-      std::sort(files_.begin(), files_.end());
       info_.description = "image folder " + spec;
+      files_ = list_images(spec, {}, info_.description);
     } else if (spec.find('%') != std::string::npos) {
-      for (int start : {0, 1}) {
-        for (int i = start;; ++i) {
-          std::vector<char> buf(spec.size() + 32);
-          std::snprintf(buf.data(), buf.size(), spec.c_str(), i);
-          if (!fs::exists(buf.data(), ec)) break;
-          files_.emplace_back(buf.data());
+      info_.description = "image sequence " + spec;
+      const SequencePattern pattern = parse_sequence_pattern(spec);
+      for (std::int64_t start : {0, 1}) {  // numbering from 0 or from 1, like OpenCV's
+        for (std::int64_t i = start; i < kMaxSequenceLength; ++i) {
+          fs::path path = pattern.path_of(i);
+          if (!fs::is_regular_file(path, ec)) break;
+          files_.push_back(std::move(path));
         }
         if (!files_.empty()) break;
       }
-      info_.description = "image sequence " + spec;
     } else {
-      std::vector<cv::String> found;
-      try {
-        cv::glob(spec, found, false);
-      } catch (const cv::Exception&) {
-      }
-      for (auto& f : found)
-        if (is_image_extension(f)) files_.emplace_back(f);
-      std::sort(files_.begin(), files_.end());
       info_.description = "image pattern " + spec;
+      const fs::path path(spec);
+      const fs::path dir = path.has_parent_path() ? path.parent_path() : fs::path(".");
+      if (has_wildcard(dir.string()))
+        throw SourceError(info_.description +
+                          ": wildcards (* ?) are only supported in the file name, not in folders");
+      files_ = list_images(dir, path.filename().string(), info_.description);
     }
     if (files_.empty())
-      throw SourceError(info_.description + ": no images found (.jpg, .png, .bmp, ...)");
+      throw SourceError(info_.description + ": no images found (" + known_extensions() + ")");
     info_.frame_count = static_cast<std::int64_t>(files_.size());
-    cv::Mat first = cv::imread(files_.front().string(), cv::IMREAD_COLOR);
-    if (!first.empty()) info_.size = first.size();
+    first_image_ = load(files_.front());  // its size describes the source; kept for read()
+    if (!first_image_.empty()) info_.size = first_image_.size();
   }
 
   ReadResult read(std::stop_token stop) override {
-    while (true) {
+    std::size_t failures = 0;  // a whole pass of unreadable files ends the source, even looped
+    while (failures < files_.size()) {
       if (next_ >= files_.size()) {
         if (!options_.loop) return {ReadStatus::ended, {}};
         next_ = 0;
       }
       if (!pace(stop, index_, info_.fps)) return {};
-      const fs::path& path = files_[next_++];
-      cv::Mat image = cv::imread(path.string(), cv::IMREAD_COLOR);
-      if (image.empty()) {  // bad input never stops the run: skip it, say which file
-        spdlog::warn("{}: {} is not a readable image, skipped", info_.description, path.string());
+      const bool first = next_ == 0 && !first_image_.empty();
+      cv::Mat image = first ? std::exchange(first_image_, {}) : load(files_[next_]);
+      ++next_;
+      if (image.empty()) {  // bad input never stops the run: load() said which file, skip it
+        ++failures;
         continue;
       }
       double t_ms = index_ * 1000.0 / std::max(info_.fps, 1e-3);
       ++index_;
       return {ReadStatus::frame, make_frame(std::move(image), t_ms)};
     }
+    spdlog::warn("{}: no readable image left", info_.description);
+    return {ReadStatus::ended, {}};
   }
   bool reconnect(std::stop_token) override { return false; }
 
  private:
+  // The hardened loader (limits checked from the header before any pixel is allocated). An
+  // unreadable or oversized file is reported by name and skipped (empty Mat).
+  cv::Mat load(const fs::path& path) const {
+    try {
+      return load_image(path, options_.image_limits);
+    } catch (const ImageError& e) {
+      spdlog::warn("{}: skipped {}", info_.description, e.what());
+      return {};
+    }
+  }
+
   std::vector<fs::path> files_;
+  cv::Mat first_image_;  // decoded when opened, handed out by the first read
   std::size_t next_ = 0;
   std::int64_t index_ = 0;
 };

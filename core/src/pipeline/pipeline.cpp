@@ -3,8 +3,10 @@
 // Locks, in the order they may nest: state_mutex (tracker, metrics, publishing) ->
 // settings_mutex (gallery, search options) -> publish_mutex (the published pointer, waiters).
 // Nothing is locked in the reverse order; `finished` is atomic so waiters need no other lock.
+// model_mutex (the engine's ModelInfo, resolved once) is a leaf: nothing is locked under it.
 #include "lookalike/pipeline/pipeline.hpp"
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -18,6 +20,8 @@
 
 #include "face_finder.hpp"
 #include "lookalike/aligner.hpp"
+#include "lookalike/errors.hpp"
+#include "lookalike/gallery/gallery_error.hpp"
 #include "lookalike/pipeline/mailbox.hpp"
 #include "rate_meter.hpp"
 
@@ -84,6 +88,11 @@ struct Pipeline::Impl {
   std::atomic<bool> finished{false};
   std::optional<SourceInfo> info;  // copy taken at start(): valid after the source is released
 
+  // The model the workers' engines will have (resolved on first need, model_mutex).
+  std::mutex model_mutex;
+  std::optional<ModelInfo> engine_model;
+  std::atomic<bool> stop_hook_ran{false};
+
   // Published snapshot (publish_mutex).
   mutable std::mutex publish_mutex;
   mutable std::condition_variable publish_cv;
@@ -100,6 +109,37 @@ struct Pipeline::Impl {
     first->status = SourceStatus::starting;
     first->status_message = "starting";
     published = std::move(first);
+  }
+
+  // ---- the gallery's model must be the engine's ----
+  std::optional<ModelInfo> engine_model_info() {
+    std::lock_guard lock(model_mutex);
+    if (!engine_model) {
+      try {
+        engine_model = FaceEngine::model_info(options.engine);  // cached weights: once
+      } catch (const ModelError& e) {
+        spdlog::debug("gallery model not checked yet: {}", e.what());
+        return std::nullopt;  // the workers report the ModelError as `failed`
+      }
+    }
+    return engine_model;
+  }
+
+  // Throws GalleryError(wrong_model) for a gallery built by other weights: its distances to
+  // this engine's descriptors are meaningless (wrong names, silently).
+  void check_gallery(const IdentityMatcher* matcher) {
+    if (!matcher) return;
+    const std::optional<ModelInfo> engine = engine_model_info();
+    if (!engine || same_model(matcher->model(), *engine)) return;
+    const ModelInfo& built = matcher->model();
+    throw GalleryError(
+        GalleryError::Kind::wrong_model,
+        fmt::format("gallery built with embedding model '{}' (weights sha256 {}) but the live "
+                    "pipeline's engine uses '{}' (weights sha256 {}); their embeddings are not "
+                    "comparable: rebuild the gallery with `lookalike-cli gallery build SRC... -o "
+                    "FILE.lkg`, or fetch one for these weights with `lookalike-cli gallery fetch`",
+                    built.id, built.weights_sha256.substr(0, 12), engine->id,
+                    engine->weights_sha256.substr(0, 12)));
   }
 
   // ---- publishing (caller holds state_mutex) ----
@@ -275,143 +315,193 @@ struct Pipeline::Impl {
     }
   }
 
-  struct Pending {
+  // ---- one frame through the stages ----
+  // process() runs plan -> find -> associate -> (claim a slot) -> embed -> match. Detection,
+  // landmarks, the network and the gallery query run without a lock; each stage takes
+  // state_mutex only for the tracker and metrics it reads or writes.
+
+  struct Settings {  // one consistent copy per frame
+    std::shared_ptr<const IdentityMatcher> matcher;
+    SearchOptions search;
+  };
+
+  struct Found {  // what the detector stage saw in one frame
+    std::vector<FaceObservation> faces;
+    std::vector<cv::Mat> chips;  // aligned, one per face
+    double detect_ms = 0, landmarks_ms = 0;
+  };
+
+  struct Pending {  // a face the tracker wants (re-)embedded
     std::uint64_t track = 0;
     cv::Mat chip;
     float quality = 0;
     cv::Mat thumbnail;
   };
 
-  void process(FaceEngine& engine, Frame frame, std::stop_token stop) {
-    const auto t_start = Clock::now();
-    std::shared_ptr<const IdentityMatcher> matcher;
-    SearchOptions search_now;
-    {
-      std::lock_guard lock(settings_mutex);
-      matcher = gallery;
-      search_now = search;
-    }
-    // 1. Plan: full-frame detection or crops around the known tracks.
+  struct Claimed {  // the embedding work one frame claimed
+    std::vector<Pending> pending;
+    Clock::time_point seen_at{};
+  };
+
+  Settings settings_now() const {
+    std::lock_guard lock(settings_mutex);
+    return {gallery, search};
+  }
+
+  // Plan: full-frame detection or crops around the known tracks (state_mutex).
+  detail::FindRequest plan() {
     detail::FindRequest request;
     request.detect_max_side = options.adaptive.detect_max_side;
-    {
-      std::lock_guard lock(state_mutex);
-      request.scale_percent = options.adaptive.enabled ? scale_percent : 100;
-      for (const auto& t : tracker.tracks()) request.track_boxes.push_back(t.box);
-      const int interval =
-          options.adaptive.enabled ? std::max(1, options.adaptive.full_detect_interval) : 1;
-      request.full_frame = request.track_boxes.empty() || frames_since_full + 1 >= interval;
-      frames_since_full = request.full_frame ? 0 : frames_since_full + 1;
-    }
-    // 2. Detect, landmarks, align, quality.
+    std::lock_guard lock(state_mutex);
+    request.scale_percent = options.adaptive.enabled ? scale_percent : 100;
+    for (const auto& t : tracker.tracks()) request.track_boxes.push_back(t.box);
+    const int interval =
+        options.adaptive.enabled ? std::max(1, options.adaptive.full_detect_interval) : 1;
+    request.full_frame = request.track_boxes.empty() || frames_since_full + 1 >= interval;
+    frames_since_full = request.full_frame ? 0 : frames_since_full + 1;
+    return request;
+  }
+
+  // Detect, landmarks, align, quality (no lock: the engine is this worker's own).
+  static Found find(FaceEngine& engine, const cv::Mat& image, const detail::FindRequest& request) {
+    Found out;
     const auto t_detect = Clock::now();
-    std::vector<Detection> found = detail::find_faces(engine, frame.image, request);
-    const double detect = ms_since(t_detect);
+    const std::vector<Detection> found = detail::find_faces(engine, image, request);
+    out.detect_ms = ms_since(t_detect);
     const auto t_landmarks = Clock::now();
-    std::vector<FaceObservation> faces;
-    std::vector<cv::Mat> chips;
-    faces.reserve(found.size());
+    out.faces.reserve(found.size());
     for (const Detection& d : found) {
       FaceObservation face;
       face.box = d.box;
       face.score = d.score;
-      const Landmarks lm = engine.landmarks(frame.image, d.box);
+      const Landmarks lm = engine.landmarks(image, d.box);
       face.landmarks = lm;
-      cv::Mat chip = align_face(frame.image, lm);
+      cv::Mat chip = align_face(image, lm);
       face.quality = face_quality(chip, lm);
       // From the aligned chip: pose-normalized, so box jitter does not look like a change.
       face.thumbnail = face_thumbnail(chip, cv::Rect(0, 0, chip.cols, chip.rows));
-      chips.push_back(std::move(chip));
-      faces.push_back(std::move(face));
+      out.chips.push_back(std::move(chip));
+      out.faces.push_back(std::move(face));
     }
-    const double landmarks = ms_since(t_landmarks);
-    if (stop.stop_requested()) return;
+    out.landmarks_ms = ms_since(t_landmarks);
+    return out;
+  }
 
-    // 3. Track, decide what to embed, publish the boxes right away.
-    std::vector<Pending> pending;
-    Clock::time_point seen_at{};
-    {
-      std::lock_guard lock(state_mutex);
-      ++processed;
-      processed_rate.tick(Clock::now());
-      detect_ms.add(detect);
-      landmarks_ms.add(landmarks);
-      if (!tracker.update(frame.seq, frame.captured_at, faces)) {
-        ++stale;  // a newer frame was published meanwhile: never go backwards
-        return;
-      }
-      if (matcher) {
-        const auto& ids = tracker.assignment();
-        for (std::size_t i = 0; i < faces.size(); ++i)
-          if (tracker.claim_embedding(ids[i], faces[i]))
-            pending.push_back({ids[i], chips[i], faces[i].quality, faces[i].thumbnail});
-      }
-      seen_at = frame.captured_at;
-      current = std::move(frame);
-      total_ms.add(ms_since(current.captured_at));
-      if (status == SourceStatus::starting) set_status_locked(SourceStatus::running, "running");
-      if (pending.empty()) adapt_locked(ms_since(t_start));
-      publish_locked();
+  // Associate: update the tracks, claim the faces to embed, publish the boxes right away
+  // (state_mutex). nullopt when the frame is stale (a newer one was tracked meanwhile).
+  std::optional<Claimed> associate(Frame frame, Found& found, bool has_gallery,
+                                   Clock::time_point t_start) {
+    Claimed claimed;
+    std::lock_guard lock(state_mutex);
+    ++processed;
+    processed_rate.tick(Clock::now());
+    detect_ms.add(found.detect_ms);
+    landmarks_ms.add(found.landmarks_ms);
+    if (!tracker.update(frame.seq, frame.captured_at, found.faces)) {
+      ++stale;  // never go backwards
+      return std::nullopt;
     }
-    if (pending.empty() || stop.stop_requested()) return;
-    // Keep at least one worker free for detection (boxes keep moving while a face is being
-    // recognised): with N >= 2 workers at most N - 1 embed at once. A claim that cannot be
-    // served now is handed back and claimed again on a later frame.
-    {
-      std::lock_guard lock(state_mutex);
-      if (embedding_workers >= std::max(1, worker_count - 1)) {
-        for (const Pending& p : pending) tracker.release_claim(p.track);
-        adapt_locked(ms_since(t_start));
-        return;
-      }
-      ++embedding_workers;
+    if (has_gallery) {
+      const auto& ids = tracker.assignment();
+      for (std::size_t i = 0; i < found.faces.size(); ++i)
+        if (tracker.claim_embedding(ids[i], found.faces[i]))
+          claimed.pending.push_back(
+              {ids[i], found.chips[i], found.faces[i].quality, found.faces[i].thumbnail});
     }
-    struct EmbeddingSlot {
-      Impl* self;
-      ~EmbeddingSlot() {
-        std::lock_guard lock(self->state_mutex);
-        --self->embedding_workers;
-      }
-    } slot{this};
+    claimed.seen_at = frame.captured_at;
+    current = std::move(frame);
+    total_ms.add(ms_since(current.captured_at));
+    if (status == SourceStatus::starting) set_status_locked(SourceStatus::running, "running");
+    if (claimed.pending.empty()) adapt_locked(ms_since(t_start));
+    publish_locked();
+    return claimed;
+  }
 
-    // 4. Embed (one batch), fold into the tracks, query the gallery, apply hysteresis.
-    // One chip per forward pass: stop is checked between faces, so shutdown waits for at
-    // most one network pass (a CPU batch is not cheaper per chip than single passes).
+  // Keep at least one worker free for detection (boxes keep moving while a face is being
+  // recognised): with N >= 2 workers at most N - 1 embed at once. A claim that cannot be
+  // served now is handed back and claimed again on a later frame (state_mutex).
+  bool enter_embedding(const Claimed& claimed, Clock::time_point t_start) {
+    std::lock_guard lock(state_mutex);
+    if (embedding_workers >= std::max(1, worker_count - 1)) {
+      for (const Pending& p : claimed.pending) tracker.release_claim(p.track);
+      adapt_locked(ms_since(t_start));
+      return false;
+    }
+    ++embedding_workers;
+    return true;
+  }
+
+  struct EmbeddingSlot {  // releases enter_embedding()'s slot on every path
+    Impl* self;
+    ~EmbeddingSlot() {
+      std::lock_guard lock(self->state_mutex);
+      --self->embedding_workers;
+    }
+  };
+
+  // Embed the claimed chips and fold them into their tracks. One chip per forward pass: stop
+  // is checked between faces, so shutdown waits for at most one network pass (a CPU batch is
+  // not cheaper per chip than single passes). nullopt when stopped.
+  std::optional<std::vector<Tracker::EmbeddingUpdate>> embed(FaceEngine& engine,
+                                                             const Claimed& claimed,
+                                                             const std::stop_token& stop) {
     const auto t_embed = Clock::now();
     std::vector<Embedding> embeddings;
-    for (const Pending& p : pending) {
-      if (stop.stop_requested()) return;
+    for (const Pending& p : claimed.pending) {
+      if (stop.stop_requested()) return std::nullopt;
       std::vector<Embedding> one = engine.embed(std::span<const cv::Mat>(&p.chip, 1));
       if (!one.empty()) embeddings.push_back(one.front());
     }
-    const double embed = ms_since(t_embed) / static_cast<double>(pending.size());  // per face
+    const double per_face = ms_since(t_embed) / static_cast<double>(claimed.pending.size());
     std::vector<Tracker::EmbeddingUpdate> updates;
-    {
-      std::lock_guard lock(state_mutex);
-      embed_ms.add(embed);
-      for (std::size_t i = 0; i < pending.size() && i < embeddings.size(); ++i)
-        if (auto u = tracker.add_embedding(pending[i].track, embeddings[i], pending[i].quality,
-                                           pending[i].thumbnail, seen_at))
-          updates.push_back(*u);
-    }
+    std::lock_guard lock(state_mutex);
+    embed_ms.add(per_face);
+    const auto& pending = claimed.pending;
+    for (std::size_t i = 0; i < pending.size() && i < embeddings.size(); ++i)
+      if (auto u = tracker.add_embedding(pending[i].track, embeddings[i], pending[i].quality,
+                                         pending[i].thumbnail, claimed.seen_at))
+        updates.push_back(*u);
+    return updates;
+  }
+
+  // Query the gallery (no lock: it is immutable), apply the matches with hysteresis and
+  // publish (state_mutex).
+  void match(const Settings& settings, const std::vector<Tracker::EmbeddingUpdate>& updates,
+             Clock::time_point t_start) {
     const auto t_search = Clock::now();
     std::vector<std::vector<IdentityMatch>> results;
-    for (const auto& u : updates) results.push_back(matcher->match(u.mean, search_now));
+    results.reserve(updates.size());
+    for (const auto& u : updates)
+      results.push_back(settings.matcher->match(u.mean, settings.search));
     const double search_time = ms_since(t_search);
+    std::lock_guard lock(state_mutex);
+    search_ms.add(search_time);
     {
-      std::lock_guard lock(state_mutex);
-      search_ms.add(search_time);
-      {
-        // The gallery may have been swapped meanwhile: results of the old one are dropped.
-        std::lock_guard settings(settings_mutex);
-        if (gallery != matcher) return;
-      }
-      const auto now = Clock::now();
-      for (std::size_t i = 0; i < updates.size(); ++i)
-        tracker.apply_matches(updates[i].id, std::move(results[i]), now);
-      adapt_locked(ms_since(t_start));
-      publish_locked();
+      // The gallery may have been swapped meanwhile: results of the old one are dropped.
+      std::lock_guard settings_lock(settings_mutex);
+      if (gallery != settings.matcher) return;
     }
+    const auto now = Clock::now();
+    for (std::size_t i = 0; i < updates.size(); ++i)
+      tracker.apply_matches(updates[i].id, std::move(results[i]), now);
+    adapt_locked(ms_since(t_start));
+    publish_locked();
+  }
+
+  void process(FaceEngine& engine, Frame frame, const std::stop_token& stop) {
+    const auto t_start = Clock::now();
+    const Settings settings = settings_now();
+    const detail::FindRequest request = plan();
+    Found found = find(engine, frame.image, request);
+    if (stop.stop_requested()) return;
+    const std::optional<Claimed> claimed =
+        associate(std::move(frame), found, settings.matcher != nullptr, t_start);
+    if (!claimed || claimed->pending.empty() || stop.stop_requested()) return;
+    if (!enter_embedding(*claimed, t_start)) return;
+    const EmbeddingSlot slot{this};
+    const auto updates = embed(engine, *claimed, stop);
+    if (!updates) return;
+    match(settings, *updates, t_start);
   }
 
   // Adaptive speed (caller holds state_mutex): compare the workers' busy time per frame with
@@ -448,6 +538,7 @@ struct Pipeline::Impl {
 
 Pipeline::Pipeline(PipelineOptions options, std::shared_ptr<const IdentityMatcher> gallery)
     : impl_(std::make_unique<Impl>(std::move(options))) {
+  impl_->check_gallery(gallery.get());
   impl_->gallery = std::move(gallery);
 }
 
@@ -465,6 +556,9 @@ void Pipeline::start() {
   if (!impl_->source) throw SourceError("source factory returned nothing for " + so.spec);
   impl_->started = true;
   impl_->info = impl_->source->info();
+  // Here, not on the UI thread in a later set_gallery(): the weights load once (the workers'
+  // engines share the cached copy).
+  impl_->engine_model_info();
   {
     std::lock_guard lock(impl_->state_mutex);
     impl_->workers_running = impl_->worker_count;
@@ -477,6 +571,7 @@ void Pipeline::start() {
 }
 
 void Pipeline::stop() {
+  if (impl_->options.on_stop && !impl_->stop_hook_ran.exchange(true)) impl_->options.on_stop();
   std::lock_guard life(impl_->lifecycle_mutex);
   if (!impl_->started || impl_->stopped) return;
   impl_->stopped = true;
@@ -521,6 +616,7 @@ SearchOptions Pipeline::search_options() const {
   return impl_->search;
 }
 void Pipeline::set_gallery(std::shared_ptr<const IdentityMatcher> gallery) {
+  impl_->check_gallery(gallery.get());  // throws before anything changed
   {
     std::lock_guard lock(impl_->settings_mutex);
     impl_->gallery = std::move(gallery);

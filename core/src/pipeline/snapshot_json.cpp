@@ -80,16 +80,6 @@ nlohmann::json snapshot_to_json(const Snapshot& s) {
   return j;
 }
 
-std::optional<double> percentile(std::span<const double> values, double p) {
-  if (values.empty()) return std::nullopt;
-  std::vector<double> sorted(values.begin(), values.end());
-  std::sort(sorted.begin(), sorted.end());
-  const double rank = std::ceil(p / 100.0 * static_cast<double>(sorted.size()));
-  const auto index =
-      static_cast<std::size_t>(std::clamp(rank, 1.0, static_cast<double>(sorted.size()))) - 1;
-  return sorted[index];
-}
-
 nlohmann::json summary_to_json(const RunSummary& s) {
   return {{"summary",
            {{"frames", s.frames},

@@ -74,12 +74,12 @@ class Gallery final : public IdentityMatcher {
   std::size_t photo_count() const override;
   cv::Mat thumbnail(std::uint32_t identity) const override;
   std::string identity_name(std::uint32_t identity) const override;
+  const ModelInfo& model() const override;
 
   // Photo-level search (recall tests, benchmarks). approximate uses the index if loaded.
   std::vector<PhotoHit> nearest_photos(const Embedding& query, std::size_t k, Metric metric,
                                        bool approximate) const;
 
-  const ModelInfo& model() const;
   // Throws GalleryError(wrong_model) naming this gallery's file if `engine` differs.
   void check_model(const ModelInfo& engine) const;
   const std::filesystem::path& path() const;  // "<memory>" for from_data()

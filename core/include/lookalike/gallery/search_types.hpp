@@ -7,15 +7,20 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "lookalike/model_info.hpp"
 #include "lookalike/types.hpp"
 
 namespace lookalike {
 
 enum class Metric { euclidean, cosine, mahalanobis };
+// Every metric in menu order, and their names: the one table the CLI, the settings file and
+// the UI's menu use.
+std::span<const Metric> all_metrics();
 std::string_view to_string(Metric metric);
 Metric metric_from_string(std::string_view name);  // throws std::invalid_argument
 
@@ -59,6 +64,9 @@ class IdentityMatcher {
   // The identity's representative aligned face crop (CV_8UC3 BGR, ~112 px), or an empty Mat.
   virtual cv::Mat thumbnail(std::uint32_t identity) const = 0;
   virtual std::string identity_name(std::uint32_t identity) const = 0;
+  // The engine the gallery's embeddings come from: queries must come from the same model
+  // (same_model()), or distances are meaningless.
+  virtual const ModelInfo& model() const = 0;
 };
 
 }  // namespace lookalike

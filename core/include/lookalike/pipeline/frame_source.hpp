@@ -7,6 +7,9 @@
 // across reconnects) and a steady-clock capture timestamp. Frames own their pixels: the
 // source never writes into a Mat it has returned. open_source() throws SourceError with a
 // message naming the source and what to do (missing device, busy camera, unreadable file).
+// Image folders and sequences decode through the hardened loader (image_io.hpp): a file that
+// is unreadable or over SourceOptions::image_limits is skipped with a warning naming it.
+// Source specs are user text: they are parsed, never used as a printf format.
 #pragma once
 
 #include <chrono>
@@ -18,6 +21,7 @@
 #include <string>
 #include <string_view>
 
+#include "lookalike/image_io.hpp"
 #include "lookalike/pipeline/snapshot.hpp"
 
 namespace lookalike {
@@ -29,10 +33,13 @@ class SourceError : public std::runtime_error {
 };
 
 enum class SourceKind {
-  camera,        // "0" (index) or "/dev/video0" (V4L2 device path)
-  video_file,    // any file OpenCV's videoio can decode (.avi, .mp4, .mkv, ...)
-  image_folder,  // a folder of images (sorted by name) or a printf/glob sequence "img_%04d.png"
-  stream,        // URL: rtsp://, http(s)://, udp:// ... (treated like a camera: may reconnect)
+  camera,      // "0" (index) or "/dev/video0" (V4L2 device path)
+  video_file,  // any file OpenCV's videoio can decode (.avi, .mp4, .mkv, ...)
+  // A folder of images (sorted by name); a numbered sequence "img_%04d.png" (one %d or %0Nd,
+  // N <= 9; %% is a literal %; numbering starts at 0 or 1 and ends at the first gap); or a
+  // wildcard pattern "frames/*.jpg" (* and ? in the file name only).
+  image_folder,
+  stream,  // URL: rtsp://, http(s)://, udp:// ... (treated like a camera: may reconnect)
 };
 std::string_view to_string(SourceKind kind);
 
@@ -55,6 +62,8 @@ struct SourceOptions {
   // Rate of an image folder in realtime mode (images have no timestamps).
   double folder_fps = 30.0;
   bool loop = false;  // restart files and folders at their end instead of ending
+  // Image folders: the decoder's limits (the same as for every other untrusted image).
+  ImageLimits image_limits;
   // Cameras and streams: how often to try to reopen a lost device.
   std::chrono::milliseconds reconnect_interval{500};
 };

@@ -16,7 +16,12 @@
 //   take effect from the next processed frame.
 // - Exceptions thrown inside the capture thread or a worker never escape: they become the
 //   snapshot's status/status_message (`failed`), and the pipeline stops processing.
-// - The gallery (IdentityMatcher) is shared read-only; null means detection/tracking only.
+// - The gallery (IdentityMatcher) is shared read-only; null means detection/tracking only. A
+//   gallery built by another model (IdentityMatcher::model() differs from the engine's in id
+//   or weights) is refused with GalleryError(wrong_model) by the constructor and
+//   set_gallery(), naming both models and saying to rebuild the gallery. The engine's model is
+//   read from its weights file (cached, as the workers' engines share it); when that file is
+//   missing the check is skipped and the workers report the missing model as `failed`.
 #pragma once
 
 #include <chrono>
@@ -73,11 +78,16 @@ struct PipelineOptions {
   // into a bounded buffer) and never call back into the Pipeline from it. The UI should use
   // latest()/wait_next() instead; the headless runner and the tests use this.
   std::function<void(const SnapshotPtr&)> on_publish;
+  // Optional: called once, by the first stop() (or the destructor), on that thread, before
+  // anything is stopped. Instrumentation: tests hold a shutdown open with it to prove that a
+  // front end does not wait for it.
+  std::function<void()> on_stop;
 };
 
 class Pipeline {
  public:
-  // Does not open the source or start threads; see start().
+  // Does not open the source or start threads; see start(). Throws GalleryError(wrong_model)
+  // for a gallery of another model (see the contract).
   Pipeline(PipelineOptions options, std::shared_ptr<const IdentityMatcher> gallery);
   ~Pipeline();  // stop()
   Pipeline(const Pipeline&) = delete;
@@ -104,7 +114,8 @@ class Pipeline {
   // Live-tunable settings (thread-safe, from the next frame).
   void set_search_options(const SearchOptions& options);
   SearchOptions search_options() const;
-  // Swaps the gallery (null = detection only). Track names are recomputed against it.
+  // Swaps the gallery (null = detection only). Track names are recomputed against it. Throws
+  // GalleryError(wrong_model) for a gallery of another model, leaving the current one.
   void set_gallery(std::shared_ptr<const IdentityMatcher> gallery);
   std::shared_ptr<const IdentityMatcher> gallery() const;
   void set_mirror(bool mirror);

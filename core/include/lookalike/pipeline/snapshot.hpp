@@ -18,8 +18,6 @@
 
 namespace lookalike {
 
-using Clock = std::chrono::steady_clock;
-
 enum class SourceStatus { starting, running, reconnecting, ended, failed };
 
 struct TrackView {

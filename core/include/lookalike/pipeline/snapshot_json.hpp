@@ -13,6 +13,7 @@
 
 #include "lookalike/gallery/match_json.hpp"
 #include "lookalike/pipeline/snapshot.hpp"
+#include "lookalike/stats.hpp"  // percentile(), used for the summary's p50 / p95
 
 namespace lookalike {
 
@@ -21,9 +22,6 @@ std::string_view to_string(SourceStatus status);
 nlohmann::json track_to_json(const TrackView& track);
 nlohmann::json metrics_to_json(const PipelineMetrics& metrics);
 nlohmann::json snapshot_to_json(const Snapshot& snapshot);
-
-// Nearest-rank percentile (p in 0..100) of `values`; nullopt when empty.
-std::optional<double> percentile(std::span<const double> values, double p);
 
 struct RunSummary {
   std::uint64_t frames = 0;  // captured

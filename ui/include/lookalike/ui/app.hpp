@@ -19,6 +19,9 @@ struct AppOptions {
   std::filesystem::path config;        // --config: settings file ("" = XDG default)
   // --drop FILE...: open photo mode on these files exactly as the window's drop callback does.
   std::vector<std::filesystem::path> drop;
+  // --download NAME: start downloading and installing gallery source NAME at once, as the
+  // welcome screen's "Download" button does (kiosk setup scripts, tests).
+  std::string download;
   // --screenshot OUT.png: write the last rendered frame (back buffer, overlay included).
   std::filesystem::path screenshot;
   // --exit-after-frames N: exit after N settled frames: N new source frames displayed in live
@@ -29,9 +32,13 @@ struct AppOptions {
   int height = 720;
   bool vsync = true;
   bool realtime = true;  // file sources: play at their own rate (false: as fast as possible)
+  bool loop = false;     // --loop: restart video files and image folders at their end
   // --bench-json FILE: record per-frame UI timings (with glFinish) and frame pacing, write
   // a JSON summary at exit.
   std::filesystem::path bench_json;
+  // --bench-switches N (with --bench-json): once the source shows frames, reopen it N times
+  // in a row (as the source menu does) and record the longest frame meanwhile.
+  int bench_switches = 0;
 };
 
 int run_app(const AppOptions& options);

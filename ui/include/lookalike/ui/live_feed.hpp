@@ -4,10 +4,13 @@
 // background std::jthread (opening a camera can block for a second), so the UI thread never
 // waits on it. Until then latest() is null and state() says `opening`; a source that cannot
 // be opened ends in state `failed` with the SourceError message (which names the source). All
-// methods are thread-safe and non-blocking except the destructor, which joins the opener and
-// stops the pipeline in the pipeline's documented order (well under a second).
+// methods are thread-safe and non-blocking except the destructor, which stops the opener (it
+// honours its stop token: a source that opens after the request is closed again at once) and
+// stops the pipeline in the pipeline's documented order (well under a second). The UI never
+// runs that destructor on its thread: it hands old feeds to a FeedRetirer.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -31,6 +34,13 @@ struct LiveFeedOptions {
   std::string detector = "hog";
   int workers = 0;               // 0 = all cores
   std::uint64_t max_frames = 0;  // 0 = until the source ends
+  // Optional: called on a pipeline thread after each published snapshot, and on the opener
+  // thread when the open ended. Quick, thread-safe and never calling back into the feed: the
+  // UI wakes its event loop with it (glfwPostEmptyEvent).
+  std::function<void()> on_snapshot;
+  // Optional instrumentation (PipelineOptions::on_stop): called once when the pipeline's
+  // shutdown begins, on the thread that destroys the feed.
+  std::function<void()> on_stop;
 };
 
 class LiveFeed {
@@ -51,6 +61,8 @@ class LiveFeed {
 
   // Live tunables; applied now or as soon as the pipeline is running.
   void set_search_options(const SearchOptions& options);
+  // Throws GalleryError(wrong_model) for a gallery of another model than the engine's (the
+  // GalleryLoader refuses those first), keeping the current gallery.
   void set_gallery(std::shared_ptr<const IdentityMatcher> gallery);
   void set_paused(bool paused);
 

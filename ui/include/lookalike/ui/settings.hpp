@@ -55,8 +55,6 @@ struct LoadedSettings {
 
 // $XDG_CONFIG_HOME/lookalike/settings.toml (or ~/.config/lookalike/settings.toml).
 std::filesystem::path default_settings_path();
-// $XDG_DATA_HOME/lookalike (or ~/.local/share/lookalike): built galleries go here.
-std::filesystem::path default_data_dir();
 // Settings::save_dir, or ~/Pictures/lookalike.
 std::filesystem::path result_card_dir(const Settings& settings);
 

@@ -1,5 +1,5 @@
-// Build progress for people: a redrawn bar on a terminal (count, rate, ETA, skipped) and a
-// spdlog info line every few seconds otherwise (logs, CI).
+// Build progress for people (the CLI's gallery commands): a redrawn bar on a terminal (count, rate,
+// ETA, skipped) and a spdlog info line every few seconds otherwise (logs, CI).
 //
 // Contract: call update() from one thread (the builder's progress callback runs on the
 // calling thread); redraws are throttled. finish() ends the bar's line. Not thread-safe.
@@ -10,7 +10,7 @@
 
 #include "lookalike/gallery/builder.hpp"
 
-namespace lookalike {
+namespace lookalike::cli {
 
 class TerminalProgress {
  public:
@@ -29,4 +29,4 @@ class TerminalProgress {
   std::chrono::milliseconds redraw_every_{100};
 };
 
-}  // namespace lookalike
+}  // namespace lookalike::cli

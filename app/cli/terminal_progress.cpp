@@ -1,4 +1,4 @@
-#include "lookalike/gallery/progress.hpp"
+#include "terminal_progress.hpp"
 
 #include <spdlog/spdlog.h>
 #include <unistd.h>
@@ -6,7 +6,7 @@
 #include <fmt/format.h>
 #include <cstdio>
 
-namespace lookalike {
+namespace lookalike::cli {
 namespace {
 std::string clock_text(double seconds) {
   auto s = static_cast<long long>(seconds + 0.5);
@@ -53,4 +53,4 @@ void TerminalProgress::finish() {
   drawn_ = false;
 }
 
-}  // namespace lookalike
+}  // namespace lookalike::cli

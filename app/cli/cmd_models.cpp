@@ -1,0 +1,58 @@
+// `lookalike-cli models fetch [--dir DIR]`: download (npm pack), verify and convert the
+// recognition weights into $XDG_DATA_HOME/lookalike/models (app::install_models); `models
+// where`: the folders searched and the files found.
+#include <iostream>
+
+#include "command.hpp"
+#include "lookalike/app/install_models.hpp"
+#include "lookalike/model_paths.hpp"
+
+namespace lookalike::cli {
+namespace {
+
+struct ModelsCommand {
+  app::ModelInstallOptions options;
+  std::string dir, download_dir, tarball;
+  CLI::App *fetch = nullptr, *where = nullptr;
+
+  void setup(CLI::App& app) {
+    auto* models = app.add_subcommand("models", "fetch and locate the model weights");
+    models->require_subcommand(1);
+    fetch = models->add_subcommand(
+        "fetch", "download (npm pack), verify (SHA-256) and convert the recognition weights");
+    fetch->add_option("--dir", dir, "model folder (default: $XDG_DATA_HOME/lookalike/models)");
+    fetch->add_option("--download-dir", download_dir,
+                      "where the npm tarball is kept (default: the cache folder)");
+    fetch->add_option("--tarball", tarball, "use this face-api tarball instead of npm pack")
+        ->check(CLI::ExistingFile);
+    fetch->add_flag("--force", options.force, "convert again even when installed");
+    where = models->add_subcommand("where", "print where models are searched and found");
+  }
+
+  int run() {
+    if (where->parsed()) {
+      for (const auto& d : model_search_dirs()) std::cout << "searched: " << d.string() << "\n";
+      const auto paths = ModelPaths::defaults();
+      std::cout << "recognition: " << paths.recognition_weights.string()
+                << (std::filesystem::exists(paths.recognition_weights) ? "" : " (missing)") << "\n"
+                << "landmarks:   " << paths.landmarks.string() << "\n";
+      return 0;
+    }
+    options.model_dir = dir;
+    options.download_dir = download_dir;
+    options.tarball = tarball;
+    const auto result = app::install_models(
+        options, [](const std::string& line) { std::cerr << "models: " << line << "\n"; });
+    std::cout << result.weights.string() << "\n";
+    return 0;
+  }
+};
+
+const CommandRegistration registration{Command{[](CLI::App& app) -> std::function<int()> {
+  auto command = std::make_shared<ModelsCommand>();
+  command->setup(app);
+  return [command] { return command->run(); };
+}}};
+
+}  // namespace
+}  // namespace lookalike::cli

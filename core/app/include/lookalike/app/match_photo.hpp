@@ -1,0 +1,33 @@
+// Use case: every face of one photo and its nearest gallery identities. One implementation for
+// `lookalike-cli match` and the app's photo mode, so the same photo gets the same answer.
+//
+// Contract: pure function of its inputs (the engine is used, not shared: call it from the
+// engine's thread). Faces come in reading order (rows top to bottom, left to right in a row).
+// A null gallery gives faces without matches. Throws what the engine throws (ModelError).
+#pragma once
+
+#include <vector>
+
+#include <opencv2/core.hpp>
+
+#include "lookalike/engine.hpp"
+#include "lookalike/gallery/search_types.hpp"
+
+namespace lookalike::app {
+
+struct PhotoMatchOptions {
+  SearchOptions search;
+  // Photos are embedded as the gallery builder embeds its photos (mirror average, thorough
+  // detection): a photo of a gallery identity then lands on its own gallery vector.
+  AnalyzeOptions analyze{.mirror_average = true, .thorough = true};
+};
+
+struct PhotoFaceMatch {
+  FaceResult face;
+  std::vector<IdentityMatch> matches;  // best first; empty without a gallery
+};
+
+std::vector<PhotoFaceMatch> match_photo(FaceEngine& engine, const IdentityMatcher* gallery,
+                                        const cv::Mat& image, const PhotoMatchOptions& options);
+
+}  // namespace lookalike::app
