@@ -24,6 +24,8 @@ void write_file_atomically(const std::filesystem::path& path, std::span<const st
 std::vector<std::byte> read_file_bytes(const std::filesystem::path& path);
 
 std::string sha256_hex(std::span<const std::byte> bytes);
+// Lower-case hex of a digest's bytes.
+std::string to_hex(std::span<const unsigned char> bytes);
 std::string sha256_file_hex(const std::filesystem::path& path);
 
 }  // namespace lookalike

@@ -1,4 +1,5 @@
 #include "lookalike/fetch/download.hpp"
+#include "lookalike/file_util.hpp"
 
 #include <curl/curl.h>
 #include <fcntl.h>
@@ -431,14 +432,7 @@ std::string file_digest(const fs::path& file, const std::string& algorithm) {
   unsigned int length = 0;
   if (EVP_DigestFinal_ex(ctx.get(), digest.data(), &length) != 1)
     throw FetchError(file.string() + ": " + algorithm + " failed");
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  hex.reserve(length * 2);
-  for (unsigned i = 0; i < length; ++i) {
-    hex.push_back(kHex[digest[i] >> 4]);
-    hex.push_back(kHex[digest[i] & 15]);
-  }
-  return hex;
+  return to_hex(std::span<const unsigned char>(digest.data(), length));
 }
 
 fs::path download(const DownloadRequest& request, std::stop_token stop,
