@@ -331,14 +331,21 @@ void App::draw_downloads(float s) {
     return;
   }
   if (ImGui::BeginTable("##sources", 2, ImGuiTableFlags_SizingStretchProp)) {
+    // The button column fits its widest label ("Resume (180.6 MB)"); the text column wraps.
+    ImGui::TableSetupColumn("source", ImGuiTableColumnFlags_WidthStretch);
+    ImGui::TableSetupColumn(
+        "action", ImGuiTableColumnFlags_WidthFixed,
+        ImGui::CalcTextSize("Resume (000.0 MB)").x + 2 * ImGui::GetStyle().FramePadding.x);
     for (const auto& source : gallery_sources_) {
       layout_.welcome_sources.push_back(source.name);
       ImGui::PushID(source.name.c_str());
       ImGui::TableNextRow();
       ImGui::TableNextColumn();
       ImGui::Text("%s (%s)", source.title.c_str(), app::human_size(source.size).c_str());
-      ImGui::TextDisabled("%s", source.description.c_str());
-      ImGui::TextDisabled("licence: %s", source.licence.c_str());
+      ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+      ImGui::TextWrapped("%s", source.description.c_str());
+      ImGui::TextWrapped("licence: %s", source.licence.c_str());
+      ImGui::PopStyleColor();
       ImGui::TableNextColumn();
       const std::uint64_t partial = app::partial_download_bytes(source);
       const std::string label = partial ? "Resume (" + app::human_size(partial) + ")" : "Download";
