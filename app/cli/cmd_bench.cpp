@@ -13,8 +13,8 @@
 
 #include "command.hpp"
 #include "engine_setup.hpp"
-#include "lookalike/aligner.hpp"
-#include "lookalike/image_io.hpp"
+#include "lookalike/engine/aligner.hpp"
+#include "lookalike/engine/image_io.hpp"
 
 namespace lookalike::cli {
 namespace {

@@ -6,7 +6,7 @@
 
 #include "command.hpp"
 #include "engine_setup.hpp"
-#include "lookalike/image_io.hpp"
+#include "lookalike/engine/image_io.hpp"
 
 namespace lookalike::cli {
 namespace {

@@ -10,6 +10,7 @@
 #include "command.hpp"
 #include "engine_setup.hpp"
 #include "gallery_fetch.hpp"
+#include "lookalike/app/build_gallery.hpp"
 #include "lookalike/gallery/builder.hpp"
 #include "lookalike/gallery/gallery.hpp"
 #include "lookalike/gallery/imdb_import.hpp"
@@ -89,10 +90,7 @@ int run_build(const fs::path& output, const std::vector<PhotoSource>& sources,
       build_gallery_file(output, sources, flags.options(), signals.token(), progress, base, write);
   bar.finish();
   if (!result.completed) {
-    std::cerr << "interrupted after " << result.resumed + result.processed << " of "
-              << sources.size() << " photos; " << output.string()
-              << " is unchanged. Run the same command again to resume from "
-              << checkpoint_path_for(output).string() << "\n";
+    std::cerr << app::describe_interrupted(result, output) << "\n";
     return kInterrupted;
   }
   print_summary(output, result, sources.size());
@@ -198,14 +196,7 @@ struct GalleryCommand {
   }
 
   std::vector<PhotoSource> scan(const BuildFlags& flags) const {
-    const AliasMap aliases = flags.alias_map();
-    std::vector<PhotoSource> all;
-    for (const auto& src : sources) {
-      auto found = scan_identity_folders(src, aliases);
-      all.insert(all.end(), std::make_move_iterator(found.begin()),
-                 std::make_move_iterator(found.end()));
-    }
-    return all;
+    return app::collect_identity_photos({sources.begin(), sources.end()}, flags.alias_map());
   }
 
   int run() const {

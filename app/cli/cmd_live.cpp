@@ -12,9 +12,7 @@
 
 #include "command.hpp"
 #include "engine_setup.hpp"
-#include "lookalike/app/default_gallery.hpp"
-#include "lookalike/errors.hpp"
-#include "lookalike/gallery/gallery.hpp"
+#include "lookalike/app/open_gallery.hpp"
 #include "lookalike/pipeline/pipeline.hpp"
 #include "lookalike/pipeline/snapshot_json.hpp"
 
@@ -88,21 +86,9 @@ int run_live(const LiveFlags& flags) {
   options.engine = flags.engine.options();
   options.search.top_k = flags.top_k;
 
-  // The gallery must come from the engine's model (else the names are silently wrong). With
-  // the weights missing there is nothing to check against: the pipeline reports that.
-  GalleryLoadOptions load;
-  try {
-    load.expected_model = FaceEngine::model_info(options.engine);
-  } catch (const ModelError& e) {
-    spdlog::debug("{}", e.what());
-  }
-  std::shared_ptr<const IdentityMatcher> gallery;
-  if (!flags.gallery.empty())
-    gallery = Gallery::load(flags.gallery, load);  // throws naming the file: exit 2
-  else if (const auto fallback = app::default_gallery())
-    gallery = Gallery::load(*fallback, load);
-  else
-    spdlog::warn("no --gallery and no default gallery: detection and tracking only");
+  // Refused when built by other weights (else the names are silently wrong); throws naming
+  // the file: exit 2.
+  const auto gallery = app::open_gallery_or_default(flags.gallery, options.engine);
 
   // Output happens on the publishing pipeline thread, in publish order (quick: one line).
   std::mutex out_mutex;

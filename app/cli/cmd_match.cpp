@@ -13,9 +13,10 @@
 #include "image_batch.hpp"
 #include "lookalike/app/default_gallery.hpp"
 #include "lookalike/app/match_photo.hpp"
+#include "lookalike/app/open_gallery.hpp"
+#include "lookalike/engine/image_io.hpp"
 #include "lookalike/gallery/gallery.hpp"
 #include "lookalike/gallery/match_json.hpp"
-#include "lookalike/image_io.hpp"
 
 namespace lookalike::cli {
 namespace {
@@ -48,11 +49,9 @@ struct MatchCommand {
 
   int run() const {
     auto engine = FaceEngine::create(engine_flags.options());
-    GalleryLoadOptions load;
-    load.expected_model = engine->model();
     std::shared_ptr<const Gallery> gallery;
     try {
-      gallery = Gallery::load(app::resolve_gallery(gallery_path), load);
+      gallery = app::open_gallery(app::resolve_gallery(gallery_path), engine_flags.options());
     } catch (const std::runtime_error& e) {
       std::cerr << "error: " << e.what() << "\n";
       return 2;

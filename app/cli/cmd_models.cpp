@@ -5,7 +5,7 @@
 
 #include "command.hpp"
 #include "lookalike/app/install_models.hpp"
-#include "lookalike/model_paths.hpp"
+#include "lookalike/engine/model_paths.hpp"
 
 namespace lookalike::cli {
 namespace {

@@ -5,7 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <string>
 
-#include "lookalike/engine.hpp"
+#include "lookalike/engine/engine.hpp"
 
 namespace lookalike::cli {
 

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "lookalike/image_io.hpp"
+#include "lookalike/engine/image_io.hpp"
 
 namespace lookalike::cli {
 

@@ -1,11 +1,11 @@
 // lookalike-convert: face-api's TF.js FaceRecognitionNet export -> the engine's weights file.
 // Run by models/fetch; usable by hand: lookalike-convert MODEL_DIR OUTPUT.
-#include "lookalike/build_config.hpp"
 #include <CLI/CLI.hpp>
 #include <exception>
 #include <iostream>
+#include "lookalike/build_config.hpp"
 
-#include "lookalike/resnet_weights.hpp"
+#include "lookalike/engine/resnet_weights.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"Convert face-api's face_recognition_model (TF.js) to Lookalike's weights file"};

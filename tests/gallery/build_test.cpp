@@ -11,11 +11,11 @@
 #include <sstream>
 
 #include "imdb_writer.hpp"
+#include "lookalike/engine/image_io.hpp"
 #include "lookalike/file_util.hpp"
 #include "lookalike/gallery/builder.hpp"
 #include "lookalike/gallery/gallery.hpp"
 #include "lookalike/gallery/imdb_import.hpp"
-#include "lookalike/image_io.hpp"
 #include "synthetic.hpp"
 #include "test_support.hpp"
 

@@ -17,7 +17,7 @@
 #include <set>
 #include <sstream>
 
-#include "lookalike/engine.hpp"
+#include "lookalike/engine/engine.hpp"
 #include "lookalike/gallery/gallery.hpp"
 #include "lookalike/gallery/gallery_file.hpp"
 #include "lookalike/pipeline/pipeline.hpp"

@@ -9,7 +9,7 @@
 
 #include <memory>
 
-#include "lookalike/embedder.hpp"
+#include "lookalike/engine/embedder.hpp"
 
 namespace lookalike {
 

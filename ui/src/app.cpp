@@ -10,14 +10,14 @@
 #include <thread>
 
 #include "app_impl.hpp"
-#include "gl.hpp"
+#include "gl/gl.hpp"
 #include "lookalike/app/default_gallery.hpp"
 #include "lookalike/app/install_gallery.hpp"
 #include "lookalike/app/install_models.hpp"
 #include "lookalike/app_paths.hpp"
+#include "lookalike/engine/image_io.hpp"
+#include "lookalike/engine/model_paths.hpp"
 #include "lookalike/file_util.hpp"
-#include "lookalike/image_io.hpp"
-#include "lookalike/model_paths.hpp"
 #include "lookalike/stats.hpp"
 
 namespace fs = std::filesystem;
@@ -38,7 +38,6 @@ constexpr double kInputActiveSeconds = 0.5;
 // An overlay box this close to its target (frame pixels) has finished easing.
 constexpr float kSettledBoxPx = 0.5f;
 // --bench-switches: frames between two source switches.
-constexpr int kBenchFramesPerSwitch = 5;
 
 bool overlay_settling(const OverlayAnimator& animator) {
   for (const AnimatedTrack& t : animator.tracks()) {
@@ -67,14 +66,6 @@ std::string timestamp_name() {
   return buf;
 }
 
-void write_png_atomically(const fs::path& path, const cv::Mat& pixels) {
-  std::vector<unsigned char> png;
-  if (!cv::imencode(".png", pixels, png))
-    throw std::runtime_error(path.string() + ": PNG encoding failed");
-  if (path.has_parent_path()) fs::create_directories(path.parent_path());
-  write_file_atomically(path, std::as_bytes(std::span(png.data(), png.size())));
-}
-
 }  // namespace
 
 App::App(AppOptions options, Settings settings, fs::path settings_path,
@@ -99,8 +90,11 @@ App::App(AppOptions options, Settings settings, fs::path settings_path,
   window_ = Window::create(wo);
   window_->on_drop([this](std::vector<std::string> paths) { handle_drop(paths); });
 
-  loader_ = std::make_unique<GalleryLoader>();
+  loader_ =
+      std::make_unique<GalleryLoader>(app::GalleryLoaderOptions{}, [] { glfwPostEmptyEvent(); });
   retired_feeds_ = std::make_unique<FeedRetirer>([] { glfwPostEmptyEvent(); });
+  if (!options_.bench_json.empty())
+    bench_ = std::make_unique<BenchRecorder>(options_.bench_switches);
   cameras_ = list_cameras();
   copy_to(source_buffer_, settings_.source);
 
@@ -221,6 +215,25 @@ void App::start_model_download() {
       [] { glfwPostEmptyEvent(); });
 }
 
+void App::start_gallery_build(const fs::path& folder) {
+  app::FolderBuild build;
+  build.folders = {folder};
+  build.output = user_gallery_dir() / (folder.filename().string() + ".lkg");
+  builder_output_ = build.output;
+  builder_ = std::make_unique<app::Task>(
+      "gallery build",
+      [build = std::move(build)](app::Task::Context& context) {
+        const BuildResult result =
+            app::build_gallery_from_folders(build, context.stop(), [&](const BuildProgress& p) {
+              context.report(p.total ? static_cast<double>(p.done) / p.total : -1,
+                             app::describe(p));
+            });
+        if (!result.completed) context.report(-1, app::describe_interrupted(result, build.output));
+        return result.completed;
+      },
+      [] { glfwPostEmptyEvent(); });
+}
+
 void App::apply_search_options() {
   if (feed_) feed_->set_search_options(settings_.search);
   if (photos_) photos_->set_search_options(settings_.search);
@@ -268,17 +281,17 @@ void App::poll_workers() {
     }
     model_download_.reset();
   }
-  if (builder_) {
-    const auto state = builder_->state();
-    if (state != GalleryBuilderTask::State::running) {
-      if (state == GalleryBuilderTask::State::done) {
-        toast("Gallery built: " + builder_->output().string());
-        open_gallery(builder_->output());
-      } else {
-        toast(builder_->message(), state == GalleryBuilderTask::State::failed);
-      }
-      builder_.reset();
+  if (builder_ && !builder_->running()) {
+    const auto status = builder_->status();
+    if (status.state == app::Task::State::done) {
+      toast("Gallery built: " + builder_output_.string());
+      open_gallery(builder_output_);
+    } else if (status.state == app::Task::State::failed) {
+      toast("Gallery build failed: " + status.error, true);
+    } else {
+      toast(status.text);  // interrupted: says how to resume
     }
+    builder_.reset();
   }
 }
 
@@ -290,13 +303,12 @@ void App::handle_drop(const std::vector<std::string>& paths) {
     const fs::path path(text);
     std::error_code ec;
     if (fs::is_directory(path, ec)) {
-      if (looks_like_identity_folders(path)) {
+      if (app::looks_like_identity_folders(path)) {
         if (builder_) {
           toast("A gallery is already being built; cancel it first", true);
           continue;
         }
-        const fs::path out = user_gallery_dir() / (path.filename().string() + ".lkg");
-        builder_ = std::make_unique<GalleryBuilderTask>(std::vector<fs::path>{path}, out);
+        start_gallery_build(path);
         toast("Building a gallery from " + path.string());
       } else {
         // A plain folder of photos: analyze them.
@@ -430,83 +442,6 @@ bool App::settled_frame() {
   return true;
 }
 
-void App::write_screenshot(const cv::Mat& pixels) {
-  try {
-    write_png_atomically(options_.screenshot, pixels);
-    const ImVec2 fb = ImGui::GetIO().DisplayFramebufferScale;
-    auto rect = [&](const Rect& r) {
-      return nlohmann::json::array(
-          {r.min.x * fb.x, r.min.y * fb.y, r.width() * fb.x, r.height() * fb.y});
-    };
-    nlohmann::json j;
-    j["mode"] = mode_ == Mode::live ? "live" : mode_ == Mode::photo ? "photo" : "kiosk";
-    j["frame_rect"] = rect(layout_.frame);
-    j["frame_size"] = {layout_.frame_size.width, layout_.frame_size.height};
-    j["mirrored"] = layout_.mirrored;
-    j["seq"] = shown_ ? static_cast<std::int64_t>(shown_->seq) : -1;
-    j["tracks"] = nlohmann::json::array();
-    for (const auto& t : layout_.tracks)
-      j["tracks"].push_back({{"id", t.id},
-                             {"name", t.name},
-                             {"similarity", t.similarity},
-                             {"box", rect(t.box)},
-                             {"label", rect(t.label)},
-                             {"thumbnail", rect(t.thumbnail)}});
-    j["photo_faces"] = layout_.photo_faces;
-    j["photo_errors"] = layout_.photo_errors;
-    j["kiosk_state"] = layout_.kiosk_state;
-    j["kiosk_cards"] = layout_.kiosk_cards;
-    j["welcome"] = layout_.welcome;
-    j["welcome_sources"] = layout_.welcome_sources;
-    j["gallery"] = gallery_path_.string();
-    j["gallery_identities"] = gallery_ ? gallery_->identity_count() : 0;
-    j["textures_alive"] = Texture::live_count();
-    const std::string text = j.dump(2);
-    write_file_atomically(fs::path(options_.screenshot.string() + ".json"),
-                          std::as_bytes(std::span(text.data(), text.size())));
-    spdlog::info("screenshot written to {}", options_.screenshot.string());
-  } catch (const std::exception& e) {
-    spdlog::error("screenshot: {}", e.what());
-    throw;
-  }
-}
-
-void App::write_bench() const {
-  nlohmann::json j;
-  const auto n = frame_ms_.size();
-  j["frames"] = n;
-  j["frame_ms_p50"] = percentile(frame_ms_, 50).value_or(0);
-  j["frame_ms_p99"] = percentile(frame_ms_, 99).value_or(0);
-  j["frame_ms_max"] = n ? *std::max_element(frame_ms_.begin(), frame_ms_.end()) : 0.0;
-  // Without glFinish: building the UI, uploading textures and submitting draw calls (what
-  // the main thread spends when a GPU rasterizes).
-  j["cpu_ms_p50"] = percentile(cpu_ms_, 50).value_or(0);
-  j["cpu_ms_p99"] = percentile(cpu_ms_, 99).value_or(0);
-  double displayed_fps = 0;
-  std::vector<double> intervals;
-  std::uint64_t skipped = 0;
-  for (std::size_t i = 1; i < new_frame_times_.size(); ++i) {
-    intervals.push_back((new_frame_times_[i] - new_frame_times_[i - 1]) * 1000.0);
-    skipped += new_frame_seqs_[i] - new_frame_seqs_[i - 1] - 1;
-  }
-  if (new_frame_times_.size() > 1)
-    displayed_fps = static_cast<double>(new_frame_times_.size() - 1) /
-                    (new_frame_times_.back() - new_frame_times_.front());
-  j["source_frames_displayed"] = new_frame_times_.size();
-  j["source_frames_skipped"] = skipped;
-  j["displayed_source_fps"] = displayed_fps;
-  j["source_fps"] = feed_ ? feed_->source_fps() : 0.0;
-  j["source_interval_ms_p50"] = percentile(intervals, 50).value_or(0);
-  j["source_interval_ms_p99"] = percentile(intervals, 99).value_or(0);
-  j["max_faces"] = max_faces_seen_;
-  if (options_.bench_switches > 0) {
-    j["source_switches"] = switches_done_;
-    j["switch_frame_ms_max"] = switch_frame_ms_max_;
-  }
-  const std::string text = j.dump(2);
-  write_file_atomically(options_.bench_json, std::as_bytes(std::span(text.data(), text.size())));
-}
-
 bool App::something_moves() const {
   if (mode_ == Mode::kiosk) return true;  // attract screen and card timers run continuously
   if (shown_.get() != drawn_snapshot_) return true;  // a new snapshot was drawn
@@ -520,23 +455,16 @@ bool App::something_moves() const {
     const auto batch = photos_->latest();
     if (!batch || !batch->done) return true;
   }
-  return options_.bench_switches > 0 && switches_done_ < options_.bench_switches;
+  return bench_ && bench_->switches_pending();
 }
 
-// The benchmark's source switches, done where the source menu does them: inside a frame, on
-// the UI thread, once the source shows frames, every kBenchFramesPerSwitch frames. True
-// while switching (from the first switch to kBenchFramesPerSwitch frames after the last).
-bool App::bench_switch_sources() {
-  if (switches_done_ == 0 && !shown_) return false;  // wait for the first source frame
-  if (frames_to_switch_ > 0) {
-    --frames_to_switch_;
-    return true;
-  }
-  if (switches_done_ >= options_.bench_switches) return false;
-  frames_to_switch_ = kBenchFramesPerSwitch;
-  start_feed(feed_ ? feed_->spec() : settings_.source);
-  ++switches_done_;
-  return true;
+ScreenshotState App::screenshot_state() const {
+  ScreenshotState state;
+  state.mode = mode_ == Mode::live ? "live" : mode_ == Mode::photo ? "photo" : "kiosk";
+  state.seq = shown_ ? static_cast<std::int64_t>(shown_->seq) : -1;
+  state.gallery = gallery_path_.string();
+  state.gallery_identities = gallery_ ? gallery_->identity_count() : 0;
+  return state;
 }
 
 int App::run() {
@@ -554,7 +482,10 @@ int App::run() {
     queue_.drain();  // deferred main-thread work: texture uploads and frees
     retired_feeds_->collect();
     poll_workers();
-    const bool switching = options_.bench_switches > 0 && bench_switch_sources();
+    // The benchmark's switches happen where the source menu does them: in a frame, on this
+    // thread.
+    if (bench_ && bench_->switch_now(shown_ != nullptr))
+      start_feed(feed_ ? feed_->spec() : settings_.source);
     handle_keys();
 
     layout_ = {};
@@ -581,21 +512,18 @@ int App::run() {
     draw_toasts();
     window_->render();
 
-    const bool bench = !options_.bench_json.empty();
-    if (bench) {
-      cpu_ms_.push_back(
-          std::chrono::duration<double, std::milli>(clock::now() - frame_start).count());
+    auto ms_since = [&](clock::time_point t) {
+      return std::chrono::duration<double, std::milli>(clock::now() - t).count();
+    };
+    if (bench_) {
+      const double cpu_ms = ms_since(frame_start);
       glFinish();  // count the rasterization too (llvmpipe renders on the CPU)
-      frame_ms_.push_back(
-          std::chrono::duration<double, std::milli>(clock::now() - frame_start).count());
+      bench_->frame(cpu_ms, ms_since(frame_start));
     }
     const bool settled = settled_frame();
     if (settled) ++settled_frames_;
-    if (bench && settled && shown_ && mode_ != Mode::photo &&
-        (new_frame_seqs_.empty() || shown_->seq > new_frame_seqs_.back())) {
-      new_frame_times_.push_back(glfwGetTime());
-      new_frame_seqs_.push_back(shown_->seq);
-    }
+    if (bench_ && settled && shown_ && mode_ != Mode::photo)
+      bench_->source_frame_shown(shown_->seq, glfwGetTime());
     const bool timed_out =
         options_.exit_after_frames > 0 &&
         std::chrono::duration<double>(clock::now() - started).count() > options_.exit_timeout_s;
@@ -607,17 +535,16 @@ int App::run() {
       save_requested_ = false;
       if ((done || timed_out) && !options_.screenshot.empty()) {
         try {
-          write_screenshot(pixels);
-        } catch (const std::exception&) {
+          write_screenshot(options_.screenshot, pixels, layout_, screenshot_state(),
+                           ImGui::GetIO().DisplayFramebufferScale);
+        } catch (const std::exception& e) {
+          spdlog::error("screenshot: {}", e.what());
           exit_code = 1;
         }
       }
     }
     window_->swap();
-    if (switching)  // the whole frame: switch, build, draw, swap
-      switch_frame_ms_max_ =
-          std::max(switch_frame_ms_max_,
-                   std::chrono::duration<double, std::milli>(clock::now() - frame_start).count());
+    if (bench_) bench_->whole_frame(ms_since(frame_start));  // switch, build, draw, swap
     idle = !something_moves();
     drawn_snapshot_ = shown_.get();
     if (done || timed_out) {
@@ -629,9 +556,9 @@ int App::run() {
       break;
     }
   }
-  if (!options_.bench_json.empty()) {
+  if (bench_) {
     try {
-      write_bench();
+      bench_->write(options_.bench_json, feed_ ? feed_->source_fps() : 0.0);
     } catch (const std::exception& e) {
       spdlog::error("bench: {}", e.what());
     }

@@ -22,53 +22,41 @@
 #include <string>
 #include <vector>
 
+#include "gl/window.hpp"
+#include "harness/bench_recorder.hpp"
+#include "harness/frame_layout.hpp"
+#include "harness/screenshot.hpp"
+#include "lookalike/app/build_gallery.hpp"
+#include "lookalike/app/feed_retirer.hpp"
+#include "lookalike/app/gallery_loader.hpp"
 #include "lookalike/app/gallery_sources.hpp"
+#include "lookalike/app/live_feed.hpp"
+#include "lookalike/app/photo_analyzer.hpp"
 #include "lookalike/app/task.hpp"
 #include "lookalike/pipeline/cameras.hpp"
 #include "lookalike/ui/app.hpp"
-#include "lookalike/ui/feed_retirer.hpp"
-#include "lookalike/ui/gallery_builder_task.hpp"
-#include "lookalike/ui/gallery_loader.hpp"
-#include "lookalike/ui/kiosk.hpp"
-#include "lookalike/ui/live_feed.hpp"
+#include "lookalike/ui/gl/texture.hpp"
+#include "lookalike/ui/gl/thumbnail_cache.hpp"
 #include "lookalike/ui/main_thread_queue.hpp"
-#include "lookalike/ui/overlay_model.hpp"
-#include "lookalike/ui/photo_analyzer.hpp"
-#include "lookalike/ui/settings.hpp"
-#include "lookalike/ui/texture.hpp"
-#include "lookalike/ui/thumbnail_cache.hpp"
-#include "window.hpp"
+#include "lookalike/ui/view_models/kiosk.hpp"
+#include "lookalike/ui/view_models/overlay_model.hpp"
+#include "lookalike/ui/view_models/settings.hpp"
 
 namespace lookalike::ui {
 
+// The background use cases of the application layer the views show.
+using app::face_crop;
+using app::FeedRetirer;
+using app::GalleryLoader;
+using app::LiveFeed;
+using app::LiveFeedOptions;
+using app::PhotoAnalyzer;
+using app::PhotoAnalyzerOptions;
+using app::PhotoBatch;
+using app::PhotoFace;
+using app::PhotoResult;
+
 enum class Mode { live, photo, kiosk };
-
-struct Rect {
-  ImVec2 min, max;
-  float width() const { return max.x - min.x; }
-  float height() const { return max.y - min.y; }
-};
-
-// Where things were drawn this frame (framebuffer pixels), written next to --screenshot so
-// tests can find the overlay in the image.
-struct DrawnTrack {
-  std::uint64_t id = 0;
-  std::string name;
-  float similarity = 0;
-  Rect box, label, thumbnail;
-};
-struct FrameLayout {
-  Rect frame;  // where the camera frame is drawn
-  cv::Size frame_size;
-  bool mirrored = false;
-  std::vector<DrawnTrack> tracks;
-  int photo_faces = 0;
-  std::vector<std::string> photo_errors;
-  std::string kiosk_state;
-  int kiosk_cards = 0;
-  bool welcome = false;                      // the first-run card was drawn
-  std::vector<std::string> welcome_sources;  // gallery sources offered there
-};
 
 struct Toast {
   std::string text;
@@ -90,8 +78,9 @@ class App {
   // lifecycle (app.cpp)
   void start_feed(const std::string& spec);
   void open_gallery(const std::filesystem::path& path);
-  void start_gallery_download(const std::string& name);  // app.cpp: app::install_gallery
-  void start_model_download();                           // app.cpp: app::install_models
+  void start_gallery_download(const std::string& name);           // app.cpp: app::install_gallery
+  void start_gallery_build(const std::filesystem::path& folder);  // app::build_gallery_from_folders
+  void start_model_download();                                    // app.cpp: app::install_models
   void poll_workers();
   void handle_keys();
   void save_result_card(const cv::Mat& pixels);
@@ -100,10 +89,8 @@ class App {
   void apply_search_options();
   Rect central_area() const;
   bool settled_frame();
-  void write_screenshot(const cv::Mat& pixels);
-  void write_bench() const;
-  bool something_moves() const;  // main loop (app.cpp): false = sleep at the idle rate
-  bool bench_switch_sources();   // --bench-switches (app.cpp)
+  ScreenshotState screenshot_state() const;  // --screenshot's JSON beside the image
+  bool something_moves() const;              // main loop (app.cpp): false = sleep at the idle rate
 
   // views
   void draw_menu_bar();                                                // view_panel.cpp
@@ -145,7 +132,8 @@ class App {
   std::unique_ptr<ThumbnailCache> thumbnails_;
 
   std::unique_ptr<GalleryLoader> loader_;
-  std::unique_ptr<GalleryBuilderTask> builder_;
+  std::unique_ptr<app::Task> builder_;  // "Build from folder" / a dropped folder
+  std::filesystem::path builder_output_;
   // First run: the downloadable gallery catalogue and the download/install in progress.
   std::vector<app::GallerySource> gallery_sources_;
   std::string gallery_sources_error_;
@@ -178,16 +166,7 @@ class App {
   FrameLayout layout_;
   int settled_frames_ = 0;
   double last_frame_time_ = 0;
-  // Benchmark records (--bench-json).
-  std::vector<double> frame_ms_;         // begin_frame -> rendered + glFinish
-  std::vector<double> cpu_ms_;           // begin_frame -> draw calls submitted
-  std::vector<double> new_frame_times_;  // when a new source frame was first displayed
-  std::vector<std::uint64_t> new_frame_seqs_;
-  std::size_t max_faces_seen_ = 0;
-  // --bench-switches: source switches done, frames until the next, longest frame meanwhile.
-  int switches_done_ = 0;
-  int frames_to_switch_ = 0;
-  double switch_frame_ms_max_ = 0;
+  std::unique_ptr<BenchRecorder> bench_;  // --bench-json: the UI benchmark's records
 };
 
 }  // namespace lookalike::ui

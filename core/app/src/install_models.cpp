@@ -9,9 +9,9 @@
 #include <nlohmann/json.hpp>
 
 #include "lookalike/app_paths.hpp"
+#include "lookalike/engine/resnet_weights.hpp"
 #include "lookalike/errors.hpp"
 #include "lookalike/fetch/archive.hpp"
-#include "lookalike/resnet_weights.hpp"
 
 extern char** environ;
 

@@ -1,4 +1,4 @@
-#include "lookalike/aligner.hpp"
+#include "lookalike/engine/aligner.hpp"
 
 #include <dlib/image_processing.h>
 #include <dlib/image_transforms.h>

@@ -1,4 +1,4 @@
-#include "lookalike/detector.hpp"
+#include "lookalike/engine/detector.hpp"
 
 #include <dlib/image_processing/frontal_face_detector.h>
 #include <dlib/opencv/cv_image.h>

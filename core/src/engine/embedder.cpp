@@ -1,4 +1,4 @@
-#include "lookalike/embedder.hpp"
+#include "lookalike/engine/embedder.hpp"
 
 #include <stdexcept>
 

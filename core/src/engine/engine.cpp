@@ -1,4 +1,4 @@
-#include "lookalike/engine.hpp"
+#include "lookalike/engine/engine.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -6,7 +6,7 @@
 #include <chrono>
 #include <opencv2/core.hpp>
 
-#include "lookalike/aligner.hpp"
+#include "lookalike/engine/aligner.hpp"
 #include "lookalike/errors.hpp"
 #include "model_cache.hpp"
 

@@ -1,4 +1,4 @@
-#include "lookalike/image_io.hpp"
+#include "lookalike/engine/image_io.hpp"
 
 #include <algorithm>
 #include <array>

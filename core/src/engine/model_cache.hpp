@@ -5,8 +5,8 @@
 #include <filesystem>
 #include <memory>
 
-#include "lookalike/aligner.hpp"
-#include "lookalike/resnet_weights.hpp"
+#include "lookalike/engine/aligner.hpp"
+#include "lookalike/engine/resnet_weights.hpp"
 
 namespace lookalike::detail {
 

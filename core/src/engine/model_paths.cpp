@@ -1,4 +1,4 @@
-#include "lookalike/model_paths.hpp"
+#include "lookalike/engine/model_paths.hpp"
 #include "lookalike/build_config.hpp"
 
 #include <cstdlib>

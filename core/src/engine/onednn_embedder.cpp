@@ -15,7 +15,7 @@
 #include <oneapi/dnnl/dnnl.hpp>
 #include <stdexcept>
 
-#include "lookalike/embedder.hpp"
+#include "lookalike/engine/embedder.hpp"
 #include "lookalike/errors.hpp"
 
 namespace lookalike {

@@ -21,7 +21,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "lookalike/embedder.hpp"
+#include "lookalike/engine/embedder.hpp"
 #include "lookalike/errors.hpp"
 
 namespace lookalike {

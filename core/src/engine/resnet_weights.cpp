@@ -1,4 +1,4 @@
-#include "lookalike/resnet_weights.hpp"
+#include "lookalike/engine/resnet_weights.hpp"
 
 #include <cmath>
 #include <cstring>

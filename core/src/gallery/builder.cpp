@@ -18,9 +18,9 @@
 
 #include "checkpoint.hpp"
 #include "curate.hpp"
+#include "lookalike/engine/image_io.hpp"
 #include "lookalike/errors.hpp"
 #include "lookalike/gallery/gallery_error.hpp"
-#include "lookalike/image_io.hpp"
 
 namespace fs = std::filesystem;
 
@@ -275,6 +275,7 @@ BuildResult build_gallery(const std::vector<PhotoSource>& sources, const BuildOp
   for (const auto* s : todo)
     if (!results.count(s->path.string())) pending.push_back(s);
   result.resumed = results.size();
+  result.total = todo.size();
 
   BuildProgress state;
   state.total = todo.size();

@@ -12,8 +12,8 @@
 
 #include "checksum.hpp"
 #include "gallery_impl.hpp"
+#include "lookalike/engine/image_io.hpp"
 #include "lookalike/errors.hpp"
-#include "lookalike/image_io.hpp"
 #include "quantize.hpp"
 #include "serialize.hpp"
 

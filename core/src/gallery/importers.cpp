@@ -5,7 +5,7 @@
 #include <fstream>
 #include <stdexcept>
 
-#include "lookalike/image_io.hpp"
+#include "lookalike/engine/image_io.hpp"
 
 namespace fs = std::filesystem;
 

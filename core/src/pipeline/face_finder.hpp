@@ -8,7 +8,7 @@
 
 #include <vector>
 
-#include "lookalike/engine.hpp"
+#include "lookalike/engine/engine.hpp"
 
 namespace lookalike::detail {
 

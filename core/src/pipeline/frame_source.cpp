@@ -15,8 +15,8 @@
 #include <utility>
 #include <vector>
 
+#include "lookalike/engine/image_io.hpp"
 #include "lookalike/errors.hpp"
-#include "lookalike/image_io.hpp"
 
 namespace lookalike {
 namespace fs = std::filesystem;

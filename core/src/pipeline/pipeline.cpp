@@ -19,7 +19,7 @@
 #include <thread>
 
 #include "face_finder.hpp"
-#include "lookalike/aligner.hpp"
+#include "lookalike/engine/aligner.hpp"
 #include "lookalike/errors.hpp"
 #include "lookalike/gallery/gallery_error.hpp"
 #include "lookalike/pipeline/mailbox.hpp"

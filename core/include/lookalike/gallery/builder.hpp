@@ -30,7 +30,7 @@
 #include <string>
 #include <vector>
 
-#include "lookalike/engine.hpp"
+#include "lookalike/engine/engine.hpp"
 #include "lookalike/gallery/gallery_data.hpp"
 #include "lookalike/gallery/gallery_file.hpp"
 #include "lookalike/gallery/importers.hpp"
@@ -81,6 +81,7 @@ struct BuildProgress {
 struct BuildResult {
   GalleryData data;  // complete only when `completed`
   bool completed = false;
+  std::size_t total = 0;      // photos of this build (not those the base gallery had)
   std::size_t processed = 0;  // photos analysed in this run
   std::size_t resumed = 0;
   std::vector<std::string> outliers;  // "source (distance)" of flagged photos

@@ -29,7 +29,7 @@
 #include <utility>
 #include <vector>
 
-#include "lookalike/engine.hpp"
+#include "lookalike/engine/engine.hpp"
 #include "lookalike/gallery/gallery_data.hpp"
 #include "lookalike/gallery/gallery_error.hpp"
 #include "lookalike/gallery/gallery_file.hpp"

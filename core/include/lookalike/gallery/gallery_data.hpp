@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "lookalike/engine.hpp"
+#include "lookalike/engine/engine.hpp"
 #include "lookalike/types.hpp"
 
 namespace lookalike {

@@ -12,7 +12,7 @@
 #include <string_view>
 #include <vector>
 
-#include "lookalike/model_info.hpp"
+#include "lookalike/engine/model_info.hpp"
 #include "lookalike/types.hpp"
 
 namespace lookalike {

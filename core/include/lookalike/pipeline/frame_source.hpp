@@ -21,7 +21,7 @@
 #include <string>
 #include <string_view>
 
-#include "lookalike/image_io.hpp"
+#include "lookalike/engine/image_io.hpp"
 #include "lookalike/pipeline/snapshot.hpp"
 
 namespace lookalike {

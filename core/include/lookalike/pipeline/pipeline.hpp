@@ -30,7 +30,7 @@
 #include <memory>
 #include <optional>
 
-#include "lookalike/engine.hpp"
+#include "lookalike/engine/engine.hpp"
 #include "lookalike/gallery/search_types.hpp"
 #include "lookalike/pipeline/frame_source.hpp"
 #include "lookalike/pipeline/snapshot.hpp"

@@ -10,7 +10,7 @@
 
 #include <opencv2/core.hpp>
 
-#include "lookalike/engine.hpp"
+#include "lookalike/engine/engine.hpp"
 #include "lookalike/gallery/search_types.hpp"
 
 namespace lookalike::app {

@@ -1,0 +1,88 @@
+// PhotoAnalyzer: photo mode's background worker. Finds every face in dropped or opened photos
+// and ranks each against the gallery, without ever blocking the UI.
+//
+// Contract: one background Task owns a FaceEngine created on its thread (at the first request,
+// so the app starts instantly). submit() is thread-safe and non-blocking: it replaces any
+// batch not yet started (photo mode shows the latest drop) and returns the batch id. Results
+// are published after every file as an immutable PhotoBatch (shared_ptr<const>), read by the
+// UI without locks beyond one pointer copy. Unreadable files, non-images and engine errors
+// become per-file `error` messages; nothing thrown reaches the thread boundary. The
+// destructor requests stop and joins (the worker finishes at most the image it is analyzing).
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "lookalike/app/task.hpp"
+#include "lookalike/engine/engine.hpp"
+#include "lookalike/gallery/search_types.hpp"
+
+namespace lookalike::app {
+
+struct PhotoFace {
+  cv::Rect box;                        // in the photo's pixels
+  cv::Mat crop;                        // the face with some context, <= 256 px, BGR
+  std::vector<IdentityMatch> matches;  // top-k, best first (empty without a gallery)
+};
+
+struct PhotoResult {
+  std::filesystem::path path;
+  std::string error;  // non-empty: the file could not be analyzed (message names the file)
+  cv::Size image_size;
+  std::vector<PhotoFace> faces;
+};
+
+struct PhotoBatch {
+  std::uint64_t id = 0;
+  std::size_t total_files = 0;
+  std::vector<PhotoResult> photos;  // finished files, in submission order
+  bool done = false;
+  std::string status;  // e.g. "loading face models..." or an engine error
+};
+
+struct PhotoAnalyzerOptions {
+  EngineOptions engine;
+  SearchOptions search;
+  std::size_t max_files = 64;    // per drop; more are refused with a message
+  int max_faces_per_photo = 20;  // layout is designed for 1..20 faces
+  int crop_side = 256;           // longest side of the stored face crops
+};
+
+class PhotoAnalyzer {
+ public:
+  PhotoAnalyzer(PhotoAnalyzerOptions options, std::shared_ptr<const IdentityMatcher> gallery);
+  ~PhotoAnalyzer();
+  PhotoAnalyzer(const PhotoAnalyzer&) = delete;
+  PhotoAnalyzer& operator=(const PhotoAnalyzer&) = delete;
+
+  std::uint64_t submit(std::vector<std::filesystem::path> files);
+  std::shared_ptr<const PhotoBatch> latest() const;  // null before the first submit
+  void set_gallery(std::shared_ptr<const IdentityMatcher> gallery);
+  void set_search_options(const SearchOptions& search);
+
+ private:
+  void run(std::stop_token stop);
+  void publish(std::shared_ptr<const PhotoBatch> batch);
+
+  PhotoAnalyzerOptions options_;
+  mutable std::mutex mutex_;
+  std::condition_variable_any wake_;
+  std::shared_ptr<const IdentityMatcher> gallery_;                                       // guarded
+  SearchOptions search_;                                                                 // guarded
+  std::optional<std::pair<std::uint64_t, std::vector<std::filesystem::path>>> pending_;  // guarded
+  std::shared_ptr<const PhotoBatch> latest_;                                             // guarded
+  std::uint64_t next_id_ = 1;                                                            // guarded
+  std::unique_ptr<Task> worker_;  // last: stopped and joined first
+};
+
+// The face with context: `box` grown by `margin` of its size on each side, clamped to the
+// image, scaled so its longest side is at most `max_side`.
+cv::Mat face_crop(const cv::Mat& image, const cv::Rect& box, float margin, int max_side);
+
+}  // namespace lookalike::app

@@ -1,0 +1,156 @@
+#include "lookalike/app/photo_analyzer.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <opencv2/imgproc.hpp>
+
+#include "lookalike/app/match_photo.hpp"
+#include "lookalike/engine/image_io.hpp"
+
+namespace fs = std::filesystem;
+
+namespace lookalike::app {
+
+cv::Mat face_crop(const cv::Mat& image, const cv::Rect& box, float margin, int max_side) {
+  const int dx = static_cast<int>(box.width * margin);
+  const int dy = static_cast<int>(box.height * margin);
+  cv::Rect grown(box.x - dx, box.y - dy, box.width + 2 * dx, box.height + 2 * dy);
+  grown &= cv::Rect(0, 0, image.cols, image.rows);
+  if (grown.empty()) return {};
+  cv::Mat crop = image(grown);
+  const int side = std::max(crop.cols, crop.rows);
+  if (side > max_side) {
+    const double s = static_cast<double>(max_side) / side;
+    cv::resize(crop, crop, {}, s, s, cv::INTER_AREA);
+  } else {
+    crop = crop.clone();  // own the pixels: the photo can be released
+  }
+  return crop;
+}
+
+PhotoAnalyzer::PhotoAnalyzer(PhotoAnalyzerOptions options,
+                             std::shared_ptr<const IdentityMatcher> gallery)
+    : options_(std::move(options)), gallery_(std::move(gallery)), search_(options_.search) {
+  worker_ = std::make_unique<Task>("photo mode", [this](Task::Context& context) {
+    run(context.stop());
+    return false;  // runs until stopped
+  });
+}
+
+PhotoAnalyzer::~PhotoAnalyzer() {
+  worker_.reset();  // the stop request wakes the worker's wait; it finishes the current image
+}
+
+std::uint64_t PhotoAnalyzer::submit(std::vector<fs::path> files) {
+  std::uint64_t id = 0;
+  auto batch = std::make_shared<PhotoBatch>();
+  {
+    std::lock_guard lock(mutex_);
+    id = next_id_++;
+    batch->id = id;
+    if (files.size() > options_.max_files) {
+      spdlog::warn("photo mode: {} files dropped, analyzing the first {}", files.size(),
+                   options_.max_files);
+      files.resize(options_.max_files);
+    }
+    batch->total_files = files.size();
+    batch->status = "analyzing...";
+    pending_.emplace(id, std::move(files));  // replaces a batch not yet started
+    latest_ = batch;
+  }
+  wake_.notify_one();
+  return id;
+}
+
+std::shared_ptr<const PhotoBatch> PhotoAnalyzer::latest() const {
+  std::lock_guard lock(mutex_);
+  return latest_;
+}
+
+void PhotoAnalyzer::set_gallery(std::shared_ptr<const IdentityMatcher> gallery) {
+  std::lock_guard lock(mutex_);
+  gallery_ = std::move(gallery);
+}
+
+void PhotoAnalyzer::set_search_options(const SearchOptions& search) {
+  std::lock_guard lock(mutex_);
+  search_ = search;
+}
+
+void PhotoAnalyzer::publish(std::shared_ptr<const PhotoBatch> batch) {
+  std::lock_guard lock(mutex_);
+  // Only the newest batch is shown: a result of a replaced batch is dropped.
+  if (latest_ && latest_->id > batch->id) return;
+  latest_ = std::move(batch);
+}
+
+void PhotoAnalyzer::run(std::stop_token stop) {
+  std::unique_ptr<FaceEngine> engine;
+  std::string engine_error;
+  while (!stop.stop_requested()) {
+    std::uint64_t id = 0;
+    std::vector<fs::path> files;
+    {
+      std::unique_lock lock(mutex_);
+      if (!wake_.wait(lock, stop, [&] { return pending_.has_value(); })) return;
+      id = pending_->first;
+      files = std::move(pending_->second);
+      pending_.reset();
+    }
+    auto batch = std::make_shared<PhotoBatch>();
+    batch->id = id;
+    batch->total_files = files.size();
+    if (!engine && engine_error.empty()) {
+      batch->status = "loading face models...";
+      publish(std::make_shared<const PhotoBatch>(*batch));
+      try {
+        engine = FaceEngine::create(options_.engine);
+      } catch (const std::exception& e) {
+        engine_error = e.what();
+        spdlog::error("photo mode: {}", engine_error);
+      }
+    }
+    batch->status = engine_error.empty() ? "analyzing..." : engine_error;
+    for (const auto& file : files) {
+      if (stop.stop_requested()) return;
+      {
+        std::lock_guard lock(mutex_);
+        if (pending_) break;  // a newer drop replaces this batch
+      }
+      PhotoResult result;
+      result.path = file;
+      try {
+        if (!engine) throw std::runtime_error(engine_error);
+        const cv::Mat image = load_image(file);
+        result.image_size = image.size();
+        std::shared_ptr<const IdentityMatcher> gallery;
+        PhotoMatchOptions match;  // the same use case as `lookalike-cli match`
+        match.analyze.max_faces = options_.max_faces_per_photo;
+        {
+          std::lock_guard lock(mutex_);
+          gallery = gallery_;
+          match.search = search_;
+        }
+        const auto faces = match_photo(*engine, gallery.get(), image, match);
+        for (const auto& [face, matches] : faces) {
+          PhotoFace pf;
+          pf.box = face.box;
+          pf.crop = face_crop(image, face.box, 0.25f, options_.crop_side);
+          pf.matches = matches;
+          result.faces.push_back(std::move(pf));
+        }
+        if (faces.empty()) result.error = file.filename().string() + ": no face found";
+      } catch (const std::exception& e) {
+        result.error = e.what();
+      }
+      batch->photos.push_back(std::move(result));
+      publish(std::make_shared<const PhotoBatch>(*batch));
+    }
+    batch->done = true;
+    if (engine_error.empty()) batch->status = "done";
+    publish(std::make_shared<const PhotoBatch>(*batch));
+  }
+}
+
+}  // namespace lookalike::app

@@ -1,0 +1,50 @@
+// Face detectors behind one interface, so a DNN detector can be added later.
+//
+// Contract: a detector is NOT thread-safe (scanners keep scratch buffers); create one per
+// thread. detect() takes a CV_8UC3 BGR or CV_8UC1 gray image of any size and returns boxes in
+// that image's pixels, best first. It never throws on image content.
+#pragma once
+
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "lookalike/engine/model_paths.hpp"
+#include "lookalike/types.hpp"
+
+namespace lookalike {
+
+enum class DetectorKind {
+  hog,   // dlib's frontal-face HOG + linear SVM (default)
+  haar,  // OpenCV's Viola-Jones cascade from opencv-data
+};
+
+struct DetectorOptions {
+  DetectorKind kind = DetectorKind::hog;
+  // Pyramid-up steps before scanning (each doubles the side). dlib's HOG finds faces from
+  // about 80 px; one step finds 40 px faces at 4x the cost.
+  int upsample = 0;
+  // Images whose longer side exceeds this are scanned downscaled (faces in big photos are
+  // big); 0 disables. Boxes are reported in the original image's pixels.
+  int max_scan_side = 1024;
+  // Added to the HOG SVM threshold: negative finds more faces (and more false positives).
+  double hog_adjust_threshold = 0.0;
+  // Haar: smallest face side in pixels of the scanned image.
+  int haar_min_face = 40;
+};
+
+class FaceDetector {
+ public:
+  virtual ~FaceDetector() = default;
+  virtual std::vector<Detection> detect(const cv::Mat& image) = 0;
+  virtual std::string_view name() const = 0;
+};
+
+// Throws ModelError when the detector's model file (Haar cascade) is missing.
+std::unique_ptr<FaceDetector> make_detector(const DetectorOptions& options,
+                                            const ModelPaths& paths = ModelPaths::defaults());
+
+std::string_view to_string(DetectorKind kind);
+DetectorKind detector_kind_from_string(std::string_view name);  // throws std::invalid_argument
+
+}  // namespace lookalike

@@ -1,0 +1,81 @@
+// FaceEngine: detection -> landmarks -> aligned chip -> 128-D embedding for whole images.
+//
+// Contract: one FaceEngine per thread (its detector and network keep scratch state); create
+// it on the thread that uses it. Immutable model data (weights, landmark model) is loaded once
+// per process and shared read-only between engines. create() throws ModelError naming the
+// missing file and the fix; analyze() throws only on programming errors, never on image
+// content (an image without faces yields an empty vector).
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "lookalike/engine/detector.hpp"
+#include "lookalike/engine/embedder.hpp"
+#include "lookalike/engine/model_info.hpp"
+#include "lookalike/engine/model_paths.hpp"
+#include "lookalike/types.hpp"
+
+namespace lookalike {
+
+struct EngineOptions {
+  ModelPaths models = ModelPaths::defaults();
+  DetectorOptions detector;
+  EmbedderKind embedder = EmbedderKind::onednn;
+  int threads = 1;  // intra-op threads of the network; workers use 1 each
+};
+
+struct AnalyzeOptions {
+  bool embed = true;
+  // Average the embeddings of the chip and its mirror image (more robust, 2x network cost).
+  bool mirror_average = false;
+  // Photos: if nothing is found, retry with more upsampling, a lower threshold and the second
+  // detector before giving up. Live video keeps this off.
+  bool thorough = false;
+  // When set, only the face best overlapping this box is returned; if no detector finds it,
+  // landmarks are fitted inside the box itself (dataset-provided face boxes, LFW centring).
+  std::optional<cv::Rect> expected_face;
+  int max_faces = 32;
+};
+
+struct StageTimings {
+  double detect_ms = 0, landmarks_ms = 0, align_ms = 0, embed_ms = 0;
+};
+
+class FaceEngine {
+ public:
+  static std::unique_ptr<FaceEngine> create(const EngineOptions& options = {});
+  // The model an engine created with `options` reports, without creating one: loads (and
+  // caches, as create() does) the recognition weights. Throws ModelError like create().
+  static ModelInfo model_info(const EngineOptions& options = {});
+  ~FaceEngine();
+  FaceEngine(const FaceEngine&) = delete;
+  FaceEngine& operator=(const FaceEngine&) = delete;
+
+  std::vector<FaceResult> analyze(const cv::Mat& bgr, const AnalyzeOptions& options = {});
+
+  // The stages one by one, for the live pipeline (which tracks between detections).
+  std::vector<Detection> detect(const cv::Mat& bgr);
+  Landmarks landmarks(const cv::Mat& bgr, const cv::Rect& box) const;
+  std::vector<Embedding> embed(std::span<const cv::Mat> chips, bool mirror_average = false);
+
+  const ModelInfo& model() const;
+  const EngineOptions& options() const;
+  // Timings of the last analyze() call.
+  const StageTimings& last_timings() const;
+
+ private:
+  FaceEngine();
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// The face a dataset photo is about: best IoU with `expected` if given, else the largest face
+// nearest the image centre. Returns -1 for an empty list.
+int pick_primary_face(std::span<const FaceResult> faces, cv::Size image_size,
+                      const std::optional<cv::Rect>& expected = std::nullopt);
+
+}  // namespace lookalike

@@ -1,0 +1,123 @@
+// LFW View 1 (pairsDevTest.txt: 500 same + 500 different pairs): a face is found in every
+// photo and verification accuracy at dlib's 0.6 threshold is at least 98 %.
+//
+// Engineering choices (not threshold tuning): HOG with a thorough fallback chain (upsample,
+// lower threshold, Haar) so that every photo yields a detection; the labelled person is the
+// central face (LFW photos are centred on it), chosen by overlap with LFW's central face box;
+// embeddings average the chip and its mirror image.
+#include <algorithm>
+#include <atomic>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <sstream>
+#include <thread>
+
+#include "lookalike/engine/engine.hpp"
+#include "lookalike/engine/image_io.hpp"
+#include "test_support.hpp"
+
+namespace lookalike {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Pair {
+  std::string a, b;
+  bool same;
+};
+
+std::string photo(const std::string& name, int index) {
+  char file[256];
+  std::snprintf(file, sizeof file, "%s/%s_%04d.jpg", name.c_str(), name.c_str(), index);
+  return file;
+}
+
+std::vector<Pair> read_pairs(const fs::path& path) {
+  std::ifstream in(path);
+  std::vector<Pair> pairs;
+  int count = 0;
+  in >> count;
+  std::string line;
+  std::getline(in, line);
+  while (std::getline(in, line)) {
+    std::istringstream fields(line);
+    std::vector<std::string> f;
+    for (std::string s; fields >> s;) f.push_back(s);
+    if (f.size() == 3)
+      pairs.push_back({photo(f[0], std::stoi(f[1])), photo(f[0], std::stoi(f[2])), true});
+    if (f.size() == 4)
+      pairs.push_back({photo(f[0], std::stoi(f[1])), photo(f[2], std::stoi(f[3])), false});
+  }
+  return pairs;
+}
+
+// Where LFW's deep-funneled 250x250 photos put the labelled face (median HOG box on lfw10).
+const cv::Rect kLfwCentralFace(77, 89, 105, 105);
+
+TEST(LfwView1, VerificationAccuracyAtDlibThreshold) {
+  LOOKALIKE_REQUIRE_SHARED();
+  const fs::path root = test::shared_data("faces/lfw_view1");
+  const auto pairs = read_pairs(root / "pairsDevTest.txt");
+  ASSERT_EQ(pairs.size(), 1000u);
+
+  std::vector<std::string> photos;
+  for (const Pair& p : pairs) photos.push_back(p.a), photos.push_back(p.b);
+  std::sort(photos.begin(), photos.end());
+  photos.erase(std::unique(photos.begin(), photos.end()), photos.end());
+
+  std::map<std::string, Embedding> embeddings;
+  std::vector<std::string> no_detection, failures;
+  std::mutex mutex;
+  std::atomic<std::size_t> next{0};
+  const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+  {
+    std::vector<std::jthread> workers;
+    for (unsigned t = 0; t < threads; ++t)
+      workers.emplace_back([&] {
+        auto engine = FaceEngine::create();
+        for (std::size_t i; (i = next++) < photos.size();) {
+          try {
+            cv::Mat image = load_image(root / photos[i]);
+            auto faces = engine->analyze(image, {.mirror_average = true, .thorough = true});
+            int primary = pick_primary_face(faces, image.size(), kLfwCentralFace);
+            const bool detected = primary >= 0 && (faces[primary].box & kLfwCentralFace).area() > 0;
+            if (!detected) {  // counted as a failure below; still embed LFW's central box
+              faces = engine->analyze(image,
+                                      {.mirror_average = true, .expected_face = kLfwCentralFace});
+              primary = 0;
+            }
+            std::lock_guard lock(mutex);
+            if (!detected) no_detection.push_back(photos[i]);
+            embeddings[photos[i]] = faces.at(primary).embedding;
+          } catch (const std::exception& e) {
+            std::lock_guard lock(mutex);
+            failures.push_back(photos[i] + ": " + e.what());
+          }
+        }
+      });
+  }
+  ASSERT_TRUE(failures.empty()) << failures.front();
+  ASSERT_EQ(embeddings.size(), photos.size());
+
+  int correct = 0, same_correct = 0, diff_correct = 0;
+  for (const Pair& p : pairs) {
+    const bool predicted_same =
+        euclidean_distance(embeddings[p.a], embeddings[p.b]) < kSamePersonDistance;
+    if (predicted_same == p.same) {
+      ++correct;
+      (p.same ? same_correct : diff_correct)++;
+    }
+  }
+  const double accuracy = 100.0 * correct / pairs.size();
+  std::printf(
+      "LFW View 1 pairsDevTest: %zu photos, detector found the central face in %zu; "
+      "accuracy %.1f %% at 0.6 (same %d/500, different %d/500)\n",
+      photos.size(), photos.size() - no_detection.size(), accuracy, same_correct, diff_correct);
+  for (const auto& p : no_detection) std::printf("  no detection: %s\n", p.c_str());
+  EXPECT_TRUE(no_detection.empty()) << no_detection.size() << " photos without a detected face";
+  EXPECT_GE(accuracy, 98.0);
+}
+
+}  // namespace
+}  // namespace lookalike

@@ -1,0 +1,109 @@
+// Settings TOML: round trip, defaults, clamping, malformed files never crash.
+#include <gtest/gtest.h>
+#include "lookalike/build_config.hpp"
+
+#include <fstream>
+
+#include "lookalike/ui/view_models/settings.hpp"
+#include "test_support.hpp"
+
+namespace lookalike::ui {
+namespace {
+
+Settings non_default_settings() {
+  Settings s;
+  s.source = "/videos/party night.mp4";
+  s.mirror = false;
+  s.remember_gallery("/data/old.lkg");
+  s.remember_gallery("/data/celebs \"2024\".lkg");
+  s.search.top_k = 5;
+  s.search.metric = Metric::cosine;
+  s.search.same_person_threshold = 0.55f;
+  s.detector = "haar";
+  s.show_landmarks = true;
+  s.show_panel = false;
+  s.ui_scale = 1.5f;
+  s.save_dir = "/tmp/cards";
+  s.kiosk.pin = "0042";
+  s.kiosk.allow_saving = true;
+  s.kiosk.dwell_seconds = 2.0;
+  s.kiosk.hold_seconds = 7.5;
+  s.kiosk.leave_seconds = 3.0;
+  s.kiosk.attract_title = "Wer bist du? Schröder?";
+  return s;
+}
+
+TEST(Settings, RoundTripThroughFile) {
+  test::TempDir dir;
+  const auto path = dir / "sub/settings.toml";
+  const Settings original = non_default_settings();
+  save_settings(original, path);
+  const LoadedSettings loaded = load_settings(path);
+  EXPECT_FALSE(loaded.warning.has_value());
+  EXPECT_EQ(loaded.settings, original);
+  EXPECT_EQ(loaded.settings.recent_galleries.front(), "/data/celebs \"2024\".lkg");
+  EXPECT_EQ(loaded.settings.kiosk.pin, "0042");  // leading zeros survive
+}
+
+TEST(Settings, MissingFileGivesDefaultsWithoutWarning) {
+  test::TempDir dir;
+  const LoadedSettings loaded = load_settings(dir / "none.toml");
+  EXPECT_FALSE(loaded.warning.has_value());
+  EXPECT_EQ(loaded.settings, Settings{});
+  EXPECT_EQ(loaded.settings.source, "0");  // camera 0 by default
+}
+
+TEST(Settings, MalformedFileGivesDefaultsAndNamesFileAndLine) {
+  test::TempDir dir;
+  const auto path = dir / "bad.toml";
+  std::ofstream(path) << "[source]\nspec = \"0\"\n[search\ntop_k = 3\n";
+  const LoadedSettings loaded = load_settings(path);
+  ASSERT_TRUE(loaded.warning.has_value());
+  EXPECT_NE(loaded.warning->find(path.string()), std::string::npos) << *loaded.warning;
+  EXPECT_NE(loaded.warning->find("line 3"), std::string::npos) << *loaded.warning;
+  EXPECT_EQ(loaded.settings, Settings{});
+}
+
+TEST(Settings, OutOfRangeValuesAreClampedAndWrongTypesIgnored) {
+  const Settings s = parse_settings(
+      "[search]\ntop_k = 500\nsame_person_threshold = -3.0\nmetric = \"manhattan\"\n"
+      "[view]\nui_scale = 99.0\nlandmarks = \"yes\"\n[kiosk]\npin = 1234\nhold_seconds = 0.0\n");
+  EXPECT_EQ(s.search.top_k, 10);
+  EXPECT_FLOAT_EQ(s.search.same_person_threshold, 0.2f);
+  EXPECT_EQ(s.search.metric, Metric::euclidean);
+  EXPECT_FLOAT_EQ(s.ui_scale, 3.0f);
+  EXPECT_FALSE(s.show_landmarks);  // a string is not a boolean: default kept
+  EXPECT_EQ(s.kiosk.pin, "1234");  // numeric PIN accepted
+  EXPECT_DOUBLE_EQ(s.kiosk.hold_seconds, 1.0);
+}
+
+TEST(Settings, RecentGalleriesAreMostRecentFirstWithoutDuplicatesAndBounded) {
+  Settings s;
+  for (int i = 0; i < 12; ++i) s.remember_gallery("/g/" + std::to_string(i) + ".lkg");
+  s.remember_gallery("/g/5.lkg");
+  EXPECT_EQ(s.gallery, "/g/5.lkg");
+  ASSERT_EQ(s.recent_galleries.size(), Settings::kMaxRecent);
+  EXPECT_EQ(s.recent_galleries[0], "/g/5.lkg");
+  EXPECT_EQ(s.recent_galleries[1], "/g/11.lkg");
+  EXPECT_EQ(std::count(s.recent_galleries.begin(), s.recent_galleries.end(), "/g/5.lkg"), 1);
+}
+
+TEST(Settings, ShippedDefaultFileMatchesTheBuiltInDefaults) {
+  const auto loaded =
+      load_settings(std::filesystem::path(LOOKALIKE_SOURCE_DIR) / "assets/settings.default.toml");
+  EXPECT_FALSE(loaded.warning.has_value()) << *loaded.warning;
+  EXPECT_EQ(loaded.settings, Settings{});
+}
+
+TEST(Settings, XdgConfigHomeIsHonoured) {
+  ::setenv("XDG_CONFIG_HOME", "/tmp/xdg-test-config", 1);
+  EXPECT_EQ(default_settings_path(),
+            std::filesystem::path("/tmp/xdg-test-config/lookalike/settings.toml"));
+  ::setenv("XDG_CONFIG_HOME", "relative/ignored", 1);  // XDG: relative paths are invalid
+  EXPECT_NE(default_settings_path().string().find(".config/lookalike/settings.toml"),
+            std::string::npos);
+  ::unsetenv("XDG_CONFIG_HOME");
+}
+
+}  // namespace
+}  // namespace lookalike::ui

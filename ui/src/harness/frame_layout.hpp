@@ -1,0 +1,36 @@
+// FrameLayout: where things were drawn this frame, in window coordinates. The views fill it as
+// they draw; --screenshot writes it beside the image (harness/screenshot.hpp) so tests can find
+// the overlay's boxes, names and cards in the pixels.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <opencv2/core.hpp>
+
+#include "views/draw_util.hpp"
+
+namespace lookalike::ui {
+
+struct DrawnTrack {
+  std::uint64_t id = 0;
+  std::string name;
+  float similarity = 0;
+  Rect box, label, thumbnail;
+};
+
+struct FrameLayout {
+  Rect frame;  // where the camera frame is drawn
+  cv::Size frame_size;
+  bool mirrored = false;
+  std::vector<DrawnTrack> tracks;
+  int photo_faces = 0;
+  std::vector<std::string> photo_errors;
+  std::string kiosk_state;
+  int kiosk_cards = 0;
+  bool welcome = false;                      // the first-run card was drawn
+  std::vector<std::string> welcome_sources;  // gallery sources offered there
+};
+
+}  // namespace lookalike::ui

@@ -1,0 +1,58 @@
+#include "harness/screenshot.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <nlohmann/json.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <span>
+
+#include "lookalike/file_util.hpp"
+#include "lookalike/ui/gl/texture.hpp"
+
+namespace lookalike::ui {
+
+void write_png_atomically(const std::filesystem::path& path, const cv::Mat& pixels) {
+  std::vector<unsigned char> png;
+  if (!cv::imencode(".png", pixels, png))
+    throw std::runtime_error(path.string() + ": PNG encoding failed");
+  if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path());
+  write_file_atomically(path, std::as_bytes(std::span(png.data(), png.size())));
+}
+
+void write_screenshot(const std::filesystem::path& png, const cv::Mat& pixels,
+                      const FrameLayout& layout, const ScreenshotState& state, ImVec2 scale) {
+  write_png_atomically(png, pixels);
+  auto rect = [&](const Rect& r) {
+    return nlohmann::json::array(
+        {r.min.x * scale.x, r.min.y * scale.y, r.width() * scale.x, r.height() * scale.y});
+  };
+  nlohmann::json j;
+  j["mode"] = state.mode;
+  j["frame_rect"] = rect(layout.frame);
+  j["frame_size"] = {layout.frame_size.width, layout.frame_size.height};
+  j["mirrored"] = layout.mirrored;
+  j["seq"] = state.seq;
+  j["tracks"] = nlohmann::json::array();
+  for (const auto& t : layout.tracks)
+    j["tracks"].push_back({{"id", t.id},
+                           {"name", t.name},
+                           {"similarity", t.similarity},
+                           {"box", rect(t.box)},
+                           {"label", rect(t.label)},
+                           {"thumbnail", rect(t.thumbnail)}});
+  j["photo_faces"] = layout.photo_faces;
+  j["photo_errors"] = layout.photo_errors;
+  j["kiosk_state"] = layout.kiosk_state;
+  j["kiosk_cards"] = layout.kiosk_cards;
+  j["welcome"] = layout.welcome;
+  j["welcome_sources"] = layout.welcome_sources;
+  j["gallery"] = state.gallery;
+  j["gallery_identities"] = state.gallery_identities;
+  j["textures_alive"] = Texture::live_count();
+  const std::string text = j.dump(2);
+  write_file_atomically(std::filesystem::path(png.string() + ".json"),
+                        std::as_bytes(std::span(text.data(), text.size())));
+  spdlog::info("screenshot written to {}", png.string());
+}
+
+}  // namespace lookalike::ui

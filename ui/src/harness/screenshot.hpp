@@ -1,0 +1,33 @@
+// --screenshot OUT.png: the rendered frame (read from the back buffer before the swap) and,
+// beside it as OUT.png.json, the frame's layout and the App's state, for tests that check the
+// pixels where things were drawn.
+//
+// Contract: both files written atomically (temp file, fsync, rename); throws
+// std::runtime_error naming the file when one cannot be written.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+#include <opencv2/core.hpp>
+
+#include "harness/frame_layout.hpp"
+
+namespace lookalike::ui {
+
+struct ScreenshotState {
+  std::string mode;       // live, photo, kiosk
+  std::int64_t seq = -1;  // the snapshot on screen, -1 when none
+  std::string gallery;
+  std::size_t gallery_identities = 0;
+};
+
+// `pixels` (BGR) as a PNG file; also what "Save result card" writes.
+void write_png_atomically(const std::filesystem::path& path, const cv::Mat& pixels);
+
+// `scale`: framebuffer pixels per window coordinate (layouts are written in pixels).
+void write_screenshot(const std::filesystem::path& png, const cv::Mat& pixels,
+                      const FrameLayout& layout, const ScreenshotState& state, ImVec2 scale);
+
+}  // namespace lookalike::ui

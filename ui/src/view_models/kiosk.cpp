@@ -1,0 +1,204 @@
+#include "lookalike/ui/view_models/kiosk.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+
+namespace lookalike::ui {
+namespace {
+
+double seconds_between(Clock::time_point a, Clock::time_point b) {
+  return std::chrono::duration<double>(b - a).count();
+}
+
+// dlib 68-point layout: 36..41 right eye, 42..47 left eye, 30 nose tip.
+float yaw_ratio(const Landmarks& lm) {
+  cv::Point2f eye_a{0, 0}, eye_b{0, 0};
+  for (int i = 36; i <= 41; ++i) eye_a += lm[i];
+  for (int i = 42; i <= 47; ++i) eye_b += lm[i];
+  eye_a *= 1.f / 6.f;
+  eye_b *= 1.f / 6.f;
+  const float interocular = static_cast<float>(cv::norm(eye_b - eye_a));
+  if (interocular < 1.f) return 1.f;
+  const float mid_x = 0.5f * (eye_a.x + eye_b.x);
+  return std::abs(lm[30].x - mid_x) / interocular;
+}
+
+}  // namespace
+
+const char* to_string(KioskState state) {
+  switch (state) {
+    case KioskState::attract:
+      return "attract";
+    case KioskState::result:
+      return "result";
+    case KioskState::live:
+      return "live";
+  }
+  return "?";
+}
+
+KioskStateMachine::KioskStateMachine(KioskOptions options) : options_(options) {}
+
+double KioskStateMachine::seconds_in_state(Clock::time_point now) const {
+  return seconds_between(entered_at_, now);
+}
+
+void KioskStateMachine::enter(KioskState state, Clock::time_point now) {
+  state_ = state;
+  entered_at_ = now;
+}
+
+KioskHint KioskStateMachine::assess(const TrackView& track, float frame_height,
+                                    TrackState& st) const {
+  const cv::Point2f center{track.box.x + track.box.width / 2, track.box.y + track.box.height / 2};
+  const float jitter =
+      static_cast<float>(cv::norm(center - st.last_center)) / std::max(track.box.width, 1.f);
+  st.last_center = center;
+  if (track.box.height < options_.min_face_height_fraction * frame_height)
+    return KioskHint::come_closer;
+  if (track.landmarks) {
+    if (yaw_ratio(*track.landmarks) > options_.max_yaw_ratio) return KioskHint::look_at_camera;
+  } else if (track.quality < options_.min_quality_without_landmarks) {
+    return KioskHint::look_at_camera;
+  }
+  if (jitter > options_.max_center_jitter) return KioskHint::hold_still;
+  if (!track.named()) return KioskHint::recognizing;
+  return KioskHint::none;
+}
+
+void KioskStateMachine::update(const Snapshot& snapshot, Clock::time_point now) {
+  if (!seen_anyone_ && entered_at_ == Clock::time_point{}) entered_at_ = now;
+  const float frame_height =
+      snapshot.frame.empty() ? 720.f : static_cast<float>(snapshot.frame.rows);
+
+  // Per-track bookkeeping; entries of vanished tracks are dropped (bounded memory).
+  std::unordered_map<std::uint64_t, TrackState> next;
+  std::vector<const TrackView*> ready;
+  engage_progress_ = 0;
+  hint_ = snapshot.tracks.empty() ? KioskHint::none : KioskHint::come_closer;
+  int best_hint_rank = -1;
+  for (const auto& track : snapshot.tracks) {
+    TrackState st;
+    if (auto it = per_track_.find(track.id); it != per_track_.end()) {
+      st = it->second;
+    } else {
+      st.last_center = {track.box.x + track.box.width / 2, track.box.y + track.box.height / 2};
+    }
+    const KioskHint h = assess(track, frame_height, st);
+    if (h == KioskHint::none) {
+      if (!st.ready_running) {
+        st.ready_running = true;
+        st.ready_since = now;
+      }
+      const double dwell = seconds_between(st.ready_since, now);
+      engage_progress_ = std::max(
+          engage_progress_,
+          static_cast<float>(std::min(1.0, dwell / std::max(options_.dwell_seconds, 1e-3))));
+      if (dwell >= options_.dwell_seconds) ready.push_back(&track);
+    } else {
+      st.ready_running = false;
+    }
+    // Show the hint of the candidate that is furthest along (closer > frontal > still > named).
+    const int rank = h == KioskHint::none ? 5 : static_cast<int>(h);
+    if (rank > best_hint_rank) {
+      best_hint_rank = rank;
+      hint_ = h;
+    }
+    next.emplace(track.id, st);
+  }
+  per_track_ = std::move(next);
+  if (!snapshot.tracks.empty()) {
+    last_someone_ = now;
+    seen_anyone_ = true;
+  }
+  const bool nobody_for_a_while =
+      snapshot.tracks.empty() &&
+      (!seen_anyone_ || seconds_between(last_someone_, now) >= options_.leave_seconds);
+
+  auto open_cards = [&] {
+    std::sort(ready.begin(), ready.end(),
+              [](const TrackView* a, const TrackView* b) { return a->box.x < b->box.x; });
+    cards_.clear();
+    for (const TrackView* t : ready) {
+      if (static_cast<int>(cards_.size()) >= options_.max_cards) break;
+      cards_.push_back({t->id, t->matches, t->box, true});
+      shown_.insert(t->id);
+    }
+    enter(KioskState::result, now);
+  };
+  auto has_unshown_ready = [&] {
+    return std::any_of(ready.begin(), ready.end(),
+                       [&](const TrackView* t) { return !shown_.contains(t->id); });
+  };
+
+  switch (state_) {
+    case KioskState::attract:
+      if (has_unshown_ready()) open_cards();
+      break;
+    case KioskState::result:
+      for (auto& card : cards_) {
+        auto it = std::find_if(snapshot.tracks.begin(), snapshot.tracks.end(),
+                               [&](const TrackView& t) { return t.id == card.track_id; });
+        card.present = it != snapshot.tracks.end();
+        if (card.present) card.box = it->box;
+      }
+      if (nobody_for_a_while) {
+        cards_.clear();
+        shown_.clear();
+        enter(KioskState::attract, now);
+      } else if (seconds_in_state(now) >= options_.hold_seconds) {
+        cards_.clear();
+        enter(KioskState::live, now);
+      }
+      break;
+    case KioskState::live:
+      if (nobody_for_a_while) {
+        shown_.clear();
+        enter(KioskState::attract, now);
+      } else if (has_unshown_ready()) {
+        open_cards();
+      }
+      break;
+  }
+  // shown_ only needs ids that may still come back; forget ids of tracks that are gone.
+  std::erase_if(shown_, [&](std::uint64_t id) { return !per_track_.contains(id); });
+}
+
+void KioskExitGate::chord() {
+  if (pin_.empty()) {
+    unlocked_ = true;
+    return;
+  }
+  prompting_ = true;
+  typed_.clear();
+}
+
+void KioskExitGate::type(char digit) {
+  constexpr std::size_t kMaxPinLength = 12;
+  if (!prompting_ || digit < '0' || digit > '9' || typed_.size() >= kMaxPinLength) return;
+  typed_.push_back(digit);
+}
+
+void KioskExitGate::backspace() {
+  if (!typed_.empty()) typed_.pop_back();
+}
+
+void KioskExitGate::cancel() {
+  prompting_ = false;
+  typed_.clear();
+}
+
+bool KioskExitGate::submit() {
+  if (!prompting_) return false;
+  if (typed_ == pin_) {
+    unlocked_ = true;
+    prompting_ = false;
+  } else {
+    ++failures_;
+  }
+  typed_.clear();
+  return unlocked_;
+}
+
+}  // namespace lookalike::ui

@@ -1,0 +1,175 @@
+// Kiosk mode: attract screen, result cards (one per person, side by side), live overlay, and
+// the PIN prompt for leaving. Textures: the camera frame plus a fixed pool of card face
+// textures (kiosk_faces_), refilled in place every frame, so nothing grows over a day.
+#include <imgui.h>
+
+#include <algorithm>
+#include <cmath>
+#include <opencv2/imgproc.hpp>
+
+#include "app_impl.hpp"
+#include "gl/gl.hpp"
+#include "views/draw_util.hpp"
+
+namespace lookalike::ui {
+namespace {
+
+constexpr int kCardFaceSide = 256;  // card face textures are always this size: no realloc
+constexpr float kPi = 3.14159265f;
+
+const char* hint_text(KioskHint hint) {
+  switch (hint) {
+    case KioskHint::come_closer:
+      return "Come a little closer";
+    case KioskHint::look_at_camera:
+      return "Look straight at the camera";
+    case KioskHint::hold_still:
+      return "Hold still...";
+    case KioskHint::recognizing:
+      return "Finding your look-alike...";
+    case KioskHint::none:
+      return "Hold still...";
+  }
+  return "";
+}
+
+void centered_text(ImDrawList* dl, ImFont* font, float size, float cx, float y, ImU32 color,
+                   const std::string& text) {
+  const ImVec2 ts = draw::text_size(font, size, text);
+  draw::text(dl, font, size, {cx - ts.x / 2, y}, color, text, true);
+}
+
+}  // namespace
+
+void App::draw_kiosk(const Rect& area) {
+  const float s = window_->scale();
+  const Fonts& f = window_->fonts();
+  // The live frame under everything (with the normal overlay in the live state).
+  draw_live(area, kiosk_.state() == KioskState::live);
+  if (shown_) kiosk_.update(*shown_, Clock::now());
+  layout_.kiosk_state = to_string(kiosk_.state());
+  ImDrawList* dl = ImGui::GetBackgroundDrawList();
+  const float cx = (area.min.x + area.max.x) / 2;
+
+  const std::string privacy =
+      settings_.kiosk.allow_saving
+          ? "Result cards may be saved on this computer (enabled by the operator)."
+          : "Nothing is recorded or saved: faces are analyzed live and forgotten.";
+
+  switch (kiosk_.state()) {
+    case KioskState::attract: {
+      dl->AddRectFilled(area.min, area.max, IM_COL32(8, 10, 14, 200));
+      const float y = area.min.y + area.height() * 0.28f;
+      centered_text(dl, f.large, f.large->FontSize, cx, y, draw::kText,
+                    settings_.kiosk.attract_title);
+      centered_text(dl, f.regular, f.regular->FontSize * 1.4f, cx, y + f.large->FontSize + 20 * s,
+                    draw::kTextDim,
+                    gallery_ ? "Step in front of the camera and look straight ahead."
+                             : "The gallery is not loaded yet. Please ask the operator.");
+      // Progress ring while someone is getting ready.
+      const ImVec2 c{cx, area.min.y + area.height() * 0.62f};
+      const float r = 54 * s;
+      dl->AddCircle(c, r, IM_COL32(255, 255, 255, 50), 64, 6 * s);
+      const float p = kiosk_.engage_progress();
+      if (p > 0) {
+        dl->PathArcTo(c, r, -kPi / 2, -kPi / 2 + 2 * kPi * p, 64);
+        dl->PathStroke(draw::kMatch, 0, 6 * s);
+      }
+      if (shown_ && !shown_->tracks.empty())
+        centered_text(dl, f.bold, f.bold->FontSize * 1.3f, cx, c.y + r + 24 * s, draw::kText,
+                      hint_text(kiosk_.hint()));
+      break;
+    }
+    case KioskState::result: {
+      dl->AddRectFilled(area.min, area.max, IM_COL32(8, 10, 14, 170));
+      const auto& cards = kiosk_.cards();
+      const int n = static_cast<int>(cards.size());
+      layout_.kiosk_cards = n;
+      const float gap = 28 * s;
+      const float card_w =
+          std::min(520 * s, (area.width() - gap * static_cast<float>(n + 1)) / std::max(1, n));
+      const float img = (card_w - 3 * 20 * s) / 2;
+      const float card_h = img + 40 * s + f.large->FontSize + f.huge->FontSize + 60 * s;
+      float x = cx - (static_cast<float>(n) * card_w + static_cast<float>(n - 1) * gap) / 2;
+      const float y = area.min.y + (area.height() - card_h) / 2;
+      const double held = kiosk_.seconds_in_state(Clock::now());
+      for (int i = 0; i < n && i < static_cast<int>(kiosk_faces_.size()); ++i) {
+        const KioskCard& card = cards[static_cast<std::size_t>(i)];
+        const ImVec2 c0{x, y}, c1{x + card_w, y + card_h};
+        dl->AddRectFilled(c0, c1, IM_COL32(18, 20, 26, 240), 18 * s);
+        dl->AddRect(c0, c1, draw::with_alpha(draw::kMatch, 0.7f), 18 * s, 0, 2 * s);
+        // The person's live face (from the current frame), refilled into a fixed texture.
+        if (shown_ && !shown_->frame.empty()) {
+          const cv::Rect box(card.box);
+          cv::Mat crop = face_crop(shown_->frame, box, 0.3f, 4096);
+          if (!crop.empty()) {
+            cv::Mat square;
+            cv::resize(crop, square, {kCardFaceSide, kCardFaceSide}, 0, 0, cv::INTER_AREA);
+            if (settings_.mirror && feed_ &&
+                classify_source_spec(feed_->spec()) == SourceKind::camera)
+              cv::flip(square, square, 1);
+            kiosk_faces_[static_cast<std::size_t>(i)].upload(square);
+          }
+        }
+        const ImVec2 a0{x + 20 * s, y + 20 * s};
+        draw::image_or_placeholder(dl, &kiosk_faces_[static_cast<std::size_t>(i)], a0,
+                                   {a0.x + img, a0.y + img}, 12 * s, 1.f, "You", f.large);
+        draw::text(dl, f.regular, f.regular->FontSize, {a0.x, a0.y + img + 6 * s}, draw::kTextDim,
+                   "You");
+        const IdentityMatch* top = card.matches.empty() ? nullptr : &card.matches.front();
+        const ImVec2 b0{a0.x + img + 20 * s, a0.y};
+        const Texture* thumb = top && thumbnails_ ? thumbnails_->get(top->identity) : nullptr;
+        draw::image_or_placeholder(dl, thumb, b0, {b0.x + img, b0.y + img}, 12 * s, 1.f,
+                                   top ? top->name : "?", f.large);
+        draw::text(dl, f.regular, f.regular->FontSize, {b0.x, b0.y + img + 6 * s}, draw::kTextDim,
+                   "Look-alike");
+        float ty = a0.y + img + 36 * s;
+        const std::string name = top ? top->name : "Unknown";
+        centered_text(dl, f.large, f.large->FontSize, x + card_w / 2, ty, draw::kText,
+                      draw::fit_text(f.large, f.large->FontSize, name, card_w - 40 * s));
+        ty += f.large->FontSize + 8 * s;
+        const bool low = !top || top->similarity_percent < kLowResemblancePercent;
+        centered_text(dl, f.huge, f.huge->FontSize, x + card_w / 2, ty,
+                      low ? draw::kLow : draw::kMatch,
+                      top ? draw::percent_text(top->similarity_percent) : "--");
+        // Countdown bar until the card closes.
+        const float left =
+            1.f - static_cast<float>(held / std::max(0.1, settings_.kiosk.hold_seconds));
+        draw::percent_bar(dl, {x + 20 * s, c1.y - 18 * s}, {c1.x - 20 * s, c1.y - 12 * s},
+                          100.f * left, draw::kMatch, 0.8f);
+        x += card_w + gap;
+      }
+      break;
+    }
+    case KioskState::live:
+      break;
+  }
+  const ImVec2 ps = draw::text_size(f.regular, f.regular->FontSize, privacy);
+  draw::text(dl, f.regular, f.regular->FontSize, {cx - ps.x / 2, area.max.y - ps.y - 14 * s},
+             IM_COL32(200, 204, 212, 200), privacy, true);
+}
+
+void App::draw_kiosk_gate() {
+  if (!gate_.prompting()) return;
+  const float s = window_->scale();
+  const ImGuiViewport* vp = ImGui::GetMainViewport();
+  ImGui::SetNextWindowPos({vp->WorkPos.x + vp->WorkSize.x / 2, vp->WorkPos.y + vp->WorkSize.y / 2},
+                          ImGuiCond_Always, {0.5f, 0.5f});
+  ImGui::SetNextWindowSize({360 * s, 0});
+  ImGui::Begin("##pin", nullptr,
+               ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                   ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_AlwaysAutoResize);
+  ImGui::PushFont(window_->fonts().bold);
+  ImGui::TextUnformatted("Operator PIN");
+  ImGui::PopFont();
+  std::string dots(gate_.typed_length(), '*');
+  ImGui::PushFont(window_->fonts().large);
+  ImGui::TextUnformatted(dots.empty() ? " " : dots.c_str());
+  ImGui::PopFont();
+  if (gate_.failures() > 0)
+    ImGui::TextColored({0.95f, 0.45f, 0.4f, 1}, "Wrong PIN (%d)", gate_.failures());
+  ImGui::TextDisabled("Digits, Enter to confirm, Esc to cancel");
+  ImGui::End();
+}
+
+}  // namespace lookalike::ui

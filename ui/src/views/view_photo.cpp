@@ -1,0 +1,165 @@
+// Photo mode: every face of the dropped photos beside its top-k celebrity thumbnails.
+#include <imgui.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "app_impl.hpp"
+#include "views/draw_util.hpp"
+
+namespace lookalike::ui {
+
+void App::draw_photo(const Rect& area) {
+  const float s = window_->scale();
+  const Fonts& f = window_->fonts();
+  auto batch = photos_ ? photos_->latest() : nullptr;
+
+  // Textures for the crops: created here (main thread) as results arrive, freed with the batch.
+  if (batch != photo_batch_shown_) {
+    if (!photo_batch_shown_ || !batch || batch->id != photo_batch_shown_->id)
+      photo_textures_.clear();
+    if (batch) {
+      for (std::size_t i = photo_textures_.size(); i < batch->photos.size(); ++i) {
+        std::vector<Texture> faces;
+        for (const auto& face : batch->photos[i].faces) faces.emplace_back(face.crop);
+        photo_textures_.push_back(std::move(faces));
+      }
+    }
+    photo_batch_shown_ = batch;
+  }
+
+  ImGui::SetNextWindowPos(area.min);
+  ImGui::SetNextWindowSize({area.width(), area.height()});
+  ImGui::PushStyleColor(ImGuiCol_WindowBg, ImVec4(0.06f, 0.065f, 0.08f, 1.f));
+  ImGui::Begin("##photo", nullptr,
+               ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                   ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus);
+  layout_.frame = area;
+  if (!batch) {
+    ImGui::TextDisabled("Drop photos onto the window to find every face's look-alike.");
+    ImGui::End();
+    ImGui::PopStyleColor();
+    return;
+  }
+  std::size_t face_count = 0;
+  for (const auto& p : batch->photos) face_count += p.faces.size();
+  layout_.photo_faces = static_cast<int>(face_count);
+
+  ImGui::PushFont(f.bold);
+  ImGui::Text("%zu photo%s, %zu face%s", batch->total_files, batch->total_files == 1 ? "" : "s",
+              face_count, face_count == 1 ? "" : "s");
+  ImGui::PopFont();
+  ImGui::SameLine();
+  if (!batch->done) {
+    const float fraction =
+        batch->total_files ? static_cast<float>(batch->photos.size()) / batch->total_files : 0.f;
+    ImGui::SetNextItemWidth(220 * s);
+    ImGui::ProgressBar(fraction, {220 * s, 0}, batch->status.c_str());
+  } else {
+    ImGui::TextDisabled("  Esc: back to live   S: save result card");
+  }
+  if (!gallery_)
+    ImGui::TextColored({0.95f, 0.7f, 0.3f, 1},
+                       "No gallery loaded: faces are found but not matched.");
+  ImGui::Separator();
+
+  ImGui::BeginChild("##cards", {0, 0}, false);
+  // Bigger cards for few faces; 1..20 faces fit without overlapping (wrapping, scrolling).
+  const float k = face_count <= 2 ? 1.45f : 1.f;
+  const float crop = 150 * s * k;
+  const float thumb = 46 * s * k;
+  const float pad = 12 * s;
+  const int top_k = std::max(1, settings_.search.top_k);
+  const float list_w = 250 * s * k;
+  const float card_w = pad + crop + pad + list_w + pad;
+  const float rows_h = static_cast<float>(top_k) * (thumb + 8 * s);
+  const float card_h = pad + std::max(crop + f.regular->FontSize + 8 * s, rows_h) + pad;
+  const float avail = ImGui::GetContentRegionAvail().x;
+  const int columns = std::max(1, static_cast<int>((avail + pad) / (card_w + pad)));
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  int index = 0;
+  for (std::size_t pi = 0; pi < batch->photos.size(); ++pi) {
+    const PhotoResult& photo = batch->photos[pi];
+    if (!photo.error.empty()) {
+      layout_.photo_errors.push_back(photo.error);
+      ImGui::PushStyleColor(ImGuiCol_Text,
+                            photo.faces.empty() && photo.error.find("no face") != std::string::npos
+                                ? ImVec4(0.95f, 0.72f, 0.35f, 1)
+                                : ImVec4(0.95f, 0.45f, 0.42f, 1));
+      ImGui::PushTextWrapPos(0.f);
+      ImGui::TextWrapped("%s", photo.error.c_str());
+      ImGui::PopTextWrapPos();
+      ImGui::PopStyleColor();
+      continue;
+    }
+    for (std::size_t fi = 0; fi < photo.faces.size(); ++fi, ++index) {
+      const PhotoFace& face = photo.faces[fi];
+      if (index % columns != 0) ImGui::SameLine(0, pad);
+      const ImVec2 c0 = ImGui::GetCursorScreenPos();
+      ImGui::Dummy({card_w, card_h});
+      const ImVec2 c1{c0.x + card_w, c0.y + card_h};
+      if (!ImGui::IsItemVisible()) continue;
+      const IdentityMatch* top = face.matches.empty() ? nullptr : &face.matches.front();
+      const bool low = top && top->similarity_percent < kLowResemblancePercent;
+      const ImU32 color = !top ? draw::kPending : (low ? draw::kLow : draw::kMatch);
+      dl->AddRectFilled(c0, c1, IM_COL32(24, 26, 32, 255), 10 * s);
+      dl->AddRect(c0, c1, draw::with_alpha(color, 0.45f), 10 * s, 0, 1.2f * s);
+      const Texture* crop_tex = pi < photo_textures_.size() && fi < photo_textures_[pi].size()
+                                    ? &photo_textures_[pi][fi]
+                                    : nullptr;
+      const ImVec2 f0{c0.x + pad, c0.y + pad};
+      draw::image_or_placeholder(dl, crop_tex, f0, {f0.x + crop, f0.y + crop}, 8 * s, 1.f, "?",
+                                 f.bold);
+      const std::string caption =
+          draw::fit_text(f.regular, f.regular->FontSize,
+                         photo.path.filename().string() +
+                             (photo.faces.size() > 1 ? "  #" + std::to_string(fi + 1) : ""),
+                         crop);
+      draw::text(dl, f.regular, f.regular->FontSize, {f0.x, f0.y + crop + 4 * s}, draw::kTextDim,
+                 caption);
+      const float lx = f0.x + crop + pad;
+      float y = c0.y + pad;
+      if (face.matches.empty()) {
+        draw::text(dl, f.regular, f.regular->FontSize, {lx, y}, draw::kTextDim,
+                   gallery_ ? "no match" : "no gallery");
+      }
+      for (std::size_t m = 0; m < face.matches.size() && static_cast<int>(m) < top_k; ++m) {
+        const IdentityMatch& match = face.matches[m];
+        const Texture* t = thumbnails_ ? thumbnails_->get(match.identity) : nullptr;
+        draw::image_or_placeholder(dl, t, {lx, y}, {lx + thumb, y + thumb}, 6 * s, 1.f, match.name,
+                                   f.bold);
+        const float tx = lx + thumb + 10 * s;
+        const std::string pct = draw::percent_text(match.similarity_percent);
+        ImFont* name_font = m == 0 ? f.bold : f.regular;
+        const float pw = draw::text_size(f.bold, f.bold->FontSize, pct).x;
+        draw::text(dl, name_font, name_font->FontSize, {tx, y + 2 * s},
+                   m == 0 ? draw::kText : draw::kTextDim,
+                   draw::fit_text(name_font, name_font->FontSize, match.name,
+                                  c1.x - pad - tx - pw - 8 * s));
+        draw::text(dl, f.bold, f.bold->FontSize, {c1.x - pad - pw, y + 2 * s},
+                   m == 0 ? color : draw::kTextDim, pct);
+        draw::percent_bar(dl, {tx, y + thumb - 10 * s}, {c1.x - pad, y + thumb - 5 * s},
+                          match.similarity_percent, m == 0 ? color : IM_COL32(120, 128, 140, 255),
+                          1.f);
+        y += thumb + 8 * s;
+      }
+      if (low) {
+        // A clear band over the bottom of the face: the best match is not much of a look-alike.
+        const char* label = "low resemblance";
+        const ImVec2 ts = draw::text_size(f.bold, f.bold->FontSize, label);
+        const float band = ts.y + 8 * s;
+        dl->AddRectFilled({f0.x, f0.y + crop - band}, {f0.x + crop, f0.y + crop},
+                          IM_COL32(120, 80, 10, 215), 8 * s, ImDrawFlags_RoundCornersBottom);
+        draw::text(dl, f.bold, f.bold->FontSize,
+                   {f0.x + (crop - ts.x) / 2, f0.y + crop - band + 4 * s}, draw::kText, label);
+      }
+    }
+  }
+  if (batch->done && face_count == 0 && layout_.photo_errors.empty())
+    ImGui::TextDisabled("No faces found.");
+  ImGui::EndChild();
+  ImGui::End();
+  ImGui::PopStyleColor();
+}
+
+}  // namespace lookalike::ui
