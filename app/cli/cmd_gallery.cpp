@@ -80,7 +80,7 @@ int run_build(const fs::path& output, const std::vector<PhotoSource>& sources,
   }
   if (!flags.quiet && spdlog::get_level() > spdlog::level::info)
     spdlog::set_level(spdlog::level::info);
-  StopOnSignal signals;  // before any worker thread exists
+  StopOnSignal signals;
   TerminalProgress bar(label, TerminalProgress::stderr_is_terminal());
   ProgressCallback progress;
   if (!flags.quiet) progress = [&](const BuildProgress& p) { bar.update(p); };

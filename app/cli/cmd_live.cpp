@@ -1,10 +1,8 @@
 // `lookalike-cli live`: the headless runner over the live pipeline. Prints one JSON line per
 // published snapshot (--json) or a line whenever a track's shown name changes, then a summary.
 // Ctrl-C stops the pipeline in order and still prints the summary.
-#include <pthread.h>
 #include <spdlog/spdlog.h>
 
-#include <csignal>
 #include <iostream>
 #include <map>
 #include <mutex>
@@ -15,6 +13,7 @@
 #include "lookalike/app/open_gallery.hpp"
 #include "lookalike/pipeline/pipeline.hpp"
 #include "lookalike/pipeline/snapshot_json.hpp"
+#include "signal_stop.hpp"
 
 namespace lookalike::cli {
 namespace {
@@ -34,41 +33,6 @@ struct LiveFlags {
   int height = SourceOptions{}.height;
   double fps = SourceOptions{}.fps;
   EngineFlags engine;
-};
-
-// Turns SIGINT/SIGTERM into an ordered pipeline stop: the signals are blocked in every
-// thread and one thread waits for them with sigwait (no handler, no polling). SIGUSR1 ends
-// the waiter when the run finished by itself.
-class SignalStopper {
- public:
-  SignalStopper() {
-    sigemptyset(&set_);
-    sigaddset(&set_, SIGINT);
-    sigaddset(&set_, SIGTERM);
-    sigaddset(&set_, SIGUSR1);
-    pthread_sigmask(SIG_BLOCK, &set_, nullptr);  // before any pipeline thread exists
-  }
-  void watch(Pipeline& pipeline) {
-    waiter_ = std::thread([this, &pipeline] {
-      int sig = 0;
-      sigwait(&set_, &sig);
-      if (sig != SIGUSR1) {
-        spdlog::info("signal {}: stopping", sig);
-        pipeline.stop();
-      }
-    });
-  }
-  ~SignalStopper() {
-    if (waiter_.joinable()) {
-      pthread_kill(waiter_.native_handle(), SIGUSR1);
-      waiter_.join();
-    }
-    pthread_sigmask(SIG_UNBLOCK, &set_, nullptr);
-  }
-
- private:
-  sigset_t set_{};
-  std::thread waiter_;
 };
 
 int run_live(const LiveFlags& flags) {
@@ -115,11 +79,12 @@ int run_live(const LiveFlags& flags) {
       std::cout << to_string(s->status) << ": " << s->status_message << '\n';
   };
 
-  SignalStopper signals;
+  StopOnSignal signals("\ninterrupt: stopping the pipeline (press Ctrl-C again to quit at once)\n");
   Pipeline pipeline(std::move(options), gallery);
   const auto started = Clock::now();
   pipeline.start();  // SourceError (missing/busy camera, bad file) goes to main: exit 2
-  signals.watch(pipeline);
+  // The first Ctrl-C / SIGTERM stops the pipeline in order, on the signal watcher's thread.
+  std::stop_callback on_signal(signals.token(), [&pipeline] { pipeline.stop(); });
   SnapshotPtr last = pipeline.latest();
   while (!pipeline.finished())
     if (auto s = pipeline.wait_next(last)) last = s;

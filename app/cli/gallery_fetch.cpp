@@ -70,7 +70,7 @@ int GalleryFetchCommands::run() const {
   std::cerr << src.title << " (" << app::human_size(src.size) << ")\n  licence: " << src.licence
             << (src.licence_url.empty() ? "" : " <" + src.licence_url + ">") << "\n";
   if (spdlog::get_level() > spdlog::level::info) spdlog::set_level(spdlog::level::info);
-  StopOnSignal signals;  // before any worker thread exists
+  StopOnSignal signals;
   InstallProgressBar bar(src.name);
   const auto result = app::install_gallery(src, options, signals.token(),
                                            [&](const app::InstallProgress& p) { bar.update(p); });

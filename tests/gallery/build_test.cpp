@@ -287,6 +287,34 @@ TEST(GalleryCli, BuildInfoMatchRemove) {
   EXPECT_NE(refused.err.find("truncated"), std::string::npos) << refused.err;
 }
 
+// Ctrl-C / SIGTERM during `gallery build`: exit 130, the output untouched, the message says how
+// to resume, and the rerun resumes from the checkpoint.
+TEST(GalleryCli, SignalStopsTheBuildAndTheRerunResumes) {
+  LOOKALIKE_REQUIRE_SHARED();
+  test::TempDir dir;
+  const std::string cli = (test::build_dir() / "app/lookalike-cli").string();
+  const auto gallery = (dir / "lfw10.lkg").string();
+  const std::string build =
+      cli + " gallery build " + shared_data("faces/lfw10").string() + " -o " + gallery;
+  const std::string checkpoint = gallery + ".checkpoint";
+  // SIGTERM once the checkpoint holds a photo (its header is 76 bytes); gives up waiting after
+  // 120 s. In braces: run_command's redirections capture the whole group.
+  auto stopped = test::run_command(
+      "{ " + build + " --threads 1 & pid=$!; i=0; while [ $(stat -c %s " + checkpoint +
+      " 2>/dev/null || echo 0) -lt 1000 ] && [ $i -lt 1200 ]; do sleep 0.1; i=$((i+1)); done; " +
+      "kill -TERM $pid; wait $pid; }");
+  ASSERT_EQ(stopped.exit_code, 130) << stopped.err;
+  EXPECT_NE(stopped.err.find(gallery + " is unchanged"), std::string::npos) << stopped.err;
+  EXPECT_FALSE(fs::exists(gallery));
+  ASSERT_TRUE(fs::exists(checkpoint));
+
+  auto resumed = test::run_command(build + " --threads 2 -q");
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  EXPECT_NE(resumed.out.find("10 identities"), std::string::npos) << resumed.out;
+  EXPECT_EQ(resumed.out.find(" 0 resumed from the checkpoint"), std::string::npos) << resumed.out;
+  EXPECT_FALSE(fs::exists(checkpoint));
+}
+
 TEST(GalleryCli, ImportImdbKeepsTheFilteredPhotosAndTheirMetadata) {
   LOOKALIKE_REQUIRE_SHARED();
   test::TempDir dir;
