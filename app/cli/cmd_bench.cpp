@@ -15,6 +15,7 @@
 #include "engine_setup.hpp"
 #include "lookalike/engine/aligner.hpp"
 #include "lookalike/engine/image_io.hpp"
+#include "lookalike/machine.hpp"
 
 namespace lookalike::cli {
 namespace {
@@ -72,6 +73,9 @@ struct BenchCommand {
     std::printf("frame 640x480: %zu faces detected in the 4-face frame\n", four_faces.size());
 
     nlohmann::json result;
+    const MachineInfo machine = machine_info();
+    std::printf("machine: %s\n", machine.describe().c_str());
+    result["machine"] = machine.describe();
     result["machine_threads"] = std::thread::hardware_concurrency();
     result["detect_640x480_ms"] = time_ms(repeats, [&] { engine->detect(four); });
     result["landmarks_per_face_ms"] =

@@ -17,6 +17,7 @@
 #include "lookalike/gallery/builder.hpp"
 #include "lookalike/gallery/gallery.hpp"
 #include "lookalike/gallery/hnsw_index.hpp"
+#include "lookalike/machine.hpp"
 #include "lookalike/stats.hpp"
 #include "synthetic.hpp"
 #include "test_support.hpp"
@@ -154,6 +155,9 @@ int main(int argc, char** argv) {
   fs::create_directories(cache);
 
   nlohmann::json report;
+  const MachineInfo machine = machine_info();
+  std::printf("machine: %s\n", machine.describe().c_str());
+  report["machine"] = machine.describe();
   if (!skip_build) {
     const auto lfw = test::shared_data("faces/lfw_view1");
     if (lfw.empty() || !fs::exists(lfw)) {

@@ -19,6 +19,7 @@
 #include <set>
 
 #include "lookalike/gallery/gallery.hpp"
+#include "lookalike/machine.hpp"
 #include "lookalike/pipeline/pipeline.hpp"
 #include "lookalike/pipeline/snapshot_json.hpp"
 #include "test_support.hpp"
@@ -249,7 +250,10 @@ int main(int argc, char** argv) {
          {"max_reembed_interval", r.max_reembed}});
   }
   std::printf("shutdown while busy (worst of 3): %.1f ms\n", worst_stop_ms);
-  nlohmann::json doc = {{"hardware_threads", std::thread::hardware_concurrency()},
+  const MachineInfo machine = machine_info();
+  std::printf("machine: %s\n", machine.describe().c_str());
+  nlohmann::json doc = {{"machine", machine.describe()},
+                        {"hardware_threads", std::thread::hardware_concurrency()},
                         {"workers", workers},
                         {"scenarios", out},
                         {"shutdown_while_busy_ms_worst", worst_stop_ms}};

@@ -1,14 +1,28 @@
 // percentile(): the one definition (linear interpolation) that the CLI's summary, the UI bench
-// and the benchmarks report.
+// and the benchmarks report; machine_info(): the line every benchmark prints.
 #include <gtest/gtest.h>
 
 #include <vector>
 
+#include "lookalike/machine.hpp"
 #include "lookalike/pipeline/snapshot_json.hpp"
 #include "lookalike/stats.hpp"
 
 namespace lookalike {
 namespace {
+
+TEST(MachineInfo, NamesTheCpuItsCoresAndItsVectorIsa) {
+  const MachineInfo m = machine_info();
+  EXPECT_NE(m.cpu, "unknown CPU");  // Linux has /proc/cpuinfo
+  EXPECT_GE(m.cores, 1);
+  EXPECT_FALSE(m.isa.empty());
+  const std::string line = m.describe();
+  EXPECT_EQ(line.find(m.cpu), 0u) << line;
+  EXPECT_NE(line.find(std::to_string(m.cores) + (m.cores == 1 ? " core" : " cores")),
+            std::string::npos)
+      << line;
+  EXPECT_EQ(line.substr(line.size() - m.isa.size()), m.isa) << line;
+}
 
 TEST(Percentile, InterpolatesLinearlyBetweenClosestRanks) {
   const std::vector<double> v = {4, 1, 3, 2};  // unsorted on purpose

@@ -13,6 +13,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "lookalike/machine.hpp"
 #include "test_support.hpp"
 #include "ui_media.hpp"
 
@@ -48,8 +49,9 @@ int main(int argc, char** argv) {
       {"4 faces",
        {lfw / "George_W_Bush/George_W_Bush_0007.jpg", lfw / "Colin_Powell/Colin_Powell_0006.jpg",
         lfw / "Hugo_Chavez/Hugo_Chavez_0005.jpg", lfw / "Vladimir_Putin/Vladimir_Putin_0005.jpg"},
-       240},
+       300},  // the detector scans 640 px wide: smaller photos' faces fall below HOG's window
   };
+  std::printf("machine: %s\n", lookalike::machine_info().describe().c_str());
   nlohmann::json results = nlohmann::json::array();
   std::printf("%-8s %7s %9s %9s %9s %9s %10s %10s %8s %6s\n", "case", "frames", "p50 ms", "p99 ms",
               "cpu p50", "cpu p99", "shown fps", "source fps", "skipped", "faces");
@@ -99,13 +101,16 @@ int main(int argc, char** argv) {
       return 1;
     }
     std::ifstream(bench) >> switching;
-    std::printf("\nsource switches %d: longest frame %.2f ms (p99 of the run %.2f ms)\n",
-                switching.value("source_switches", 0), switching.value("switch_frame_ms_max", 0.0),
-                switching.value("frame_ms_p99", 0.0));
+    std::printf(
+        "\nsource switches %d: longest frame %.2f ms (UI thread's own work %.2f ms; p99 of the "
+        "run %.2f ms)\n",
+        switching.value("source_switches", 0), switching.value("switch_frame_ms_max", 0.0),
+        switching.value("switch_cpu_ms_max", 0.0), switching.value("frame_ms_p99", 0.0));
   }
 
   nlohmann::json out;
   out["benchmark"] = "ui_frame_time";
+  out["machine"] = lookalike::machine_info().describe();
   out["switching"] = switching;
   out["renderer"] = "Mesa llvmpipe under Xvfb, 1280x720 window";
   out["results"] = results;

@@ -27,6 +27,7 @@ bool BenchRecorder::switch_now(bool source_showing) {
 void BenchRecorder::frame(double cpu_ms, double frame_ms) {
   cpu_ms_.push_back(cpu_ms);
   frame_ms_.push_back(frame_ms);
+  if (switching_) switch_cpu_ms_max_ = std::max(switch_cpu_ms_max_, cpu_ms);
 }
 
 void BenchRecorder::whole_frame(double ms) {
@@ -74,6 +75,7 @@ void BenchRecorder::write(const std::filesystem::path& file, double source_fps) 
   if (switches_ > 0) {
     j["source_switches"] = switches_done_;
     j["switch_frame_ms_max"] = switch_frame_ms_max_;
+    j["switch_cpu_ms_max"] = switch_cpu_ms_max_;  // the UI thread's own work in those frames
   }
   const std::string text = j.dump(2);
   write_file_atomically(file, std::as_bytes(std::span(text.data(), text.size())));

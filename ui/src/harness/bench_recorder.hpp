@@ -39,6 +39,7 @@ class BenchRecorder {
   int frames_to_switch_ = 0;
   bool switching_ = false;
   double switch_frame_ms_max_ = 0;
+  double switch_cpu_ms_max_ = 0;  // without glFinish
   std::vector<double> frame_ms_, cpu_ms_;
   std::vector<double> new_frame_times_;  // when a new source frame was first displayed
   std::vector<std::uint64_t> new_frame_seqs_;
