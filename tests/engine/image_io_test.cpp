@@ -26,15 +26,6 @@ std::string load_error(const fs::path& path) {
   return "";
 }
 
-// A PNG whose header claims 20000 x 20000 pixels (a decompression bomb's signature).
-std::string bomb_png_header() {
-  std::string b = "\x89PNG\r\n\x1a\n";
-  b += std::string("\x00\x00\x00\x0dIHDR", 8);
-  b += std::string("\x00\x00\x4e\x20\x00\x00\x4e\x20\x08\x02\x00\x00\x00", 13);
-  b += std::string("\x00\x00\x00\x00", 4);  // CRC (never reached)
-  return b;
-}
-
 class ImageIo : public ::testing::Test {
  protected:
   test::TempDir dir;
@@ -58,7 +49,7 @@ TEST_F(ImageIo, RejectsBadFilesWithTheirOwnMessage) {
   write_bytes(dir / "notes.jpg", "this is a text file, not a photo\n");
   EXPECT_NE(load_error(dir / "notes.jpg").find("not an image"), std::string::npos);
 
-  write_bytes(dir / "bomb.png", bomb_png_header());
+  write_bytes(dir / "bomb.png", test::bomb_png_header());
   const std::string bomb = load_error(dir / "bomb.png");
   EXPECT_NE(bomb.find("too large"), std::string::npos) << bomb;
   EXPECT_NE(bomb.find("20000x20000"), std::string::npos) << bomb;
@@ -90,7 +81,7 @@ TEST_F(ImageIo, LoadsUnusualButValidImagesAsBgr8) {
 // decode_image (gallery thumbnails, anything already in memory) follows the same rules and
 // limits as load_image, naming what it decodes.
 TEST_F(ImageIo, DecodesFromMemoryUnderTheSameLimits) {
-  const std::string bomb = bomb_png_header();
+  const std::string bomb = test::bomb_png_header();
   const std::vector<unsigned char> bomb_bytes(bomb.begin(), bomb.end());
   try {
     decode_image(bomb_bytes, "thumb 7");

@@ -20,13 +20,10 @@
 #include "test_support.hpp"
 
 namespace fs = std::filesystem;
-using lookalike::fetch::extract_archive;
-using lookalike::fetch::extract_members;
-using lookalike::fetch::ExtractLimits;
-using lookalike::fetch::FetchCancelled;
-using lookalike::fetch::FetchError;
-using lookalike::test::error_of;
-using lookalike::test::TempDir;
+
+namespace lookalike::fetch {
+using test::error_of;
+using test::TempDir;
 
 namespace {
 
@@ -338,3 +335,5 @@ TEST_F(ArchiveTest, StopTokenCancelsAndRemovesTheDestination) {
                FetchCancelled);
   EXPECT_FALSE(fs::exists(dest()));
 }
+
+}  // namespace lookalike::fetch

@@ -21,16 +21,12 @@
 #include "test_support.hpp"
 
 namespace fs = std::filesystem;
-using lookalike::fetch::Checksum;
-using lookalike::fetch::download;
-using lookalike::fetch::DownloadRequest;
-using lookalike::fetch::FetchCancelled;
-using lookalike::fetch::FetchError;
-using lookalike::fetch::TransferProgress;
-using lookalike::test::error_of;
-using lookalike::test::HttpTestServer;
-using lookalike::test::Route;
-using lookalike::test::TempDir;
+
+namespace lookalike::fetch {
+using test::error_of;
+using test::HttpTestServer;
+using test::Route;
+using test::TempDir;
 using Clock = std::chrono::steady_clock;
 
 namespace {
@@ -43,7 +39,7 @@ std::string random_bytes(std::size_t n, unsigned seed) {
 }
 
 std::string sha256(const std::string& s) {
-  return lookalike::sha256_hex({reinterpret_cast<const std::byte*>(s.data()), s.size()});
+  return sha256_hex({reinterpret_cast<const std::byte*>(s.data()), s.size()});
 }
 
 std::string read_all(const fs::path& path) {
@@ -86,19 +82,24 @@ TEST(Checksum, ParsesAndPrints) {
 TEST(Checksum, FileDigestMatchesKnownVectors) {
   TempDir tmp;
   write_all(tmp / "abc", "abc");
-  EXPECT_EQ(lookalike::fetch::file_digest(tmp / "abc", "sha256"),
+  EXPECT_EQ(file_digest(tmp / "abc", "sha256"),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-  EXPECT_EQ(lookalike::fetch::file_digest(tmp / "abc", "md5"), "900150983cd24fb0d6963f7d28e17f72");
-  EXPECT_THROW(lookalike::fetch::file_digest(tmp / "missing", "sha256"), FetchError);
-  EXPECT_THROW(lookalike::fetch::file_digest(tmp / "abc", "sha1"), FetchError);
+  EXPECT_EQ(file_digest(tmp / "abc", "md5"), "900150983cd24fb0d6963f7d28e17f72");
+  EXPECT_THROW(file_digest(tmp / "missing", "sha256"), FetchError);
+  EXPECT_THROW(file_digest(tmp / "abc", "sha1"), FetchError);
 }
 
-TEST(Download, FullFileWithChecksumAndThrottledProgress) {
+// Every download test has a loopback server and a temporary folder of its own.
+class Download : public ::testing::Test {
+ protected:
   HttpTestServer server;
+  TempDir tmp;
+};
+
+TEST_F(Download, FullFileWithChecksumAndThrottledProgress) {
   const std::string body = random_bytes(1 << 20, 1);
   // 64 chunks, 8 ms apart: long enough for the progress throttle to matter.
   server.route("/model.dat", {.body = body, .chunk_delay = std::chrono::milliseconds(8)});
-  TempDir tmp;
   const fs::path dest = tmp / "sub" / "model.dat";
 
   int calls = 0;
@@ -121,11 +122,9 @@ TEST(Download, FullFileWithChecksumAndThrottledProgress) {
   EXPECT_LE(calls, 10 * seconds + 2) << "progress not throttled to 10 per second";
 }
 
-TEST(Download, Md5ChecksumAndNoExpectations) {
-  HttpTestServer server;
+TEST_F(Download, Md5ChecksumAndNoExpectations) {
   const std::string body = "hello, world\n";
   server.route("/hello.txt", {.body = body});
-  TempDir tmp;
   DownloadRequest r;
   r.url = server.url("/hello.txt");
   r.destination = tmp / "hello.txt";
@@ -139,11 +138,9 @@ TEST(Download, Md5ChecksumAndNoExpectations) {
   EXPECT_EQ(read_all(r.destination), body);
 }
 
-TEST(Download, WrongChecksumNamesBothValuesAndDeletesThePart) {
-  HttpTestServer server;
+TEST_F(Download, WrongChecksumNamesBothValuesAndDeletesThePart) {
   const std::string body = random_bytes(100'000, 2);
   server.route("/f", {.body = body});
-  TempDir tmp;
   const fs::path dest = tmp / "f";
   auto r = request_for(server.url("/f"), dest, body);
   const std::string wrong = sha256("something else");
@@ -156,11 +153,9 @@ TEST(Download, WrongChecksumNamesBothValuesAndDeletesThePart) {
   EXPECT_FALSE(fs::exists(part_of(dest)));
 }
 
-TEST(Download, WrongSizeDeletesThePart) {
-  HttpTestServer server;
+TEST_F(Download, WrongSizeDeletesThePart) {
   const std::string body = random_bytes(5000, 3);
   server.route("/f", {.body = body});
-  TempDir tmp;
   auto r = request_for(server.url("/f"), tmp / "f", body);
   r.expected_size = body.size() + 1;
   r.expected_checksum = {};
@@ -170,12 +165,10 @@ TEST(Download, WrongSizeDeletesThePart) {
   EXPECT_FALSE(fs::exists(part_of(r.destination)));
 }
 
-TEST(Download, ResumesAfterTheServerDropsTheConnection) {
-  HttpTestServer server;
+TEST_F(Download, ResumesAfterTheServerDropsTheConnection) {
   const std::string body = random_bytes(600'000, 4);
   const std::size_t half = body.size() / 2;
   server.route("/big", {.body = body, .cut_at = half});
-  TempDir tmp;
   const fs::path dest = tmp / "big";
   const auto r = request_for(server.url("/big"), dest, body);
 
@@ -200,11 +193,9 @@ TEST(Download, ResumesAfterTheServerDropsTheConnection) {
   EXPECT_EQ(seen[1].range, "bytes=" + std::to_string(half) + "-");
 }
 
-TEST(Download, ServerIgnoringRangeRestartsTheFile) {
-  HttpTestServer server;
+TEST_F(Download, ServerIgnoringRangeRestartsTheFile) {
   const std::string body = random_bytes(200'000, 5);
   server.route("/f", {.body = body, .honour_range = false});
-  TempDir tmp;
   const fs::path dest = tmp / "f";
   write_all(part_of(dest), std::string(1000, 'x'));  // wrong bytes: kept they would corrupt it
   download(request_for(server.url("/f"), dest, body));
@@ -212,11 +203,9 @@ TEST(Download, ServerIgnoringRangeRestartsTheFile) {
   EXPECT_EQ(server.requests().at(0).range, "bytes=1000-");
 }
 
-TEST(Download, CompletePartIsVerifiedAfterA416) {
-  HttpTestServer server;
+TEST_F(Download, CompletePartIsVerifiedAfterA416) {
   const std::string body = random_bytes(50'000, 6);
   server.route("/f", {.body = body});
-  TempDir tmp;
   const fs::path dest = tmp / "f";
   write_all(part_of(dest), body);
   download(request_for(server.url("/f"), dest, body));
@@ -225,11 +214,9 @@ TEST(Download, CompletePartIsVerifiedAfterA416) {
   ASSERT_EQ(seen.size(), 1u);  // 416 "nothing after that": nothing downloaded again
 }
 
-TEST(Download, PartLongerThanTheFileStartsOver) {
-  HttpTestServer server;
+TEST_F(Download, PartLongerThanTheFileStartsOver) {
   const std::string body = random_bytes(10'000, 7);
   server.route("/f", {.body = body});
-  TempDir tmp;
   const fs::path dest = tmp / "f";
   write_all(part_of(dest), random_bytes(20'000, 8));
   DownloadRequest r;
@@ -242,10 +229,9 @@ TEST(Download, PartLongerThanTheFileStartsOver) {
   EXPECT_EQ(seen[1].range, "");
 }
 
-TEST(Download, UnreachablePortFailsFast) {
-  TempDir tmp;
+TEST_F(Download, UnreachablePortFailsFast) {
   DownloadRequest r;
-  r.url = "http://127.0.0.1:" + std::to_string(lookalike::test::unused_port()) + "/f";
+  r.url = "http://127.0.0.1:" + std::to_string(test::unused_port()) + "/f";
   r.destination = tmp / "f";
   r.connect_timeout = std::chrono::seconds(2);
   const auto start = Clock::now();
@@ -257,9 +243,8 @@ TEST(Download, UnreachablePortFailsFast) {
   EXPECT_FALSE(fs::exists(part_of(r.destination))) << "an empty .part is not left behind";
 }
 
-TEST(Download, HungServerFailsAfterTheStallTimeout) {
-  lookalike::test::SilentServer silent;
-  TempDir tmp;
+TEST_F(Download, HungServerFailsAfterTheStallTimeout) {
+  test::SilentServer silent;
   DownloadRequest r;
   r.url = silent.url("/f");
   r.destination = tmp / "f";
@@ -274,12 +259,10 @@ TEST(Download, HungServerFailsAfterTheStallTimeout) {
   EXPECT_NE(message.find("2 s"), std::string::npos) << message;
 }
 
-TEST(Download, StallMidFileFailsAndKeepsThePart) {
-  HttpTestServer server;
+TEST_F(Download, StallMidFileFailsAndKeepsThePart) {
   const std::string body = random_bytes(64 << 10, 11);
   // The first 16 KiB at once, then nothing for longer than the stall timeout.
   server.route("/f", {.body = body, .chunk_delay = std::chrono::milliseconds(2500)});
-  TempDir tmp;
   auto r = request_for(server.url("/f"), tmp / "f", body);
   r.stall_timeout = std::chrono::seconds(1);
   const auto start = Clock::now();
@@ -289,10 +272,8 @@ TEST(Download, StallMidFileFailsAndKeepsThePart) {
   EXPECT_EQ(fs::file_size(part_of(r.destination)), 16u << 10);
 }
 
-TEST(Download, HttpErrorsNameTheUrlAndStatus) {
-  HttpTestServer server;
+TEST_F(Download, HttpErrorsNameTheUrlAndStatus) {
   server.route("/broken", {.status = 500});
-  TempDir tmp;
   DownloadRequest r;
   r.url = server.url("/missing.dat");
   r.destination = tmp / "missing.dat";
@@ -307,18 +288,15 @@ TEST(Download, HttpErrorsNameTheUrlAndStatus) {
   EXPECT_NE(message.find("500"), std::string::npos) << message;
 }
 
-TEST(Download, FollowsRedirects) {
-  HttpTestServer server;
+TEST_F(Download, FollowsRedirects) {
   const std::string body = random_bytes(30'000, 9);
   server.route("/old", {.redirect_to = "/new"});
   server.route("/new", {.body = body});
-  TempDir tmp;
   download(request_for(server.url("/old"), tmp / "f", body));
   EXPECT_EQ(read_all(tmp / "f"), body);
 }
 
-TEST(Download, RefusesOtherProtocolsEvenThroughARedirect) {
-  TempDir tmp;
+TEST_F(Download, RefusesOtherProtocolsEvenThroughARedirect) {
   write_all(tmp / "secret", "secret");
   DownloadRequest r;
   r.url = "file://" + (tmp / "secret").string();
@@ -326,19 +304,16 @@ TEST(Download, RefusesOtherProtocolsEvenThroughARedirect) {
   EXPECT_NE(error_of([&] { download(r); }).find("file://"), std::string::npos);
   EXPECT_FALSE(fs::exists(r.destination));
 
-  HttpTestServer server;
   server.route("/sneaky", {.redirect_to = "file://" + (tmp / "secret").string()});
   r.url = server.url("/sneaky");
   EXPECT_NE(error_of([&] { download(r); }).find(r.url), std::string::npos);
   EXPECT_FALSE(fs::exists(r.destination));
 }
 
-TEST(Download, CancelFromTheProgressCallbackKeepsThePart) {
-  HttpTestServer server;
+TEST_F(Download, CancelFromTheProgressCallbackKeepsThePart) {
   const std::string body = random_bytes(4 << 20, 10);
   // 256 chunks 5 ms apart: over a second, cancelled after about a tenth.
   server.route("/slow", {.body = body, .chunk_delay = std::chrono::milliseconds(5)});
-  TempDir tmp;
   const fs::path dest = tmp / "slow";
   std::stop_source source;
   const auto r = request_for(server.url("/slow"), dest, body);
@@ -355,11 +330,9 @@ TEST(Download, CancelFromTheProgressCallbackKeepsThePart) {
   EXPECT_EQ(read_all(part_of(dest)), body.substr(0, kept));
 }
 
-TEST(Download, SecondDownloadOfTheSameFileIsRefusedWhileTheFirstRuns) {
-  HttpTestServer server;
+TEST_F(Download, SecondDownloadOfTheSameFileIsRefusedWhileTheFirstRuns) {
   const std::string body = random_bytes(2 << 20, 12);
   server.route("/slow", {.body = body, .chunk_delay = std::chrono::milliseconds(5)});
-  TempDir tmp;
   const auto r = request_for(server.url("/slow"), tmp / "slow", body);
   std::stop_source stop_first;
   std::promise<void> receiving;
@@ -389,10 +362,8 @@ TEST(Download, SecondDownloadOfTheSameFileIsRefusedWhileTheFirstRuns) {
   EXPECT_EQ(first_outcome, "cancelled");
 }
 
-TEST(Download, CancelledBeforeStartDoesNothing) {
-  HttpTestServer server;
+TEST_F(Download, CancelledBeforeStartDoesNothing) {
   server.route("/f", {.body = "x"});
-  TempDir tmp;
   std::stop_source source;
   source.request_stop();
   DownloadRequest r;
@@ -402,3 +373,5 @@ TEST(Download, CancelledBeforeStartDoesNothing) {
   EXPECT_TRUE(server.requests().empty());
   EXPECT_FALSE(fs::exists(r.destination));
 }
+
+}  // namespace lookalike::fetch

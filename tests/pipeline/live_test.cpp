@@ -122,6 +122,28 @@ class LivePipelineTest : public ::testing::Test {
   }
   void SetUp() override { LOOKALIKE_REQUIRE_SHARED(); }
 
+  // A started pipeline on four lfw10 faces in a 640x640 grid video that loops (it never ends
+  // by itself), busy by the time this returns: a face has been named. `o` gets its options.
+  std::unique_ptr<Pipeline> start_busy_four_faces(const std::string& file, PipelineOptions& o) {
+    std::vector<fs::path> faces;
+    for (int i = 0; i < 4; ++i)
+      faces.push_back(test::lfw_photos(*lfw_, kLfw10[static_cast<std::size_t>(i)], 9, 9)[0]);
+    test::VideoSpec spec;
+    spec.size = {640, 640};
+    const auto video = test::write_grid_video(dir_ / file, faces, 1.0, spec);
+    o = options_for(video.path, PlaybackMode::as_fast_as_possible);
+    o.source.loop = true;
+    auto named = std::make_shared<Event>();
+    o.on_publish = [named](const SnapshotPtr& s) {
+      for (const TrackView& t : s->tracks)
+        if (t.named()) named->set();
+    };
+    auto pipeline = std::make_unique<Pipeline>(o, *gallery_);
+    pipeline->start();
+    EXPECT_TRUE(named->wait_for(kNamedWithin)) << "no face was named";
+    return pipeline;
+  }
+
   static PipelineOptions options_for(const fs::path& video, PlaybackMode mode) {
     PipelineOptions o;
     o.source.spec = video.string();
@@ -243,22 +265,9 @@ TEST_F(LivePipelineTest, RealtimeFileIsDisplayedToItsLastFrame) {
 }
 
 TEST_F(LivePipelineTest, StopWhileBusyFinishesAndIsIdempotent) {
-  std::vector<fs::path> faces;
-  for (int i = 0; i < 4; ++i)
-    faces.push_back(test::lfw_photos(*lfw_, kLfw10[static_cast<std::size_t>(i)], 9, 9)[0]);
-  test::VideoSpec spec;
-  spec.size = {640, 640};
-  const auto video = test::write_grid_video(dir_ / "grid.avi", faces, 1.0, spec);
-  PipelineOptions o = options_for(video.path, PlaybackMode::as_fast_as_possible);
-  o.source.loop = true;  // never ends by itself
-  Event named;
-  o.on_publish = [&](const SnapshotPtr& s) {
-    for (const TrackView& t : s->tracks)
-      if (t.named()) named.set();
-  };
-  Pipeline pipeline(o, *gallery_);
-  pipeline.start();
-  ASSERT_TRUE(named.wait_for(kNamedWithin)) << "no face was named";
+  PipelineOptions o;
+  const auto busy = start_busy_four_faces("grid.avi", o);
+  Pipeline& pipeline = *busy;
   pipeline.stop();  // workers are busy embedding the four faces now
   EXPECT_TRUE(pipeline.finished());
   pipeline.stop();  // idempotent
@@ -270,25 +279,13 @@ TEST_F(LivePipelineTest, StopWhileBusyFinishesAndIsIdempotent) {
 }
 
 // pipeline.hpp: "stop() ... finishes well under a second even while workers are busy (a
-// worker finishes at most the frame it holds)". Measured on a looping source that never ends:
-// stop() returns after the in-flight frames, not after the video.
+// worker finishes at most the frame it holds)". On a looping source that never ends, stop()
+// returns after the in-flight frames, not after the video; the time is printed, and measured
+// by pipeline_bench.
 TEST_F(LivePipelineTest, BusyStopReturnsAfterTheInFlightFrames) {
-  std::vector<fs::path> faces;
-  for (int i = 0; i < 4; ++i)
-    faces.push_back(test::lfw_photos(*lfw_, kLfw10[static_cast<std::size_t>(i)], 9, 9)[0]);
-  test::VideoSpec spec;
-  spec.size = {640, 640};
-  const auto video = test::write_grid_video(dir_ / "busy.avi", faces, 1.0, spec);
-  PipelineOptions o = options_for(video.path, PlaybackMode::as_fast_as_possible);
-  o.source.loop = true;
-  Event named;
-  o.on_publish = [&](const SnapshotPtr& s) {
-    for (const TrackView& t : s->tracks)
-      if (t.named()) named.set();
-  };
-  Pipeline pipeline(o, *gallery_);
-  pipeline.start();
-  ASSERT_TRUE(named.wait_for(kNamedWithin)) << "no face was named";
+  PipelineOptions o;
+  const auto busy = start_busy_four_faces("busy.avi", o);
+  Pipeline& pipeline = *busy;
   const std::uint64_t processed_before = pipeline.latest()->metrics.processed;
   const auto t0 = std::chrono::steady_clock::now();
   pipeline.stop();
@@ -296,9 +293,9 @@ TEST_F(LivePipelineTest, BusyStopReturnsAfterTheInFlightFrames) {
   const std::uint64_t processed_after = pipeline.latest()->metrics.processed;
   std::cout << "busy stop(): " << std::chrono::duration<double, std::milli>(took).count() << " ms, "
             << processed_after - processed_before << " frame(s) finished after the request\n";
-  // The contract's bound, generous for loaded CI machines (a frame takes ~50-150 ms here).
-  EXPECT_LT(took, 2s) << "stop() did not return promptly while busy";
-  // Each worker finishes at most the frame it holds; allow one more taken just before.
+  // No timing assertion (speed is the pipeline bench's "shutdown while busy" row): the contract
+  // is in frames. Each worker finishes at most the frame it holds; allow one more taken just
+  // before.
   EXPECT_LE(processed_after - processed_before, static_cast<std::uint64_t>(2 * o.workers))
       << "frames kept being processed after stop() was requested";
   EXPECT_TRUE(pipeline.finished());

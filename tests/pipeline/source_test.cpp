@@ -24,15 +24,6 @@ namespace {
 namespace fs = std::filesystem;
 using test::TempDir;
 
-// A PNG whose header claims 20000 x 20000 pixels (a decompression bomb's signature).
-std::string bomb_png_header() {
-  std::string b = "\x89PNG\r\n\x1a\n";
-  b += std::string("\x00\x00\x00\x0dIHDR", 8);
-  b += std::string("\x00\x00\x4e\x20\x00\x00\x4e\x20\x08\x02\x00\x00\x00", 13);
-  b += std::string("\x00\x00\x00\x00", 4);  // CRC (never reached)
-  return b;
-}
-
 void write_image(const fs::path& path, int width, int height) {
   cv::Mat image(height, width, CV_8UC3, cv::Scalar(40, 120, 200));
   ASSERT_TRUE(cv::imwrite(path.string(), image)) << path;
@@ -372,7 +363,7 @@ TEST(SourceSpec, UnbalancedBracketsAndBadWildcardsAreLiteralOrClearErrors) {
 TEST(ImageFolder, RefusesBombsAndOversizedImagesByName) {
   TempDir dir;
   write_image(dir / "a.png", 8, 8);
-  std::ofstream(dir / "b_bomb.png", std::ios::binary) << bomb_png_header();
+  std::ofstream(dir / "b_bomb.png", std::ios::binary) << test::bomb_png_header();
   write_image(dir / "c_big.png", 64, 64);  // 4096 pixels: over the limit set below
   write_image(dir / "d.png", 9, 8);
   SourceOptions o;
@@ -394,7 +385,7 @@ TEST(ImageFolder, RefusesBombsAndOversizedImagesByName) {
 
 TEST(ImageFolder, AFolderOfOnlyBadImagesEndsEvenWhenLooping) {
   TempDir dir;
-  std::ofstream(dir / "a.png", std::ios::binary) << bomb_png_header();
+  std::ofstream(dir / "a.png", std::ios::binary) << test::bomb_png_header();
   std::ofstream(dir / "b.jpg") << "not a jpeg";
   SourceOptions o;
   o.spec = dir.path().string();

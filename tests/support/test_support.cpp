@@ -88,4 +88,12 @@ std::string read_file_text(const fs::path& path) {
   return {std::istreambuf_iterator<char>(in), {}};
 }
 
+std::string bomb_png_header() {
+  std::string b = "\x89PNG\r\n\x1a\n";
+  b += std::string("\x00\x00\x00\x0dIHDR", 8);
+  b += std::string("\x00\x00\x4e\x20\x00\x00\x4e\x20\x08\x02\x00\x00\x00", 13);
+  b += std::string("\x00\x00\x00\x00", 4);  // CRC (never reached)
+  return b;
+}
+
 }  // namespace lookalike::test

@@ -48,6 +48,10 @@ std::filesystem::path write_lfw_archive(const std::filesystem::path& dir);
 
 std::string read_file_text(const std::filesystem::path& path);
 
+// The bytes of a PNG whose header claims 20000 x 20000 pixels (a decompression bomb's
+// signature); the loaders must refuse it before decoding.
+std::string bomb_png_header();
+
 }  // namespace lookalike::test
 
 // Skips the current test when ../shared is not there (never the case in CI).
