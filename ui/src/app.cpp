@@ -149,6 +149,11 @@ void App::persist_settings() {
   }
 }
 
+void App::ask_path(PathPurpose purpose) {
+  path_purpose_ = purpose;
+  path_buffer_[0] = '\0';
+}
+
 void App::toast(std::string text, bool error) {
   if (toasts_.size() >= kMaxToasts) toasts_.pop_front();
   toasts_.push_back({std::move(text), glfwGetTime() + kToastSeconds, error});

@@ -75,6 +75,9 @@ class App {
   void handle_drop(const std::vector<std::string>& paths);
 
  private:
+  // Path dialog (ImGui has no file dialog): what the typed path is for.
+  enum class PathPurpose { none, open_gallery, open_video, open_photos, build_gallery };
+
   // lifecycle (app.cpp)
   void start_feed(const std::string& spec);
   void open_gallery(const std::filesystem::path& path);
@@ -86,6 +89,7 @@ class App {
   void save_result_card(const cv::Mat& pixels);
   void persist_settings();
   void toast(std::string text, bool error = false);
+  void ask_path(PathPurpose purpose);  // opens the path dialog for `purpose`, empty
   void apply_search_options();
   Rect central_area() const;
   bool settled_frame();
@@ -156,8 +160,6 @@ class App {
   std::deque<Toast> toasts_;
   std::optional<std::string> settings_warning_;
   bool save_requested_ = false;
-  // Path dialog (ImGui has no file dialog): what the typed path is for.
-  enum class PathPurpose { none, open_gallery, open_video, open_photos, build_gallery };
   PathPurpose path_purpose_ = PathPurpose::none;
   std::array<char, 1024> path_buffer_{};
   std::array<char, 1024> source_buffer_{};

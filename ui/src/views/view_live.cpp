@@ -275,20 +275,11 @@ void App::draw_welcome(const Rect& area) {
         "time.");
     ImGui::PopTextWrapPos();
     ImGui::Spacing();
-    if (ImGui::Button("Open gallery...")) {
-      path_purpose_ = PathPurpose::open_gallery;
-      path_buffer_[0] = '\0';
-    }
+    if (ImGui::Button("Open gallery...")) ask_path(PathPurpose::open_gallery);
     ImGui::SameLine();
-    if (ImGui::Button("Build from folder...")) {
-      path_purpose_ = PathPurpose::build_gallery;
-      path_buffer_[0] = '\0';
-    }
+    if (ImGui::Button("Build from folder...")) ask_path(PathPurpose::build_gallery);
     ImGui::SameLine();
-    if (ImGui::Button("Analyze photos...")) {
-      path_purpose_ = PathPurpose::open_photos;
-      path_buffer_[0] = '\0';
-    }
+    if (ImGui::Button("Analyze photos...")) ask_path(PathPurpose::open_photos);
   }
   ImGui::End();
 }
@@ -369,15 +360,9 @@ void App::draw_source_problem(const Rect& area) {
     ImGui::Spacing();
     if (ImGui::Button("Retry")) start_feed(spec);
     ImGui::SameLine();
-    if (ImGui::Button("Analyze photos...")) {
-      path_purpose_ = PathPurpose::open_photos;
-      path_buffer_[0] = '\0';
-    }
+    if (ImGui::Button("Analyze photos...")) ask_path(PathPurpose::open_photos);
     ImGui::SameLine();
-    if (ImGui::Button("Open video...")) {
-      path_purpose_ = PathPurpose::open_video;
-      path_buffer_[0] = '\0';
-    }
+    if (ImGui::Button("Open video...")) ask_path(PathPurpose::open_video);
     ImGui::TextDisabled("You can also drop photos onto this window.");
   }
   ImGui::End();

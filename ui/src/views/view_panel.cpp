@@ -26,10 +26,10 @@ void section(const char* title, ImFont* bold) {
 void App::draw_menu_bar() {
   if (!ImGui::BeginMainMenuBar()) return;
   if (ImGui::BeginMenu("File")) {
-    if (ImGui::MenuItem("Open gallery...")) path_purpose_ = PathPurpose::open_gallery;
-    if (ImGui::MenuItem("Build gallery from folder...")) path_purpose_ = PathPurpose::build_gallery;
-    if (ImGui::MenuItem("Analyze photos...")) path_purpose_ = PathPurpose::open_photos;
-    if (ImGui::MenuItem("Open video or folder...")) path_purpose_ = PathPurpose::open_video;
+    if (ImGui::MenuItem("Open gallery...")) ask_path(PathPurpose::open_gallery);
+    if (ImGui::MenuItem("Build gallery from folder...")) ask_path(PathPurpose::build_gallery);
+    if (ImGui::MenuItem("Analyze photos...")) ask_path(PathPurpose::open_photos);
+    if (ImGui::MenuItem("Open video or folder...")) ask_path(PathPurpose::open_video);
     ImGui::Separator();
     if (ImGui::MenuItem("Save result card", "S")) save_requested_ = true;
     ImGui::Separator();
@@ -128,9 +128,9 @@ void App::draw_side_panel() {
     } else {
       ImGui::TextDisabled(loader_->busy() ? "loading..." : "no gallery loaded");
     }
-    if (ImGui::Button("Open...##gal")) path_purpose_ = PathPurpose::open_gallery;
+    if (ImGui::Button("Open...##gal")) ask_path(PathPurpose::open_gallery);
     ImGui::SameLine();
-    if (ImGui::Button("Build from folder...")) path_purpose_ = PathPurpose::build_gallery;
+    if (ImGui::Button("Build from folder...")) ask_path(PathPurpose::build_gallery);
     if (!settings_.recent_galleries.empty() && ImGui::BeginCombo("Recent", "choose...")) {
       for (const auto& recent : settings_.recent_galleries)
         if (ImGui::Selectable(recent.c_str())) open_gallery(recent);
@@ -304,7 +304,7 @@ void App::draw_path_dialog() {
       }
     }
     ImGui::SameLine();
-    if (ImGui::Button("Cancel")) path_purpose_ = PathPurpose::none;
+    if (ImGui::Button("Cancel")) ask_path(PathPurpose::none);
   }
   ImGui::End();
   if (!open) path_purpose_ = PathPurpose::none;
