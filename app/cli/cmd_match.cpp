@@ -1,6 +1,8 @@
 // `lookalike-cli match --gallery FILE [--top K] [--metric M] [--json] IMAGE...`: every face in
 // every image with its box and its top-k gallery identities. --json prints one object per
-// image line: {"image", "faces": [{"box", "matches": [...]}]} or {"image", "error"}. A bad
+// image line: {"image", "faces": [{"box", "matches": [...]}]} or {"image", "error"}; with
+// `--assign unique` every face of a photo plays a different identity (Hungarian assignment) and
+// gains "assigned": {"name", "similarity", ...}. A bad
 // image is reported and the batch goes on; exit code 1 if any input failed, 2 if the gallery
 // cannot be used.
 #include <fmt/format.h>
@@ -28,6 +30,7 @@ struct MatchCommand {
   std::string metric = "euclidean";
   bool json = false;
   bool exact = false;
+  std::string assign = "none";
   EngineFlags engine_flags;
 
   void setup(CLI::App& app) {
@@ -43,6 +46,10 @@ struct MatchCommand {
         ->capture_default_str();
     sub->add_flag("--json", json, "one JSON object per image line");
     sub->add_flag("--exact", exact, "never use the approximate (HNSW) index");
+    sub->add_option("--assign", assign,
+                    "unique: every face of a photo gets a different identity (group play)")
+        ->check(CLI::IsMember({"none", "unique"}))
+        ->capture_default_str();
     sub->add_option("IMAGE", images, "photos to analyse")->required();
     engine_flags.add_to(*sub);
   }
@@ -60,12 +67,14 @@ struct MatchCommand {
     options.search.top_k = top;
     options.search.metric = metric_from_string(metric);
     options.search.allow_approximate = !exact;
+    options.unique_cast = assign == "unique";
     return for_each_image(
         images, json, [&](const std::string& path, const cv::Mat& image, nlohmann::json& line) {
           const auto faces = app::match_photo(*engine, gallery.get(), image, options);
           if (!json) std::cout << path << ": " << faces.size() << " face(s)\n";
-          for (const auto& [face, matches] : faces) {
-            line["faces"].push_back(face_matches_to_json(face.box, matches));
+          for (const auto& [face, matches, assigned] : faces) {
+            auto& entry = line["faces"].emplace_back(face_matches_to_json(face.box, matches));
+            if (assigned) entry["assigned"] = match_to_json(*assigned);
             if (json) continue;
             std::cout << fmt::format("  face at {},{} {}x{}\n", face.box.x, face.box.y,
                                      face.box.width, face.box.height);
@@ -74,6 +83,9 @@ struct MatchCommand {
               std::cout << fmt::format("    {}. {:<28} {:5.1f}%  {} {:.3f}{}  ({})\n", rank++,
                                        m.name, m.similarity_percent, metric, m.distance,
                                        m.same_person ? "  same person" : "", m.photo);
+            if (assigned && (matches.empty() || assigned->identity != matches.front().identity))
+              std::cout << fmt::format("    plays {} ({:.1f}%) in the unique cast\n",
+                                       assigned->name, assigned->similarity_percent);
           }
         });
   }

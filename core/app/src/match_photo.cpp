@@ -1,5 +1,7 @@
 #include "lookalike/app/match_photo.hpp"
 
+#include "lookalike/app/group_play.hpp"
+
 #include <algorithm>
 
 namespace lookalike::app {
@@ -13,13 +15,26 @@ std::vector<PhotoFaceMatch> match_photo(FaceEngine& engine, const IdentityMatche
     const int row_b = b.box.y / std::max(1, b.box.height);
     return row_a != row_b ? row_a < row_b : a.box.x < b.box.x;
   });
+  const bool cast = options.unique_cast && gallery && faces.size() >= 2;
+  SearchOptions search = options.search;
+  // As many candidates as faces: then every face can play a different identity of its own list.
+  if (cast) search.top_k = std::max<int>(search.top_k, static_cast<int>(faces.size()));
   std::vector<PhotoFaceMatch> out;
   out.reserve(faces.size());
   for (auto& face : faces) {
     PhotoFaceMatch m;
-    if (gallery) m.matches = gallery->match(face.embedding, options.search);
+    if (gallery) m.matches = gallery->match(face.embedding, search);
     m.face = std::move(face);
     out.push_back(std::move(m));
+  }
+  if (!cast) return out;
+  std::vector<std::vector<IdentityMatch>> candidates;
+  for (const auto& m : out) candidates.push_back(m.matches);
+  const auto assigned = assign_unique_cast(candidates);
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    if (assigned[i]) out[i].assigned = out[i].matches[*assigned[i]];
+    if (out[i].matches.size() > static_cast<std::size_t>(options.search.top_k))
+      out[i].matches.resize(static_cast<std::size_t>(options.search.top_k));
   }
   return out;
 }

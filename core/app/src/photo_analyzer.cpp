@@ -133,11 +133,12 @@ void PhotoAnalyzer::run(std::stop_token stop) {
           match.search = search_;
         }
         const auto faces = match_photo(*engine, gallery.get(), image, match);
-        for (const auto& [face, matches] : faces) {
+        for (const auto& m : faces) {
           PhotoFace pf;
-          pf.box = face.box;
-          pf.crop = face_crop(image, face.box, 0.25f, options_.crop_side);
-          pf.matches = matches;
+          pf.box = m.face.box;
+          pf.crop = face_crop(image, m.face.box, 0.25f, options_.crop_side);
+          pf.matches = m.matches;
+          pf.embedding = m.face.embedding;
           result.faces.push_back(std::move(pf));
         }
         if (faces.empty()) result.error = file.filename().string() + ": no face found";

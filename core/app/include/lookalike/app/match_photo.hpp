@@ -6,6 +6,7 @@
 // A null gallery gives faces without matches. Throws what the engine throws (ModelError).
 #pragma once
 
+#include <optional>
 #include <vector>
 
 #include <opencv2/core.hpp>
@@ -20,11 +21,15 @@ struct PhotoMatchOptions {
   // Photos are embedded as the gallery builder embeds its photos (mirror average, thorough
   // detection): a photo of a gallery identity then lands on its own gallery vector.
   AnalyzeOptions analyze{.mirror_average = true, .thorough = true};
+  // Group play: give every face a different identity (group_play.hpp); each face keeps its own
+  // `matches` and gains `assigned`.
+  bool unique_cast = false;
 };
 
 struct PhotoFaceMatch {
   FaceResult face;
-  std::vector<IdentityMatch> matches;  // best first; empty without a gallery
+  std::vector<IdentityMatch> matches;     // best first; empty without a gallery
+  std::optional<IdentityMatch> assigned;  // with unique_cast: the identity this face plays
 };
 
 std::vector<PhotoFaceMatch> match_photo(FaceEngine& engine, const IdentityMatcher* gallery,

@@ -29,6 +29,7 @@ struct PhotoFace {
   cv::Rect box;                        // in the photo's pixels
   cv::Mat crop;                        // the face with some context, <= 256 px, BGR
   std::vector<IdentityMatch> matches;  // top-k, best first (empty without a gallery)
+  Embedding embedding{};               // for the twins in the batch
 };
 
 struct PhotoResult {
