@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
+#include <set>
 
 #include "http_test_server.hpp"
 #include "lookalike/file_util.hpp"
@@ -166,6 +167,31 @@ TEST_F(GuiTest, PhotoModeThroughTheDropPathMatchesEveryFaceAndReportsBadFiles) {
   cv::Scalar mean, stddev;
   cv::meanStdDev(shot.image, mean, stddev);
   EXPECT_GT(stddev[0], 15.0);  // cards with faces and thumbnails, not an empty window
+}
+
+// Group play in photo mode: six BBT faces against lfw10 (strangers, so several share a top-1):
+// with the unique cast on, every card names a different part, and the closest pair of people
+// is announced and outlined.
+TEST_F(GuiTest, PhotoModeCastsEveryoneDifferentlyAndOutlinesTheTwins) {
+  std::ofstream(*dir_ / "cast.toml") << "[view]\nunique_cast = true\n";
+  const fs::path group = shared_data("faces/bbt/_group/bbt4.jpg");
+  const Shot shot = run_app("cast", "--source /dev/video99 --gallery " + gallery_ + " --drop " +
+                                        group.string() + " --exit-after-frames 3");
+  ASSERT_EQ(shot.run.exit_code, 0) << shot.run.err;
+  ASSERT_FALSE(shot.image.empty());
+  EXPECT_EQ(shot.layout["photo_faces"].get<int>(), 6) << shot.layout.dump();
+  std::set<std::string> cast;
+  for (const auto& part : shot.layout["photo_cast"]) {
+    ASSERT_FALSE(part.get<std::string>().empty()) << shot.layout.dump();
+    EXPECT_TRUE(cast.insert(part.get<std::string>()).second) << part << " cast twice";
+  }
+  EXPECT_EQ(cast.size(), 6u);
+  ASSERT_EQ(shot.layout["photo_twins"].size(), 2u) << shot.layout.dump();
+  EXPECT_GT(shot.layout["twins_similarity"].get<double>(), 0.0);
+  // The twins' outline colour (BGR of kTwinsColor) is on screen: two card borders.
+  cv::Mat outline;
+  cv::inRange(shot.image, cv::Scalar(180, 100, 220), cv::Scalar(215, 140, 250), outline);
+  EXPECT_GT(cv::countNonZero(outline), 400) << "no twins outline drawn";
 }
 
 TEST_F(GuiTest, KioskShowsOneResultCardPerPersonWithoutGrowingTextures) {

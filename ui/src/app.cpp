@@ -333,8 +333,10 @@ void App::handle_drop(const std::vector<std::string>& paths) {
     po.search = settings_.search;
     po.engine.detector.kind = detector_kind_from_string(settings_.detector);
     photos_ = std::make_unique<PhotoAnalyzer>(po, gallery_);
+    photos_->set_unique_cast(settings_.unique_cast);
   }
   std::sort(photos.begin(), photos.end());
+  photo_files_ = photos;
   photos_->submit(std::move(photos));
   if (mode_ != Mode::photo) previous_mode_ = mode_;
   mode_ = Mode::photo;

@@ -55,6 +55,7 @@ using app::PhotoAnalyzerOptions;
 using app::PhotoBatch;
 using app::PhotoFace;
 using app::PhotoResult;
+using app::TwinPair;
 
 enum class Mode { live, photo, kiosk };
 
@@ -146,9 +147,10 @@ class App {
   std::unique_ptr<app::Task> model_download_;
   bool models_missing_ = false;
   std::unique_ptr<PhotoAnalyzer> photos_;
-  std::unique_ptr<FeedRetirer> retired_feeds_;  // old feeds stopping in the background
-  std::unique_ptr<LiveFeed> feed_;              // last: stopped first
-  const Snapshot* drawn_snapshot_ = nullptr;    // shown_ of the previous frame (idle rate)
+  std::vector<std::filesystem::path> photo_files_;  // the batch shown, analysed again on toggles
+  std::unique_ptr<FeedRetirer> retired_feeds_;      // old feeds stopping in the background
+  std::unique_ptr<LiveFeed> feed_;                  // last: stopped first
+  const Snapshot* drawn_snapshot_ = nullptr;        // shown_ of the previous frame (idle rate)
 
   SnapshotPtr shown_;  // the snapshot on screen
   std::uint64_t last_counted_seq_ = UINT64_MAX;

@@ -78,6 +78,11 @@ void PhotoAnalyzer::set_search_options(const SearchOptions& search) {
   search_ = search;
 }
 
+void PhotoAnalyzer::set_unique_cast(bool on) {
+  std::lock_guard lock(mutex_);
+  unique_cast_ = on;
+}
+
 void PhotoAnalyzer::publish(std::shared_ptr<const PhotoBatch> batch) {
   std::lock_guard lock(mutex_);
   // Only the newest batch is shown: a result of a replaced batch is dropped.
@@ -131,6 +136,7 @@ void PhotoAnalyzer::run(std::stop_token stop) {
           std::lock_guard lock(mutex_);
           gallery = gallery_;
           match.search = search_;
+          match.unique_cast = unique_cast_;
         }
         const auto faces = match_photo(*engine, gallery.get(), image, match);
         for (const auto& m : faces) {
@@ -139,6 +145,7 @@ void PhotoAnalyzer::run(std::stop_token stop) {
           pf.crop = face_crop(image, m.face.box, 0.25f, options_.crop_side);
           pf.matches = m.matches;
           pf.embedding = m.face.embedding;
+          pf.assigned = m.assigned;
           result.faces.push_back(std::move(pf));
         }
         if (faces.empty()) result.error = file.filename().string() + ": no face found";
@@ -148,6 +155,13 @@ void PhotoAnalyzer::run(std::stop_token stop) {
       batch->photos.push_back(std::move(result));
       publish(std::make_shared<const PhotoBatch>(*batch));
     }
+    std::vector<Embedding> people;
+    for (std::size_t p = 0; p < batch->photos.size(); ++p)
+      for (std::size_t f = 0; f < batch->photos[p].faces.size(); ++f) {
+        batch->people.emplace_back(p, f);
+        people.push_back(batch->photos[p].faces[f].embedding);
+      }
+    batch->twins = rank_twins(people);
     batch->done = true;
     if (engine_error.empty()) batch->status = "done";
     publish(std::make_shared<const PhotoBatch>(*batch));

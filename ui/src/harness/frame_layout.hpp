@@ -27,6 +27,9 @@ struct FrameLayout {
   std::vector<DrawnTrack> tracks;
   int photo_faces = 0;
   std::vector<std::string> photo_errors;
+  std::vector<std::string> photo_cast;  // unique cast: the part each face card shows ("" none)
+  std::vector<int> photo_twins;         // the two face cards marked as the closest pair
+  float twins_similarity = 0;
   std::string kiosk_state;
   int kiosk_cards = 0;
   bool welcome = false;                      // the first-run card was drawn

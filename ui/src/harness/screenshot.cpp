@@ -42,6 +42,9 @@ void write_screenshot(const std::filesystem::path& png, const cv::Mat& pixels,
                            {"thumbnail", rect(t.thumbnail)}});
   j["photo_faces"] = layout.photo_faces;
   j["photo_errors"] = layout.photo_errors;
+  j["photo_cast"] = layout.photo_cast;
+  j["photo_twins"] = layout.photo_twins;
+  j["twins_similarity"] = layout.twins_similarity;
   j["kiosk_state"] = layout.kiosk_state;
   j["kiosk_cards"] = layout.kiosk_cards;
   j["welcome"] = layout.welcome;

@@ -58,7 +58,8 @@ bool Settings::operator==(const Settings& o) const {
          recent_galleries == o.recent_galleries && a.top_k == b.top_k && a.metric == b.metric &&
          a.same_person_threshold == b.same_person_threshold && detector == o.detector &&
          show_landmarks == o.show_landmarks && show_panel == o.show_panel &&
-         ui_scale == o.ui_scale && save_dir == o.save_dir && kiosk == o.kiosk;
+         unique_cast == o.unique_cast && ui_scale == o.ui_scale && save_dir == o.save_dir &&
+         kiosk == o.kiosk;
 }
 
 fs::path default_settings_path() {
@@ -105,6 +106,7 @@ Settings parse_settings(const std::string& toml_text) {
   s.detector = get_or<std::string>(t, "detector", "name", s.detector);
   s.show_landmarks = get_or(t, "view", "landmarks", s.show_landmarks);
   s.show_panel = get_or(t, "view", "panel", s.show_panel);
+  s.unique_cast = get_or(t, "view", "unique_cast", s.unique_cast);
   s.ui_scale = std::clamp(static_cast<float>(get_or<double>(t, "view", "ui_scale", s.ui_scale)),
                           kMinUiScale, kMaxUiScale);
   s.save_dir = get_or<std::string>(t, "view", "save_dir", s.save_dir);
@@ -134,6 +136,7 @@ std::string format_settings(const Settings& s) {
       {"detector", toml::table{{"name", s.detector}}},
       {"view", toml::table{{"landmarks", s.show_landmarks},
                            {"panel", s.show_panel},
+                           {"unique_cast", s.unique_cast},
                            {"ui_scale", double{s.ui_scale}},
                            {"save_dir", s.save_dir}}},
       {"kiosk", toml::table{{"pin", s.kiosk.pin},

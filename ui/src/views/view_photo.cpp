@@ -1,4 +1,6 @@
-// Photo mode: every face of the dropped photos beside its top-k celebrity thumbnails.
+// Photo mode: every face of the dropped photos beside its top-k celebrity thumbnails; with
+// several faces, the unique cast (everyone plays a different celebrity) and the twins (the two
+// most alike people, outlined).
 #include <imgui.h>
 
 #include <algorithm>
@@ -8,6 +10,11 @@
 #include "views/draw_util.hpp"
 
 namespace lookalike::ui {
+namespace {
+
+const ImVec4 kTwinsColor{0.93f, 0.47f, 0.78f, 1.f};  // the closest pair's outline and line
+
+}  // namespace
 
 void App::draw_photo(const Rect& area) {
   const float s = window_->scale();
@@ -58,6 +65,23 @@ void App::draw_photo(const Rect& area) {
   } else {
     ImGui::TextDisabled("  Esc: back to live   S: save result card");
   }
+  // Group play: a different celebrity for everyone, and the two most alike people.
+  if (face_count >= 2 && gallery_) {
+    ImGui::SameLine();
+    if (ImGui::Checkbox("Unique cast", &settings_.unique_cast)) {
+      photos_->set_unique_cast(settings_.unique_cast);
+      photos_->submit(photo_files_);  // the same photos, cast again
+    }
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip("Everyone gets a different celebrity (the best cast for the group)");
+  }
+  const TwinPair* twins = batch->done && !batch->twins.empty() ? &batch->twins.front() : nullptr;
+  if (twins) {
+    ImGui::TextColored(kTwinsColor, "These two could be siblings: #%zu and #%zu, %s", twins->a + 1,
+                       twins->b + 1, draw::percent_text(twins->similarity_percent).c_str());
+    layout_.photo_twins = {static_cast<int>(twins->a), static_cast<int>(twins->b)};
+    layout_.twins_similarity = twins->similarity_percent;
+  }
   if (!gallery_)
     ImGui::TextColored({0.95f, 0.7f, 0.3f, 1},
                        "No gallery loaded: faces are found but not matched.");
@@ -73,7 +97,8 @@ void App::draw_photo(const Rect& area) {
   const float list_w = 250 * s * k;
   const float card_w = pad + crop + pad + list_w + pad;
   const float rows_h = static_cast<float>(top_k) * (thumb + 8 * s);
-  const float card_h = pad + std::max(crop + f.regular->FontSize + 8 * s, rows_h) + pad;
+  const float caption_h = (settings_.unique_cast ? 2.f : 1.f) * (f.regular->FontSize + 4 * s);
+  const float card_h = pad + std::max(crop + caption_h + 4 * s, rows_h) + pad;
   const float avail = ImGui::GetContentRegionAvail().x;
   const int columns = std::max(1, static_cast<int>((avail + pad) / (card_w + pad)));
   ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -103,7 +128,10 @@ void App::draw_photo(const Rect& area) {
       const bool low = top && top->similarity_percent < kLowResemblancePercent;
       const ImU32 color = !top ? draw::kPending : (low ? draw::kLow : draw::kMatch);
       dl->AddRectFilled(c0, c1, IM_COL32(24, 26, 32, 255), 10 * s);
-      dl->AddRect(c0, c1, draw::with_alpha(color, 0.45f), 10 * s, 0, 1.2f * s);
+      const bool twin = twins && (twins->a == static_cast<std::size_t>(index) ||
+                                  twins->b == static_cast<std::size_t>(index));
+      dl->AddRect(c0, c1, twin ? ImGui::GetColorU32(kTwinsColor) : draw::with_alpha(color, 0.45f),
+                  10 * s, 0, (twin ? 2.5f : 1.2f) * s);
       const Texture* crop_tex = pi < photo_textures_.size() && fi < photo_textures_[pi].size()
                                     ? &photo_textures_[pi][fi]
                                     : nullptr;
@@ -117,6 +145,16 @@ void App::draw_photo(const Rect& area) {
                          crop);
       draw::text(dl, f.regular, f.regular->FontSize, {f0.x, f0.y + crop + 4 * s}, draw::kTextDim,
                  caption);
+      // The unique cast's part, under the caption when it is not the face's own top-1.
+      std::string part;
+      if (face.assigned && (!top || face.assigned->identity != top->identity))
+        part = "plays " + face.assigned->name + "  " +
+               draw::percent_text(face.assigned->similarity_percent);
+      layout_.photo_cast.push_back(face.assigned ? face.assigned->name : "");
+      if (!part.empty())
+        draw::text(dl, f.bold, f.regular->FontSize,
+                   {f0.x, f0.y + crop + 8 * s + f.regular->FontSize}, draw::kMatch,
+                   draw::fit_text(f.bold, f.regular->FontSize, part, card_w - 2 * pad));
       const float lx = f0.x + crop + pad;
       float y = c0.y + pad;
       if (face.matches.empty()) {

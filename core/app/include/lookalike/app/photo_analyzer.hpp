@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "lookalike/app/group_play.hpp"
 #include "lookalike/app/task.hpp"
 #include "lookalike/engine/engine.hpp"
 #include "lookalike/gallery/search_types.hpp"
@@ -26,10 +27,11 @@
 namespace lookalike::app {
 
 struct PhotoFace {
-  cv::Rect box;                        // in the photo's pixels
-  cv::Mat crop;                        // the face with some context, <= 256 px, BGR
-  std::vector<IdentityMatch> matches;  // top-k, best first (empty without a gallery)
-  Embedding embedding{};               // for the twins in the batch
+  cv::Rect box;                           // in the photo's pixels
+  cv::Mat crop;                           // the face with some context, <= 256 px, BGR
+  std::vector<IdentityMatch> matches;     // top-k, best first (empty without a gallery)
+  Embedding embedding{};                  // for the twins in the batch
+  std::optional<IdentityMatch> assigned;  // unique cast on: the identity this face plays
 };
 
 struct PhotoResult {
@@ -45,6 +47,10 @@ struct PhotoBatch {
   std::vector<PhotoResult> photos;  // finished files, in submission order
   bool done = false;
   std::string status;  // e.g. "loading face models..." or an engine error
+  // When done: every pair of faces in the batch, most alike first (group_play.hpp); a and b
+  // index `people`, which names each face as (photo, face) in `photos`.
+  std::vector<std::pair<std::size_t, std::size_t>> people;
+  std::vector<TwinPair> twins;
 };
 
 struct PhotoAnalyzerOptions {
@@ -66,6 +72,8 @@ class PhotoAnalyzer {
   std::shared_ptr<const PhotoBatch> latest() const;  // null before the first submit
   void set_gallery(std::shared_ptr<const IdentityMatcher> gallery);
   void set_search_options(const SearchOptions& search);
+  // Group play: every face of a photo plays a different identity (applies to the next batch).
+  void set_unique_cast(bool on);
 
  private:
   void run(std::stop_token stop);
@@ -76,6 +84,7 @@ class PhotoAnalyzer {
   std::condition_variable_any wake_;
   std::shared_ptr<const IdentityMatcher> gallery_;                                       // guarded
   SearchOptions search_;                                                                 // guarded
+  bool unique_cast_ = false;                                                             // guarded
   std::optional<std::pair<std::uint64_t, std::vector<std::filesystem::path>>> pending_;  // guarded
   std::shared_ptr<const PhotoBatch> latest_;                                             // guarded
   std::uint64_t next_id_ = 1;                                                            // guarded

@@ -39,8 +39,9 @@ struct Settings {
   std::string detector = "hog";               // "hog" or the engine's alternative detector name
   bool show_landmarks = false;
   bool show_panel = true;
-  float ui_scale = 1.0f;  // multiplies the monitor content scale
-  std::string save_dir;   // result cards; "" = $XDG_PICTURES_DIR or ~/Pictures/lookalike
+  bool unique_cast = false;  // group play: every face of a photo plays a different identity
+  float ui_scale = 1.0f;     // multiplies the monitor content scale
+  std::string save_dir;      // result cards; "" = $XDG_PICTURES_DIR or ~/Pictures/lookalike
   KioskSettings kiosk;
 
   static constexpr std::size_t kMaxRecent = 8;
