@@ -21,6 +21,9 @@ int main(int argc, char** argv) {
                  "Gallery file (.lkg) (default: the last one used, else the default gallery)");
   cli.add_flag("--kiosk", options.kiosk,
                "Fullscreen event mode: attract screen, result cards, locked settings");
+  cli.add_flag(
+      "--map", options.map,
+      "Start on the face map: the gallery in 2-D, the people in front of the camera on it");
   cli.add_option("--config", options.config,
                  "Settings file (default: $XDG_CONFIG_HOME/lookalike/settings.toml)");
   cli.add_option("--download", options.download,

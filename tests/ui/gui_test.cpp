@@ -194,6 +194,21 @@ TEST_F(GuiTest, PhotoModeCastsEveryoneDifferentlyAndOutlinesTheTwins) {
   EXPECT_GT(cv::countNonZero(outline), 400) << "no twins outline drawn";
 }
 
+// The face map: every gallery identity drawn, the people of the live video placed among them.
+TEST_F(GuiTest, FaceMapShowsTheGalleryAndPlacesThePeopleLive) {
+  const Shot shot = run_app("map", "--map --source " + video_->path.string() + " --gallery " +
+                                       gallery_ + " --exit-after-frames 30");
+  ASSERT_EQ(shot.run.exit_code, 0) << shot.run.err;
+  ASSERT_FALSE(shot.image.empty());
+  EXPECT_EQ(shot.layout["mode"], "map") << shot.layout.dump();
+  EXPECT_EQ(shot.layout["map_identities"].get<int>(), 10) << shot.layout.dump();
+  EXPECT_GE(shot.layout["map_people"].get<int>(), 1) << shot.layout.dump();
+  // The placement ring is drawn in the overlay's teal (BGR ~ 176, 196, 51).
+  cv::Mat ring;
+  cv::inRange(shot.image, cv::Scalar(150, 170, 30), cv::Scalar(200, 220, 80), ring);
+  EXPECT_GT(cv::countNonZero(ring), 300) << "no placement ring";
+}
+
 TEST_F(GuiTest, KioskShowsOneResultCardPerPersonWithoutGrowingTextures) {
   const fs::path config = *dir_ / "kiosk.toml";
   // A long hold so that the card is still up when the screenshot is taken.

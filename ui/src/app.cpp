@@ -80,6 +80,7 @@ App::App(AppOptions options, Settings settings, fs::path settings_path,
       settings_warning_(std::move(settings_warning)) {
   if (options_.source) settings_.source = *options_.source;
   if (options_.kiosk) mode_ = Mode::kiosk;
+  map_requested_ = options_.map;
 
   WindowOptions wo;
   wo.width = options_.width;
@@ -129,6 +130,7 @@ App::~App() {
   photos_.reset();
   download_.reset();
   model_download_.reset();
+  map_task_.reset();
   builder_.reset();
   loader_.reset();
   thumbnails_.reset();
@@ -239,6 +241,29 @@ void App::start_gallery_build(const fs::path& folder) {
       [] { glfwPostEmptyEvent(); });
 }
 
+void App::open_face_map() {
+  mode_ = Mode::map;
+  settled_frames_ = 0;
+  if ((face_map_ && face_map_gallery_ == gallery_.get()) || map_task_) return;
+  auto gallery = std::dynamic_pointer_cast<const Gallery>(gallery_);
+  if (!gallery) {
+    toast("The face map needs a gallery file", true);
+    return;
+  }
+  face_map_.reset();
+  face_map_gallery_ = gallery.get();
+  map_result_ = std::make_shared<std::optional<app::FaceMap>>();
+  map_task_ = std::make_unique<app::Task>(
+      "face map",
+      [gallery, result = map_result_](app::Task::Context& context) {
+        *result = app::load_or_layout_face_map(*gallery, {}, context.stop(), [&](double f) {
+          context.report(f, "laying out the face map");
+        });
+        return result->has_value();
+      },
+      [] { glfwPostEmptyEvent(); });
+}
+
 void App::apply_search_options() {
   if (feed_) feed_->set_search_options(settings_.search);
   if (photos_) photos_->set_search_options(settings_.search);
@@ -257,6 +282,10 @@ void App::poll_workers() {
       settings_.remember_gallery(fs::absolute(loaded->path).string());
       toast("Gallery: " + loaded->path.filename().string() + " (" +
             std::to_string(gallery_->identity_count()) + " people)");
+      if (map_requested_ || mode_ == Mode::map) {  // --map, or a new gallery under the map
+        map_requested_ = false;
+        open_face_map();
+      }
     } else {
       gallery_error_ = loaded->error;
       toast(loaded->error, true);
@@ -285,6 +314,16 @@ void App::poll_workers() {
       toast("Model download failed: " + status.error, true);
     }
     model_download_.reset();
+  }
+  if (map_task_ && !map_task_->running()) {
+    const auto status = map_task_->status();
+    if (status.state == app::Task::State::done && face_map_gallery_ == gallery_.get())
+      face_map_ = std::make_shared<const app::FaceMap>(std::move(**map_result_));
+    else if (status.state == app::Task::State::failed)
+      toast("Face map: " + status.error, true);
+    const bool stale = status.state == app::Task::State::done && !face_map_;
+    map_task_.reset();
+    if (stale && mode_ == Mode::map) open_face_map();  // the gallery changed meanwhile
   }
   if (builder_ && !builder_->running()) {
     const auto status = builder_->status();
@@ -373,6 +412,12 @@ void App::handle_keys() {
   if (ImGui::IsKeyPressed(GLFW_KEY_F11, false)) window_->set_fullscreen(!window_->fullscreen());
   if (ImGui::IsKeyPressed(GLFW_KEY_TAB, false)) settings_.show_panel = !settings_.show_panel;
   if (ImGui::IsKeyPressed(GLFW_KEY_S, false)) save_requested_ = true;
+  if (ImGui::IsKeyPressed(GLFW_KEY_M, false) && gallery_) {
+    if (mode_ == Mode::map)
+      mode_ = Mode::live;
+    else
+      open_face_map();
+  }
   if (ImGui::IsKeyPressed(GLFW_KEY_SPACE, false) && mode_ == Mode::live) {
     frozen_ = !frozen_;
     if (feed_) feed_->set_paused(frozen_);
@@ -380,7 +425,7 @@ void App::handle_keys() {
   if (ImGui::IsKeyPressed(GLFW_KEY_ESCAPE, false)) {
     if (path_purpose_ != PathPurpose::none)
       path_purpose_ = PathPurpose::none;
-    else if (mode_ == Mode::photo)
+    else if (mode_ == Mode::photo || mode_ == Mode::map)
       mode_ = Mode::live;
     else if (window_->fullscreen())
       window_->set_fullscreen(false);
@@ -432,6 +477,9 @@ bool App::settled_frame() {
       auto batch = photos_ ? photos_->latest() : nullptr;
       return batch && batch->done;
     }
+    case Mode::map:
+      if (map_task_ || map_requested_ || !face_map_) return false;  // still laying it out
+      [[fallthrough]];  // then: new source frames, as in live mode
     case Mode::live:
     case Mode::kiosk:
       // a gallery is being downloaded, built or loaded
@@ -457,7 +505,7 @@ bool App::something_moves() const {
   if (window_->seconds_since_input() < kInputActiveSeconds || ImGui::GetIO().WantTextInput)
     return true;
   // Running work (progress bars, results about to appear).
-  if (loader_->busy() || builder_ || download_ || model_download_) return true;
+  if (loader_->busy() || builder_ || download_ || model_download_ || map_task_) return true;
   if (mode_ == Mode::photo && photos_) {
     const auto batch = photos_->latest();
     if (!batch || !batch->done) return true;
@@ -467,7 +515,10 @@ bool App::something_moves() const {
 
 ScreenshotState App::screenshot_state() const {
   ScreenshotState state;
-  state.mode = mode_ == Mode::live ? "live" : mode_ == Mode::photo ? "photo" : "kiosk";
+  state.mode = mode_ == Mode::live    ? "live"
+               : mode_ == Mode::photo ? "photo"
+               : mode_ == Mode::map   ? "map"
+                                      : "kiosk";
   state.seq = shown_ ? static_cast<std::int64_t>(shown_->seq) : -1;
   state.gallery = gallery_path_.string();
   state.gallery_identities = gallery_ ? gallery_->identity_count() : 0;
@@ -507,6 +558,9 @@ int App::run() {
         break;
       case Mode::kiosk:
         draw_kiosk(area);
+        break;
+      case Mode::map:
+        draw_map(area);
         break;
     }
     if (mode_ != Mode::kiosk) {

@@ -27,6 +27,7 @@
 #include "harness/frame_layout.hpp"
 #include "harness/screenshot.hpp"
 #include "lookalike/app/build_gallery.hpp"
+#include "lookalike/app/face_map.hpp"
 #include "lookalike/app/feed_retirer.hpp"
 #include "lookalike/app/gallery_loader.hpp"
 #include "lookalike/app/gallery_sources.hpp"
@@ -57,7 +58,7 @@ using app::PhotoFace;
 using app::PhotoResult;
 using app::TwinPair;
 
-enum class Mode { live, photo, kiosk };
+enum class Mode { live, photo, kiosk, map };
 
 struct Toast {
   std::string text;
@@ -84,7 +85,8 @@ class App {
   void open_gallery(const std::filesystem::path& path);
   void start_gallery_download(const std::string& name);           // app.cpp: app::install_gallery
   void start_gallery_build(const std::filesystem::path& folder);  // app::build_gallery_from_folders
-  void start_model_download();                                    // app.cpp: app::install_models
+  void open_face_map();         // app::load_or_layout_face_map on a Task; mode -> map
+  void start_model_download();  // app.cpp: app::install_models
   void poll_workers();
   void handle_keys();
   void save_result_card(const cv::Mat& pixels);
@@ -110,9 +112,12 @@ class App {
   void draw_source_problem(const Rect& area);                          // view_live.cpp
   void draw_photo(const Rect& area);                                   // view_photo.cpp
   void draw_kiosk(const Rect& area);                                   // view_kiosk.cpp
-  void draw_kiosk_gate();                                              // view_kiosk.cpp
-  bool update_frame_texture();                                         // view_live.cpp
-  Rect fit_frame(const Rect& area, cv::Size size) const;               // view_live.cpp
+  void draw_kiosk_gate();
+  void draw_map(const Rect& area);  // view_map.cpp                                              //
+                                    // view_kiosk.cpp
+  bool update_frame_texture();      // view_live.cpp
+  void take_latest_snapshot();      // view_live.cpp
+  Rect fit_frame(const Rect& area, cv::Size size) const;  // view_live.cpp
 
   // window first: destroyed last (everything below may free GL objects)
   std::unique_ptr<Window> window_;
@@ -146,6 +151,14 @@ class App {
   std::shared_ptr<std::filesystem::path> downloaded_gallery_;  // written by download_'s body
   std::unique_ptr<app::Task> model_download_;
   bool models_missing_ = false;
+  // The face map of gallery_ (null until laid out), and the task laying it out.
+  std::shared_ptr<const app::FaceMap> face_map_;
+  const IdentityMatcher* face_map_gallery_ = nullptr;  // the gallery face_map_ belongs to
+  std::unique_ptr<app::Task> map_task_;
+  std::shared_ptr<std::optional<app::FaceMap>> map_result_;  // written by map_task_'s body
+  ImVec2 map_pan_{0, 0};
+  float map_zoom_ = 1.f;
+  bool map_requested_ = false;  // --map: open it once the gallery is loaded
   std::unique_ptr<PhotoAnalyzer> photos_;
   std::vector<std::filesystem::path> photo_files_;  // the batch shown, analysed again on toggles
   std::unique_ptr<FeedRetirer> retired_feeds_;      // old feeds stopping in the background

@@ -113,8 +113,13 @@ MapPlacement place_on_map(const FaceMap& map, const IdentityMatcher& gallery,
   search.top_k = k;
   MapPlacement placed;
   placed.neighbours = gallery.match(probe, search);
+  placed.point = place_among(map, placed.neighbours);
+  return placed;
+}
+
+cv::Point2f place_among(const FaceMap& map, const std::vector<IdentityMatch>& neighbours) {
   double wx = 0, wy = 0, total = 0;
-  for (const auto& m : placed.neighbours) {
+  for (const auto& m : neighbours) {
     if (m.identity >= map.points.size()) continue;
     // The nearest dominate: a face that is Tony Blair's double sits at Tony Blair.
     const double w = 1e-6 + std::pow(m.similarity_percent / 100.0, 4);
@@ -122,10 +127,8 @@ MapPlacement place_on_map(const FaceMap& map, const IdentityMatcher& gallery,
     wy += w * map.points[m.identity].y;
     total += w;
   }
-  placed.point = total > 0
-                     ? cv::Point2f(static_cast<float>(wx / total), static_cast<float>(wy / total))
-                     : cv::Point2f(0.5f, 0.5f);
-  return placed;
+  return total > 0 ? cv::Point2f(static_cast<float>(wx / total), static_cast<float>(wy / total))
+                   : cv::Point2f(0.5f, 0.5f);
 }
 
 cv::Mat render_face_map(const Gallery& gallery, const FaceMap& map, const MapPlacement* probe,

@@ -45,6 +45,8 @@ void write_screenshot(const std::filesystem::path& png, const cv::Mat& pixels,
   j["photo_cast"] = layout.photo_cast;
   j["photo_twins"] = layout.photo_twins;
   j["twins_similarity"] = layout.twins_similarity;
+  j["map_identities"] = layout.map_identities;
+  j["map_people"] = layout.map_people;
   j["kiosk_state"] = layout.kiosk_state;
   j["kiosk_cards"] = layout.kiosk_cards;
   j["welcome"] = layout.welcome;

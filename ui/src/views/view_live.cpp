@@ -52,15 +52,18 @@ bool App::update_frame_texture() {
   return frame_texture_.valid();
 }
 
+void App::take_latest_snapshot() {
+  if (!feed_ || frozen_) return;
+  // The UI never draws a result older than the one it shows (seq never goes backwards).
+  if (auto latest = feed_->latest(); latest && (!shown_ || latest->seq >= shown_->seq))
+    shown_ = latest;
+}
+
 void App::draw_live(const Rect& area, bool overlay) {
   const double now = glfwGetTime();
   const double dt = last_frame_time_ > 0 ? now - last_frame_time_ : 0.0;
   last_frame_time_ = now;
-  if (feed_ && !frozen_) {
-    // The UI never draws a result older than the one it shows (seq never goes backwards).
-    if (auto latest = feed_->latest(); latest && (!shown_ || latest->seq >= shown_->seq))
-      shown_ = latest;
-  }
+  take_latest_snapshot();
   const float s = window_->scale();
   ImDrawList* dl = ImGui::GetBackgroundDrawList();
   dl->AddRectFilled(area.min, area.max, IM_COL32(10, 11, 14, 255));

@@ -48,11 +48,18 @@ void App::draw_menu_bar() {
     }
     if (ImGui::MenuItem("Photo results", nullptr, mode_ == Mode::photo, photos_ != nullptr))
       mode_ = mode_ == Mode::photo ? Mode::live : Mode::photo;
+    if (ImGui::MenuItem("Face map", "M", mode_ == Mode::map, gallery_ != nullptr)) {
+      if (mode_ == Mode::map)
+        mode_ = Mode::live;
+      else
+        open_face_map();
+    }
     ImGui::EndMenu();
   }
   // Mode tag on the right of the menu bar.
-  const char* mode =
-      mode_ == Mode::photo ? "PHOTO MODE  (Esc: back to live)" : (frozen_ ? "FROZEN" : "LIVE");
+  const char* mode = mode_ == Mode::photo ? "PHOTO MODE  (Esc: back to live)"
+                     : mode_ == Mode::map ? "FACE MAP  (Esc: back to live)"
+                                          : (frozen_ ? "FROZEN" : "LIVE");
   const float w = ImGui::CalcTextSize(mode).x;
   ImGui::SetCursorPosX(ImGui::GetWindowWidth() - w - 16 * window_->scale());
   ImGui::TextColored(

@@ -16,6 +16,7 @@ struct AppOptions {
   std::optional<std::string> source;   // --source: overrides the settings' source
   std::optional<std::string> gallery;  // --gallery: overrides the last used gallery
   bool kiosk = false;                  // --kiosk
+  bool map = false;                    // --map: start on the face map
   std::filesystem::path config;        // --config: settings file ("" = XDG default)
   // --drop FILE...: open photo mode on these files exactly as the window's drop callback does.
   std::vector<std::filesystem::path> drop;

@@ -51,7 +51,10 @@ struct MapPlacement {
   cv::Point2f point;                      // in the map's [0, 1]^2
   std::vector<IdentityMatch> neighbours;  // the identities it was placed among, nearest first
 };
-// Weighted by similarity among the `k` nearest identities.
+// Where a face with these gallery matches (best first) sits: among them, the nearest dominating.
+// The live view uses the matches its tracks already have.
+cv::Point2f place_among(const FaceMap& map, const std::vector<IdentityMatch>& neighbours);
+// The `k` nearest identities of `probe`, and its place among them.
 MapPlacement place_on_map(const FaceMap& map, const IdentityMatcher& gallery,
                           const Embedding& probe, int k = 5);
 
