@@ -1,0 +1,127 @@
+// `lookalike-cli morph PHOTO [--gallery FILE] [--to NAME] [--steps N] -o OUT.png|OUT.mp4`: the
+// morph from the photo's (largest) face to its look-alike (or to NAME): a PNG strip of N
+// frames, or an MP4 going there and back. Writes atomically (temp file, then rename).
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <iostream>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/videoio.hpp>
+#include <span>
+
+#include "command.hpp"
+#include "engine_setup.hpp"
+#include "lookalike/app/default_gallery.hpp"
+#include "lookalike/app/match_photo.hpp"
+#include "lookalike/app/morph.hpp"
+#include "lookalike/app/open_gallery.hpp"
+#include "lookalike/engine/image_io.hpp"
+#include "lookalike/file_util.hpp"
+
+namespace fs = std::filesystem;
+
+namespace lookalike::cli {
+namespace {
+
+constexpr int kVideoFps = 25;
+constexpr double kVideoSeconds = 2.0;  // each way
+
+struct MorphCommand {
+  std::string photo, gallery_path, to, output;
+  int steps = 6;
+  int side = 256;
+  EngineFlags engine_flags;
+
+  void setup(CLI::App& app) {
+    auto* sub = app.add_subcommand("morph", "morph a face into its look-alike (PNG strip or MP4)");
+    sub->add_option("PHOTO", photo, "photo with a face (the largest is used)")
+        ->required()
+        ->check(CLI::ExistingFile);
+    sub->add_option("--gallery", gallery_path, "gallery file (.lkg); default: the default gallery")
+        ->check(CLI::ExistingFile);
+    sub->add_option("--to", to, "morph into this identity (default: the look-alike)");
+    sub->add_option("--steps", steps, "frames of the PNG strip")
+        ->check(CLI::Range(2, 32))
+        ->capture_default_str();
+    sub->add_option("--size", side, "frame side in pixels")
+        ->check(CLI::Range(64, 1024))
+        ->capture_default_str();
+    sub->add_option("-o,--output", output, "OUT.png (strip) or OUT.mp4 / OUT.avi (video)")
+        ->required();
+    engine_flags.add_to(*sub);
+  }
+
+  int run() const {
+    std::shared_ptr<const Gallery> gallery;
+    try {
+      gallery = app::open_gallery(app::resolve_gallery(gallery_path), engine_flags.options());
+    } catch (const std::runtime_error& e) {
+      std::cerr << "error: " << e.what() << "\n";
+      return 2;
+    }
+    auto engine = FaceEngine::create(engine_flags.options());
+    const auto faces = app::match_photo(*engine, gallery.get(), load_image(photo), {});
+    if (faces.empty()) {
+      std::cerr << "error: " << photo << ": no face found\n";
+      return 1;
+    }
+    const auto& person = *std::max_element(faces.begin(), faces.end(), [](auto& a, auto& b) {
+      return a.face.box.area() < b.face.box.area();
+    });
+    std::optional<std::uint32_t> target;
+    if (!to.empty()) {
+      for (std::uint32_t i = 0; i < gallery->identity_count(); ++i)
+        if (gallery->identity_name(i) == to) target = i;
+      if (!target) {
+        std::cerr << "error: " << gallery->path().string() << ": no identity named '" << to
+                  << "'\n";
+        return 2;
+      }
+    } else if (!person.matches.empty()) {
+      target = person.matches.front().identity;
+    }
+    const cv::Mat thumbnail = target ? gallery->thumbnail(*target) : cv::Mat();
+    if (thumbnail.empty()) {
+      std::cerr << "error: " << gallery->path().string() << ": no thumbnail to morph into\n";
+      return 2;
+    }
+    const app::Morph morph(app::morph_face(*engine, person.face.chip, side),
+                           app::morph_face(*engine, thumbnail, side));
+    const fs::path out(output);
+    const std::string ext = out.extension().string();
+    if (ext == ".mp4" || ext == ".avi") {
+      const fs::path tmp = out.parent_path() / (".tmp-" + out.filename().string());
+      const int fourcc = ext == ".mp4" ? cv::VideoWriter::fourcc('m', 'p', '4', 'v')
+                                       : cv::VideoWriter::fourcc('M', 'J', 'P', 'G');
+      cv::VideoWriter writer(tmp.string(), fourcc, kVideoFps, {side, side});
+      if (!writer.isOpened()) {
+        std::cerr << "error: " << output << ": cannot write this video format\n";
+        return 1;
+      }
+      const int n = static_cast<int>(kVideoFps * kVideoSeconds);
+      for (int i = 0; i <= 2 * n; ++i) writer.write(morph.frame(1.0 - std::abs(i - n) / double(n)));
+      writer.release();
+      fs::rename(tmp, out);
+    } else {
+      std::vector<cv::Mat> frames;
+      for (int i = 0; i < steps; ++i) frames.push_back(morph.frame(i / double(steps - 1)));
+      cv::Mat strip;
+      cv::hconcat(frames, strip);
+      std::vector<unsigned char> png;
+      cv::imencode(".png", strip, png);
+      write_file_atomically(out, std::as_bytes(std::span(png.data(), png.size())));
+    }
+    std::cout << fmt::format("{} -> {}: wrote {}\n", photo, gallery->identity_name(*target),
+                             output);
+    return 0;
+  }
+};
+
+const CommandRegistration registration{Command{[](CLI::App& app) -> std::function<int()> {
+  auto command = std::make_shared<MorphCommand>();
+  command->setup(app);
+  return [command] { return command->run(); };
+}}};
+
+}  // namespace
+}  // namespace lookalike::cli
