@@ -90,11 +90,17 @@ TEST(PhotoAnalyzer, FindsEveryFaceMatchesThemAndReportsBadFiles) {
     EXPECT_FALSE(face.crop.empty());
     ASSERT_FALSE(face.matches.empty());
     EXPECT_LE(face.matches.size(), 3u);
+    ASSERT_TRUE(face.morph) << "no morph into the look-alike";
+    EXPECT_FALSE(face.morph->frame(0.5).empty());
   }
   // Faces of the cast are found in a gallery of the cast: most top-1 are same-person matches.
   int same = 0;
   for (const auto& face : group.faces) same += face.matches.front().same_person;
   EXPECT_GE(same, 2);
+  // The twins of the batch: every pair of its faces, most alike first.
+  const std::size_t n = group.faces.size();
+  EXPECT_EQ(batch->people.size(), n);
+  EXPECT_EQ(batch->twins.size(), n * (n - 1) / 2);
   EXPECT_NE(batch->photos[1].error.find("broken.png"), std::string::npos) << batch->photos[1].error;
   EXPECT_NE(batch->photos[2].error.find("missing.jpg"), std::string::npos)
       << batch->photos[2].error;

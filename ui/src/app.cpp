@@ -138,6 +138,7 @@ App::~App() {
   photo_textures_.clear();
   for (auto& t : kiosk_faces_) t.reset();
   frame_texture_.reset();
+  morph_texture_.reset();
   persist_settings();
 }
 

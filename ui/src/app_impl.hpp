@@ -134,6 +134,7 @@ class App {
   std::array<Texture, 4> kiosk_faces_;                // fixed pool: kiosk never grows textures
   std::vector<std::vector<Texture>> photo_textures_;  // [photo][face]
   std::shared_ptr<const PhotoBatch> photo_batch_shown_;
+  Texture morph_texture_;  // the morph frame of the face being dragged across
 
   std::shared_ptr<const IdentityMatcher> gallery_;
   std::filesystem::path gallery_path_;

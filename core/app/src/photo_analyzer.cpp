@@ -146,6 +146,15 @@ void PhotoAnalyzer::run(std::stop_token stop) {
           pf.matches = m.matches;
           pf.embedding = m.face.embedding;
           pf.assigned = m.assigned;
+          if (const IdentityMatch* part = m.assigned          ? &*m.assigned
+                                          : m.matches.empty() ? nullptr
+                                                              : &m.matches.front()) {
+            const cv::Mat thumbnail = gallery->thumbnail(part->identity);
+            if (!thumbnail.empty())
+              pf.morph = std::make_shared<const Morph>(
+                  morph_face(*engine, m.face.chip, options_.morph_side),
+                  morph_face(*engine, thumbnail, options_.morph_side));
+          }
           result.faces.push_back(std::move(pf));
         }
         if (faces.empty()) result.error = file.filename().string() + ": no face found";

@@ -121,6 +121,16 @@ void App::draw_photo(const Rect& area) {
       const PhotoFace& face = photo.faces[fi];
       if (index % columns != 0) ImGui::SameLine(0, pad);
       const ImVec2 c0 = ImGui::GetCursorScreenPos();
+      // Dragging across the face morphs it into its part (left edge: you, right: the star).
+      ImGui::SetCursorScreenPos({c0.x + pad, c0.y + pad});
+      ImGui::PushID(index);
+      ImGui::InvisibleButton("##morph", {crop, crop});
+      ImGui::PopID();
+      const bool morphing = face.morph && ImGui::IsItemActive();
+      if (face.morph && ImGui::IsItemHovered() && !morphing)
+        ImGui::SetTooltip("Drag across the face to morph it into %s",
+                          (face.assigned ? *face.assigned : face.matches.front()).name.c_str());
+      ImGui::SetCursorScreenPos(c0);
       ImGui::Dummy({card_w, card_h});
       const ImVec2 c1{c0.x + card_w, c0.y + card_h};
       if (!ImGui::IsItemVisible()) continue;
@@ -135,9 +145,19 @@ void App::draw_photo(const Rect& area) {
       const Texture* crop_tex = pi < photo_textures_.size() && fi < photo_textures_[pi].size()
                                     ? &photo_textures_[pi][fi]
                                     : nullptr;
+      float morph_t = -1;
+      if (morphing) {
+        const float x = ImGui::GetIO().MousePos.x - (c0.x + pad);
+        morph_t = std::clamp(x / crop, 0.f, 1.f);
+        morph_texture_.upload(face.morph->frame(morph_t));  // ~ms at 192 px, once a frame
+        crop_tex = &morph_texture_;
+      }
       const ImVec2 f0{c0.x + pad, c0.y + pad};
       draw::image_or_placeholder(dl, crop_tex, f0, {f0.x + crop, f0.y + crop}, 8 * s, 1.f, "?",
                                  f.bold);
+      if (morph_t >= 0)
+        draw::text(dl, f.bold, f.bold->FontSize, {f0.x + 6 * s, f0.y + 4 * s}, draw::kText,
+                   "morph " + draw::percent_text(morph_t * 100), true);
       const std::string caption =
           draw::fit_text(f.regular, f.regular->FontSize,
                          photo.path.filename().string() +

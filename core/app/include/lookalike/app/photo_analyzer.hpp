@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "lookalike/app/group_play.hpp"
+#include "lookalike/app/morph.hpp"
 #include "lookalike/app/task.hpp"
 #include "lookalike/engine/engine.hpp"
 #include "lookalike/gallery/search_types.hpp"
@@ -32,6 +33,8 @@ struct PhotoFace {
   std::vector<IdentityMatch> matches;     // top-k, best first (empty without a gallery)
   Embedding embedding{};                  // for the twins in the batch
   std::optional<IdentityMatch> assigned;  // unique cast on: the identity this face plays
+  // Into the part it plays (else its top-1); null without a gallery thumbnail or landmarks.
+  std::shared_ptr<const Morph> morph;
 };
 
 struct PhotoResult {
@@ -59,6 +62,7 @@ struct PhotoAnalyzerOptions {
   std::size_t max_files = 64;    // per drop; more are refused with a message
   int max_faces_per_photo = 20;  // layout is designed for 1..20 faces
   int crop_side = 256;           // longest side of the stored face crops
+  int morph_side = 192;          // morph frames (drawn on the UI thread while dragging)
 };
 
 class PhotoAnalyzer {
