@@ -235,11 +235,7 @@ struct GalleryCommand {
   }
 };
 
-const CommandRegistration registration{Command{[](CLI::App& app) -> std::function<int()> {
-  auto command = std::make_shared<GalleryCommand>();
-  command->setup(app);
-  return [command] { return command->run(); };
-}}};
+const CommandRegistration registration{command_of<GalleryCommand>()};
 
 }  // namespace
 }  // namespace lookalike::cli

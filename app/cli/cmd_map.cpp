@@ -11,10 +11,8 @@
 
 #include "command.hpp"
 #include "engine_setup.hpp"
-#include "lookalike/app/default_gallery.hpp"
 #include "lookalike/app/face_map.hpp"
 #include "lookalike/app/match_photo.hpp"
-#include "lookalike/app/open_gallery.hpp"
 #include "lookalike/engine/image_io.hpp"
 #include "lookalike/file_util.hpp"
 #include "lookalike/gallery/match_json.hpp"
@@ -52,13 +50,8 @@ struct MapCommand {
   }
 
   int run() const {
-    std::shared_ptr<const Gallery> gallery;
-    try {
-      gallery = app::open_gallery(app::resolve_gallery(gallery_path), engine_flags.options());
-    } catch (const std::runtime_error& e) {
-      std::cerr << "error: " << e.what() << "\n";
-      return 2;
-    }
+    const auto gallery = open_gallery_or_say_why(gallery_path, engine_flags);
+    if (!gallery) return 2;
     StopOnSignal signals("\ninterrupt: stopping the layout (nothing is written)\n");
     const auto map = app::load_or_layout_face_map(*gallery, map_options, signals.token());
     if (!map) return 130;
@@ -107,11 +100,7 @@ struct MapCommand {
   }
 };
 
-const CommandRegistration registration{Command{[](CLI::App& app) -> std::function<int()> {
-  auto command = std::make_shared<MapCommand>();
-  command->setup(app);
-  return [command] { return command->run(); };
-}}};
+const CommandRegistration registration{command_of<MapCommand>()};
 
 }  // namespace
 }  // namespace lookalike::cli

@@ -13,9 +13,7 @@
 #include "command.hpp"
 #include "engine_setup.hpp"
 #include "image_batch.hpp"
-#include "lookalike/app/default_gallery.hpp"
 #include "lookalike/app/match_photo.hpp"
-#include "lookalike/app/open_gallery.hpp"
 #include "lookalike/engine/image_io.hpp"
 #include "lookalike/gallery/gallery.hpp"
 #include "lookalike/gallery/match_json.hpp"
@@ -56,13 +54,8 @@ struct MatchCommand {
 
   int run() const {
     auto engine = FaceEngine::create(engine_flags.options());
-    std::shared_ptr<const Gallery> gallery;
-    try {
-      gallery = app::open_gallery(app::resolve_gallery(gallery_path), engine_flags.options());
-    } catch (const std::runtime_error& e) {
-      std::cerr << "error: " << e.what() << "\n";
-      return 2;
-    }
+    const auto gallery = open_gallery_or_say_why(gallery_path, engine_flags);
+    if (!gallery) return 2;
     app::PhotoMatchOptions options;
     options.search.top_k = top;
     options.search.metric = metric_from_string(metric);
@@ -91,11 +84,7 @@ struct MatchCommand {
   }
 };
 
-const CommandRegistration registration{Command{[](CLI::App& app) -> std::function<int()> {
-  auto command = std::make_shared<MatchCommand>();
-  command->setup(app);
-  return [command] { return command->run(); };
-}}};
+const CommandRegistration registration{command_of<MatchCommand>()};
 
 }  // namespace
 }  // namespace lookalike::cli

@@ -48,11 +48,7 @@ struct ModelsCommand {
   }
 };
 
-const CommandRegistration registration{Command{[](CLI::App& app) -> std::function<int()> {
-  auto command = std::make_shared<ModelsCommand>();
-  command->setup(app);
-  return [command] { return command->run(); };
-}}};
+const CommandRegistration registration{command_of<ModelsCommand>()};
 
 }  // namespace
 }  // namespace lookalike::cli

@@ -11,10 +11,8 @@
 
 #include "command.hpp"
 #include "engine_setup.hpp"
-#include "lookalike/app/default_gallery.hpp"
 #include "lookalike/app/match_photo.hpp"
 #include "lookalike/app/morph.hpp"
-#include "lookalike/app/open_gallery.hpp"
 #include "lookalike/engine/image_io.hpp"
 #include "lookalike/file_util.hpp"
 
@@ -52,13 +50,8 @@ struct MorphCommand {
   }
 
   int run() const {
-    std::shared_ptr<const Gallery> gallery;
-    try {
-      gallery = app::open_gallery(app::resolve_gallery(gallery_path), engine_flags.options());
-    } catch (const std::runtime_error& e) {
-      std::cerr << "error: " << e.what() << "\n";
-      return 2;
-    }
+    const auto gallery = open_gallery_or_say_why(gallery_path, engine_flags);
+    if (!gallery) return 2;
     auto engine = FaceEngine::create(engine_flags.options());
     const auto faces = app::match_photo(*engine, gallery.get(), load_image(photo), {});
     if (faces.empty()) {
@@ -117,11 +110,7 @@ struct MorphCommand {
   }
 };
 
-const CommandRegistration registration{Command{[](CLI::App& app) -> std::function<int()> {
-  auto command = std::make_shared<MorphCommand>();
-  command->setup(app);
-  return [command] { return command->run(); };
-}}};
+const CommandRegistration registration{command_of<MorphCommand>()};
 
 }  // namespace
 }  // namespace lookalike::cli

@@ -84,11 +84,7 @@ struct TwinsCommand {
   }
 };
 
-const CommandRegistration registration{Command{[](CLI::App& app) -> std::function<int()> {
-  auto command = std::make_shared<TwinsCommand>();
-  command->setup(app);
-  return [command] { return command->run(); };
-}}};
+const CommandRegistration registration{command_of<TwinsCommand>()};
 
 }  // namespace
 }  // namespace lookalike::cli

@@ -7,6 +7,7 @@
 
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,17 @@ struct Command {
 };
 
 std::vector<Command>& command_registry();
+
+// The Command of a struct with `void setup(CLI::App&)` and `int run() const`, the shape every
+// cmd_*.cpp uses: `const CommandRegistration registration{command_of<MatchCommand>()};`.
+template <class Subcommand>
+Command command_of() {
+  return Command{[](CLI::App& app) -> std::function<int()> {
+    auto command = std::make_shared<Subcommand>();
+    command->setup(app);
+    return [command] { return command->run(); };
+  }};
+}
 
 struct CommandRegistration {
   explicit CommandRegistration(Command command) {

@@ -1,10 +1,15 @@
 // Options every engine-using subcommand shares (--detector, --upsample, --embedder), parsed
-// into EngineOptions.
+// into EngineOptions, and the gallery those subcommands open (`--gallery`, else the default).
 #pragma once
 
 #include <CLI/CLI.hpp>
 #include <string>
 
+#include <iostream>
+#include <memory>
+
+#include "lookalike/app/default_gallery.hpp"
+#include "lookalike/app/open_gallery.hpp"
 #include "lookalike/engine/engine.hpp"
 
 namespace lookalike::cli {
@@ -35,5 +40,17 @@ struct EngineFlags {
     return o;
   }
 };
+
+// `path`, else the default gallery, checked against the engine of `flags`; null after printing
+// why not (no gallery, damaged, other weights): the command exits 2 then.
+inline std::shared_ptr<const Gallery> open_gallery_or_say_why(const std::string& path,
+                                                              const EngineFlags& flags) {
+  try {
+    return app::open_gallery(app::resolve_gallery(path), flags.options());
+  } catch (const std::runtime_error& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return nullptr;
+  }
+}
 
 }  // namespace lookalike::cli
