@@ -59,20 +59,16 @@ struct MapCommand {
     if (!probe.empty()) {
       auto engine = FaceEngine::create(engine_flags.options());
       const auto faces = app::match_photo(*engine, nullptr, load_image(probe), {});
-      if (faces.empty()) {
+      const app::PhotoFaceMatch* largest = app::largest_face(faces);
+      if (!largest) {
         std::cerr << "error: " << probe << ": no face found\n";
         return 1;
       }
-      const auto largest = std::max_element(faces.begin(), faces.end(), [](auto& a, auto& b) {
-        return a.face.box.area() < b.face.box.area();
-      });
       placed = app::place_on_map(*map, *gallery, largest->face.embedding);
     }
     if (!output.empty()) {
-      std::vector<unsigned char> png;
-      cv::imencode(".png", app::render_face_map(*gallery, *map, placed ? &*placed : nullptr, side),
-                   png);
-      write_file_atomically(output, std::as_bytes(std::span(png.data(), png.size())));
+      write_png_atomically(output,
+                           app::render_face_map(*gallery, *map, placed ? &*placed : nullptr, side));
     }
     if (json) {
       nlohmann::json ids = nlohmann::json::array();

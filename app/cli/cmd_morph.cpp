@@ -54,13 +54,12 @@ struct MorphCommand {
     if (!gallery) return 2;
     auto engine = FaceEngine::create(engine_flags.options());
     const auto faces = app::match_photo(*engine, gallery.get(), load_image(photo), {});
-    if (faces.empty()) {
+    const app::PhotoFaceMatch* largest = app::largest_face(faces);
+    if (!largest) {
       std::cerr << "error: " << photo << ": no face found\n";
       return 1;
     }
-    const auto& person = *std::max_element(faces.begin(), faces.end(), [](auto& a, auto& b) {
-      return a.face.box.area() < b.face.box.area();
-    });
+    const app::PhotoFaceMatch& person = *largest;
     std::optional<std::uint32_t> target;
     if (!to.empty()) {
       for (std::uint32_t i = 0; i < gallery->identity_count(); ++i)
@@ -100,9 +99,7 @@ struct MorphCommand {
       for (int i = 0; i < steps; ++i) frames.push_back(morph.frame(i / double(steps - 1)));
       cv::Mat strip;
       cv::hconcat(frames, strip);
-      std::vector<unsigned char> png;
-      cv::imencode(".png", strip, png);
-      write_file_atomically(out, std::as_bytes(std::span(png.data(), png.size())));
+      write_png_atomically(out, strip);
     }
     std::cout << fmt::format("{} -> {}: wrote {}\n", photo, gallery->identity_name(*target),
                              output);

@@ -297,12 +297,10 @@ TEST(GalleryCli, SignalStopsTheBuildAndTheRerunResumes) {
   const std::string build =
       cli + " gallery build " + shared_data("faces/lfw10").string() + " -o " + gallery;
   const std::string checkpoint = gallery + ".checkpoint";
-  // SIGTERM once the checkpoint holds a photo (its header is 76 bytes); gives up waiting after
-  // 120 s. In braces: run_command's redirections capture the whole group.
-  auto stopped = test::run_command(
-      "{ " + build + " --threads 1 & pid=$!; i=0; while [ $(stat -c %s " + checkpoint +
-      " 2>/dev/null || echo 0) -lt 1000 ] && [ $i -lt 1200 ]; do sleep 0.1; i=$((i+1)); done; " +
-      "kill -TERM $pid; wait $pid; }");
+  // SIGTERM once the checkpoint holds a photo (its header is 76 bytes).
+  auto stopped =
+      test::run_and_signal_when(build + " --threads 1", "[ $(stat -c %s " + checkpoint +
+                                                            " 2>/dev/null || echo 0) -ge 1000 ]");
   ASSERT_EQ(stopped.exit_code, 130) << stopped.err;
   EXPECT_NE(stopped.err.find(gallery + " is unchanged"), std::string::npos) << stopped.err;
   EXPECT_FALSE(fs::exists(gallery));

@@ -562,13 +562,10 @@ TEST_F(LivePipelineTest, CliLiveStopsInOrderOnASignalAndPrintsTheSummary) {
   const auto video = test::write_segment_video(
       dir_ / "cli-int.avi", {{kLfw10[1], test::lfw_photos(*lfw_, kLfw10[1], 6, 6)}});
   const fs::path out = dir_ / "cli-int.jsonl";
-  // SIGTERM (a shell's background job ignores SIGINT) once the first snapshot is out (the
-  // watcher is in place by then); the loop gives up after 120 s, which fails the test below
-  // instead of hanging it. In braces: run_command's redirections capture the whole group.
-  const auto run = test::run_command(
-      "{ " + cli.string() + " live --source " + video.path.string() + " --loop --json > " +
-      out.string() + " & pid=$!; i=0; while [ ! -s " + out.string() +
-      " ] && [ $i -lt 1200 ]; do sleep 0.1; i=$((i+1)); done; kill -TERM $pid; wait $pid; }");
+  // SIGTERM once the first snapshot is out (the signal watcher is in place by then).
+  const auto run = test::run_and_signal_when(
+      cli.string() + " live --source " + video.path.string() + " --loop --json > " + out.string(),
+      "[ -s " + out.string() + " ]");
   EXPECT_EQ(run.exit_code, 0) << run.err;
   EXPECT_NE(run.err.find("interrupt: stopping the pipeline"), std::string::npos) << run.err;
   const std::string text = test::read_file_text(out);

@@ -88,6 +88,14 @@ std::string read_file_text(const fs::path& path) {
   return {std::istreambuf_iterator<char>(in), {}};
 }
 
+CommandResult run_and_signal_when(const std::string& command, const std::string& ready,
+                                  const std::string& signal, int timeout_s) {
+  // In braces: run_command's redirections capture the whole group.
+  return run_command("{ " + command + " & pid=$!; i=0; while ! { " + ready + "; } && [ $i -lt " +
+                     std::to_string(timeout_s * 10) + " ]; do sleep 0.1; i=$((i+1)); done; " +
+                     "kill -" + signal + " $pid; wait $pid; }");
+}
+
 std::string bomb_png_header() {
   std::string b = "\x89PNG\r\n\x1a\n";
   b += std::string("\x00\x00\x00\x0dIHDR", 8);

@@ -41,6 +41,12 @@ struct CommandResult {
 };
 // Runs `command` through /bin/sh, capturing stdout and stderr.
 CommandResult run_command(const std::string& command);
+// Starts `command` in the background, sends it SIG`signal` once the shell test `ready` holds
+// (checked every 0.1 s; after `timeout_s` the signal is sent anyway, and the test's checks
+// fail instead of hanging), then waits for it. SIGINT is ignored by a shell's background
+// jobs: use TERM for "Ctrl-C".
+CommandResult run_and_signal_when(const std::string& command, const std::string& ready,
+                                  const std::string& signal = "TERM", int timeout_s = 120);
 
 // ../shared/data/faces/lfw10 packed as LFW publishes it (lfw/<First_Last>/<First_Last>_NNNN.jpg
 // in a gzipped tar) at dir/lfw.tgz; returns that path. Requires the shared folder.

@@ -231,11 +231,9 @@ void App::start_gallery_build(const fs::path& folder) {
   builder_ = std::make_unique<app::Task>(
       "gallery build",
       [build = std::move(build)](app::Task::Context& context) {
-        const BuildResult result =
-            app::build_gallery_from_folders(build, context.stop(), [&](const BuildProgress& p) {
-              context.report(p.total ? static_cast<double>(p.done) / p.total : -1,
-                             app::describe(p));
-            });
+        const BuildResult result = app::build_gallery_from_folders(
+            build, context.stop(),
+            [&](const BuildProgress& p) { context.report(p.fraction(), app::describe(p)); });
         if (!result.completed) context.report(-1, app::describe_interrupted(result, build.output));
         return result.completed;
       },

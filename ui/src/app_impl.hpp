@@ -134,7 +134,9 @@ class App {
   std::array<Texture, 4> kiosk_faces_;                // fixed pool: kiosk never grows textures
   std::vector<std::vector<Texture>> photo_textures_;  // [photo][face]
   std::shared_ptr<const PhotoBatch> photo_batch_shown_;
-  Texture morph_texture_;  // the morph frame of the face being dragged across
+  Texture morph_texture_;                    // the morph frame of the face being dragged across
+  const app::Morph* morph_shown_ = nullptr;  // what morph_texture_ holds: that morph at that t
+  float morph_shown_t_ = -1;
 
   std::shared_ptr<const IdentityMatcher> gallery_;
   std::filesystem::path gallery_path_;

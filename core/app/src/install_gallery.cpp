@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <fstream>
 
+#include "lookalike/app/build_gallery.hpp"
 #include "lookalike/app/default_gallery.hpp"
 #include "lookalike/app_paths.hpp"
 #include "lookalike/fetch/archive.hpp"
@@ -141,7 +142,7 @@ double InstallProgress::fraction() const {
     case InstallStage::downloading:
       return transfer.total ? static_cast<double>(transfer.received) / transfer.total : -1;
     case InstallStage::building:
-      return build.total ? static_cast<double>(build.done) / build.total : -1;
+      return build.fraction();
     default:
       return -1;
   }
@@ -160,11 +161,8 @@ std::string describe(const InstallProgress& p) {
     }
     case InstallStage::unpacking:
       return fmt::format("unpacking: {} files", p.members);
-    case InstallStage::building: {
-      std::string line = fmt::format("building: {} of {} photos", p.build.done, p.build.total);
-      if (p.build.rate > 0) line += fmt::format(", {:.0f} s left", p.build.eta_seconds);
-      return line;
-    }
+    case InstallStage::building:
+      return "building: " + describe(p.build);
     case InstallStage::installing:
       return "installing";
   }

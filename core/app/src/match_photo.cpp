@@ -39,4 +39,11 @@ std::vector<PhotoFaceMatch> match_photo(FaceEngine& engine, const IdentityMatche
   return out;
 }
 
+const PhotoFaceMatch* largest_face(const std::vector<PhotoFaceMatch>& faces) {
+  const auto it = std::max_element(faces.begin(), faces.end(), [](const auto& a, const auto& b) {
+    return a.face.box.area() < b.face.box.area();
+  });
+  return it == faces.end() ? nullptr : &*it;
+}
+
 }  // namespace lookalike::app

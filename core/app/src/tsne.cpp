@@ -79,7 +79,7 @@ std::vector<cv::Point2f> tsne_2d(const cv::Mat& data, const TsneOptions& options
   std::vector<double> y(2 * n), update(2 * n, 0), gains(2 * n, 1), grad(2 * n);
   for (auto& v : y) v = normal(rng);
   const double learning_rate = std::max(n / kExaggeration, 50.0);
-  std::vector<float> num(n * n);  // Student-t kernel values, symmetric
+  std::vector<float> num(n * n);  // Student-t kernel values, i < j
   for (int iter = 0; iter < options.iterations && !stop.stop_requested(); ++iter) {
     const double exaggeration = iter < kExaggerationIterations ? kExaggeration : 1.0;
     const double momentum = iter < kExaggerationIterations ? 0.5 : 0.8;
@@ -88,17 +88,20 @@ std::vector<cv::Point2f> tsne_2d(const cv::Mat& data, const TsneOptions& options
       for (std::size_t j = i + 1; j < n; ++j) {
         const double dx = y[2 * i] - y[2 * j], dy = y[2 * i + 1] - y[2 * j + 1];
         const double q = 1.0 / (1.0 + dx * dx + dy * dy);
-        num[i * n + j] = num[j * n + i] = static_cast<float>(q);
+        num[i * n + j] = static_cast<float>(q);  // the upper triangle is all that is read
         z += 2 * q;
       }
+    // Each pair once: the force on i from j is minus the force on j from i.
     std::fill(grad.begin(), grad.end(), 0.0);
     for (std::size_t i = 0; i < n; ++i)
-      for (std::size_t j = 0; j < n; ++j) {
-        if (i == j) continue;
+      for (std::size_t j = i + 1; j < n; ++j) {
         const double q = num[i * n + j];
-        const double m = (exaggeration * p[i * n + j] - q / z) * q;
-        grad[2 * i] += 4 * m * (y[2 * i] - y[2 * j]);
-        grad[2 * i + 1] += 4 * m * (y[2 * i + 1] - y[2 * j + 1]);
+        const double m = 4 * (exaggeration * p[i * n + j] - q / z) * q;
+        const double fx = m * (y[2 * i] - y[2 * j]), fy = m * (y[2 * i + 1] - y[2 * j + 1]);
+        grad[2 * i] += fx;
+        grad[2 * i + 1] += fy;
+        grad[2 * j] -= fx;
+        grad[2 * j + 1] -= fy;
       }
     for (std::size_t k = 0; k < 2 * n; ++k) {
       // Gains grow where the gradient keeps its direction against the last step, shrink else.

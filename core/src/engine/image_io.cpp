@@ -1,5 +1,7 @@
 #include "lookalike/engine/image_io.hpp"
 
+#include "lookalike/file_util.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -151,6 +153,14 @@ cv::Mat load_image(const fs::path& path, const ImageLimits& limits) {
   if (size && !in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(size)))
     throw ImageError(name + ": read error");
   return decode_image(bytes, name, limits);
+}
+
+void write_png_atomically(const std::filesystem::path& path, const cv::Mat& pixels) {
+  std::vector<unsigned char> png;
+  if (pixels.empty() || !cv::imencode(".png", pixels, png))
+    throw std::runtime_error(path.string() + ": PNG encoding failed");
+  if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path());
+  write_file_atomically(path, std::as_bytes(std::span(png.data(), png.size())));
 }
 
 }  // namespace lookalike

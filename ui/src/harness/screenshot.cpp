@@ -3,21 +3,13 @@
 #include <spdlog/spdlog.h>
 
 #include <nlohmann/json.hpp>
-#include <opencv2/imgcodecs.hpp>
 #include <span>
 
+#include "lookalike/engine/image_io.hpp"
 #include "lookalike/file_util.hpp"
 #include "lookalike/ui/gl/texture.hpp"
 
 namespace lookalike::ui {
-
-void write_png_atomically(const std::filesystem::path& path, const cv::Mat& pixels) {
-  std::vector<unsigned char> png;
-  if (!cv::imencode(".png", pixels, png))
-    throw std::runtime_error(path.string() + ": PNG encoding failed");
-  if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path());
-  write_file_atomically(path, std::as_bytes(std::span(png.data(), png.size())));
-}
 
 void write_screenshot(const std::filesystem::path& png, const cv::Mat& pixels,
                       const FrameLayout& layout, const ScreenshotState& state, ImVec2 scale) {

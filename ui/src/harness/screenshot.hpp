@@ -23,9 +23,6 @@ struct ScreenshotState {
   std::size_t gallery_identities = 0;
 };
 
-// `pixels` (BGR) as a PNG file; also what "Save result card" writes.
-void write_png_atomically(const std::filesystem::path& path, const cv::Mat& pixels);
-
 // `scale`: framebuffer pixels per window coordinate (layouts are written in pixels).
 void write_screenshot(const std::filesystem::path& png, const cv::Mat& pixels,
                       const FrameLayout& layout, const ScreenshotState& state, ImVec2 scale);

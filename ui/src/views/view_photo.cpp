@@ -25,6 +25,7 @@ void App::draw_photo(const Rect& area) {
   if (batch != photo_batch_shown_) {
     if (!photo_batch_shown_ || !batch || batch->id != photo_batch_shown_->id)
       photo_textures_.clear();
+    morph_shown_ = nullptr;  // its morphs belong to the batch
     if (batch) {
       for (std::size_t i = photo_textures_.size(); i < batch->photos.size(); ++i) {
         std::vector<Texture> faces;
@@ -149,7 +150,12 @@ void App::draw_photo(const Rect& area) {
       if (morphing) {
         const float x = ImGui::GetIO().MousePos.x - (c0.x + pad);
         morph_t = std::clamp(x / crop, 0.f, 1.f);
-        morph_texture_.upload(face.morph->frame(morph_t));  // ~ms at 192 px, once a frame
+        // A new frame only when the pointer moved (or another face is dragged).
+        if (face.morph.get() != morph_shown_ || morph_t != morph_shown_t_) {
+          morph_texture_.upload(face.morph->frame(morph_t));  // ~ms at 192 px
+          morph_shown_ = face.morph.get();
+          morph_shown_t_ = morph_t;
+        }
         crop_tex = &morph_texture_;
       }
       const ImVec2 f0{c0.x + pad, c0.y + pad};

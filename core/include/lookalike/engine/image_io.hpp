@@ -35,4 +35,8 @@ std::span<const std::string_view> image_extensions();
 // True when `path` ends in one of image_extensions() (case-insensitive).
 bool has_image_extension(const std::filesystem::path& path);
 
+// `pixels` (BGR) as a PNG file, written atomically (temp file, fsync, rename; parent folders
+// created). Throws std::runtime_error naming the file.
+void write_png_atomically(const std::filesystem::path& path, const cv::Mat& pixels);
+
 }  // namespace lookalike

@@ -76,6 +76,8 @@ struct BuildProgress {
   double rate = 0;  // photos per second in this run
   double eta_seconds = 0;
   std::string current;  // last finished photo
+  // 0..1; < 0 while the total is unknown.
+  double fraction() const { return total ? static_cast<double>(done) / total : -1; }
 };
 
 struct BuildResult {

@@ -32,6 +32,9 @@ struct PhotoFaceMatch {
   std::optional<IdentityMatch> assigned;  // with unique_cast: the identity this face plays
 };
 
+// The largest face (probes: `map --probe`, `morph`); null for none.
+const PhotoFaceMatch* largest_face(const std::vector<PhotoFaceMatch>& faces);
+
 std::vector<PhotoFaceMatch> match_photo(FaceEngine& engine, const IdentityMatcher* gallery,
                                         const cv::Mat& image, const PhotoMatchOptions& options);
 
