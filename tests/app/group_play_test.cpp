@@ -61,7 +61,9 @@ void expect_one_to_one(const std::vector<std::vector<IdentityMatch>>& candidates
                        const std::vector<std::optional<std::size_t>>& assigned) {
   std::set<std::uint32_t> seen;
   for (std::size_t i = 0; i < candidates.size(); ++i)
-    if (assigned[i]) EXPECT_TRUE(seen.insert(candidates[i][*assigned[i]].identity).second);
+    if (assigned[i]) {
+      EXPECT_TRUE(seen.insert(candidates[i][*assigned[i]].identity).second);
+    }
 }
 
 TEST(UniqueCast, EqualsTheBruteForceOptimumOnSmallCases) {

@@ -118,9 +118,12 @@ void App::draw_side_panel() {
     }
     if (feed_) {
       const auto state = feed_->state();
-      if (state == LiveFeed::State::failed)
-        ImGui::TextColored({0.95f, 0.5f, 0.45f, 1}, "failed: see the message");
-      else
+      if (state == LiveFeed::State::failed) {
+        // The message itself: the welcome screen may cover the live view's explanation.
+        ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.95f, 0.5f, 0.45f, 1));
+        ImGui::TextWrapped("%s", feed_->error().c_str());
+        ImGui::PopStyleColor();
+      } else
         ImGui::TextDisabled(
             "%s", state == LiveFeed::State::opening ? "opening..." : feed_->description().c_str());
     }
@@ -179,7 +182,7 @@ void App::draw_side_panel() {
   ImGui::Checkbox("Landmarks", &settings_.show_landmarks);
   ImGui::Spacing();
   ImGui::TextDisabled("Tab panel   F11 fullscreen   Space freeze");
-  ImGui::TextDisabled("S save card   Esc leave mode");
+  ImGui::TextDisabled("S save card   M face map   Esc leave mode");
   ImGui::PopItemWidth();
   ImGui::End();
 }
