@@ -13,6 +13,8 @@ find_package(OpenMP REQUIRED)
 pkg_check_modules(tomlplusplus REQUIRED IMPORTED_TARGET tomlplusplus)
 pkg_check_modules(matio REQUIRED IMPORTED_TARGET matio)
 find_package(CURL REQUIRED)
+# GIF photos (first frame): OpenCV 4.6 has no GIF reader.
+find_package(GIF 5 REQUIRED)
 pkg_check_modules(libarchive REQUIRED IMPORTED_TARGET libarchive)
 
 # hnswlib is header-only and ships no CMake or pkg-config file.

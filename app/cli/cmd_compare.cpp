@@ -21,7 +21,8 @@ struct CompareCommand {
     auto engine = FaceEngine::create(engine_flags.options());
     auto main_face = [&](const std::string& path) {
       cv::Mat image = load_image(path);
-      auto faces = engine->analyze(image, {.mirror_average = true, .thorough = true});
+      auto faces =
+          engine->analyze(image, {.mirror_average = true, .thorough = true, .try_rotations = true});
       const int i = pick_primary_face(faces, image.size());
       if (i < 0) throw std::runtime_error(path + ": no face found");
       return faces[i];

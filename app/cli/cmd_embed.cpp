@@ -1,6 +1,6 @@
-// `lookalike-cli embed IMAGE...`: every face in every image with box, score, 68 landmarks and
-// the 128-D embedding. A bad file is reported and the batch goes on; exit code 1 if any input
-// failed.
+// `lookalike-cli embed IMAGE...`: every face in every image with box, score, 68 landmarks, the
+// rotation that found it (0 upright; --try-rotations) and the 128-D embedding. A bad file is
+// reported and the batch goes on; exit code 1 if any input failed.
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -18,6 +18,7 @@ nlohmann::json face_json(const FaceResult& face) {
   return {{"box", {face.box.x, face.box.y, face.box.width, face.box.height}},
           {"score", face.score},
           {"landmarks", landmarks},
+          {"rotation", face.rotation},
           {"embedding", face.embedding}};
 }
 
@@ -25,16 +26,19 @@ struct EmbedCommand {
   std::vector<std::string> images;
   bool json = false;
   bool mirror = false;
+  bool try_rotations = true;
   EngineFlags engine_flags;
 
   int run() const {
     auto engine = FaceEngine::create(engine_flags.options());
     return for_each_image(
         images, json, [&](const std::string& path, const cv::Mat& image, nlohmann::json& line) {
-          auto faces = engine->analyze(image, {.mirror_average = mirror, .thorough = true});
+          auto faces = engine->analyze(
+              image, {.mirror_average = mirror, .thorough = true, .try_rotations = try_rotations});
           for (const FaceResult& face : faces) line["faces"].push_back(face_json(face));
           if (json) return;
-          std::cout << path << ": " << faces.size() << " face(s)\n";
+          std::cout << path << ": " << faces.size() << " face(s)"
+                    << turned_note(faces.empty() ? 0 : faces.front().rotation) << "\n";
           for (const FaceResult& f : faces)
             std::cout << "  box " << f.box.x << "," << f.box.y << " " << f.box.width << "x"
                       << f.box.height << "  score " << f.score << "  quality " << f.quality << "\n";
@@ -48,6 +52,7 @@ const CommandRegistration registration{{[](CLI::App& app) {
   sub->add_option("images", cmd->images, "image files")->required();
   sub->add_flag("--json", cmd->json, "one JSON object per image on stdout");
   sub->add_flag("--mirror", cmd->mirror, "average the embedding with the mirrored chip's");
+  add_try_rotations_flag(*sub, cmd->try_rotations);
   cmd->engine_flags.add_to(*sub);
   return std::function<int()>([cmd] { return cmd->run(); });
 }}};

@@ -1,8 +1,14 @@
 // `lookalike-cli live`: the headless runner over the live pipeline. Prints one JSON line per
 // published snapshot (--json) or a line whenever a track's shown name changes, then a summary.
-// Ctrl-C stops the pipeline in order and still prints the summary.
+// Ctrl-C stops the pipeline in order and still prints the summary. Soak runs: --max-seconds
+// ends the run in order, --usage-every samples resident memory, threads and open files (a
+// {"usage": ...} line each with --json, first/last/peak in the summary).
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <cmath>
+#include <condition_variable>
 #include <iostream>
 #include <map>
 #include <mutex>
@@ -13,6 +19,7 @@
 #include "lookalike/app/open_gallery.hpp"
 #include "lookalike/pipeline/pipeline.hpp"
 #include "lookalike/pipeline/snapshot_json.hpp"
+#include "lookalike/process_usage.hpp"
 #include "signal_stop.hpp"
 
 namespace lookalike::cli {
@@ -27,6 +34,8 @@ struct LiveFlags {
   bool json = false;
   bool mirror = false;
   bool loop = false;
+  double max_seconds = 0;
+  double usage_every = 0;
   int workers = 0;
   int top_k = SearchOptions{}.top_k;
   int width = SourceOptions{}.width;
@@ -34,6 +43,27 @@ struct LiveFlags {
   double fps = SourceOptions{}.fps;
   EngineFlags engine;
 };
+
+struct UsageSample {
+  double t_s = 0;
+  ProcessUsage usage;
+};
+
+nlohmann::json usage_to_json(const UsageSample& s) {
+  return {{"t_s", std::round(s.t_s * 10) / 10},
+          {"rss_kb", s.usage.rss_kb},
+          {"threads", s.usage.threads},
+          {"open_files", s.usage.open_files}};
+}
+
+// Waits `seconds` unless `stop` comes first; true when the time ran out.
+bool sleep_unless_stopped(std::stop_token stop, double seconds) {
+  std::mutex m;
+  std::condition_variable_any cv;
+  std::unique_lock lock(m);
+  cv.wait_for(lock, stop, std::chrono::duration<double>(seconds), [] { return false; });
+  return !stop.stop_requested();
+}
 
 int run_live(const LiveFlags& flags) {
   PipelineOptions options;
@@ -85,11 +115,34 @@ int run_live(const LiveFlags& flags) {
   pipeline.start();  // SourceError (missing/busy camera, bad file) goes to main: exit 2
   // The first Ctrl-C / SIGTERM stops the pipeline in order, on the signal watcher's thread.
   std::stop_callback on_signal(signals.token(), [&pipeline] { pipeline.stop(); });
+  auto since_start = [&] { return std::chrono::duration<double>(Clock::now() - started).count(); };
+  std::vector<UsageSample> usage;  // written by the sampler, read after it is joined
+  std::jthread sampler, timer;     // declared after the pipeline: joined before it goes
+  if (flags.usage_every > 0)
+    sampler = std::jthread([&](std::stop_token stop) {
+      do {
+        const UsageSample sample{since_start(), process_usage()};
+        usage.push_back(sample);
+        std::lock_guard lock(out_mutex);
+        if (flags.json)
+          std::cout << nlohmann::json{{"usage", usage_to_json(sample)}}.dump() << '\n';
+        else
+          std::cout << fmt::format("usage t={:.0f}s rss {:.1f} MB, {} threads, {} open files\n",
+                                   sample.t_s, sample.usage.rss_kb / 1024.0, sample.usage.threads,
+                                   sample.usage.open_files);
+      } while (sleep_unless_stopped(stop, flags.usage_every));
+    });
+  if (flags.max_seconds > 0)
+    timer = std::jthread([&](std::stop_token stop) {
+      if (sleep_unless_stopped(stop, flags.max_seconds)) pipeline.stop();
+    });
   SnapshotPtr last = pipeline.latest();
   while (!pipeline.finished())
     if (auto s = pipeline.wait_next(last)) last = s;
   pipeline.stop();
-  const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
+  const double seconds = since_start();
+  timer = {};
+  sampler = {};  // request_stop + join: `usage` is complete from here on
 
   const SnapshotPtr final_snap = pipeline.latest();
   RunSummary summary;
@@ -101,7 +154,17 @@ int run_live(const LiveFlags& flags) {
   {
     std::lock_guard lock(out_mutex);
     if (flags.json) {
-      std::cout << summary_to_json(summary).dump() << std::endl;
+      auto json = summary_to_json(summary);
+      if (!usage.empty()) {
+        const auto peak = std::max_element(usage.begin(), usage.end(), [](auto& a, auto& b) {
+          return a.usage.rss_kb < b.usage.rss_kb;
+        });
+        json["usage"] = {{"samples", usage.size()},
+                         {"first", usage_to_json(usage.front())},
+                         {"last", usage_to_json(usage.back())},
+                         {"peak_rss", usage_to_json(*peak)}};
+      }
+      std::cout << json.dump() << std::endl;
     } else {
       std::cout << "frames " << summary.frames << ", processed " << summary.processed
                 << ", dropped " << summary.dropped << ", " << summary.fps << " fps";
@@ -138,6 +201,12 @@ const CommandRegistration registration{{[](CLI::App& app) -> std::function<int()
   cmd->add_flag("--json", flags->json, "one JSON line per published snapshot, then a summary");
   cmd->add_flag("--mirror", flags->mirror, "flip frames horizontally (selfie view)");
   cmd->add_flag("--loop", flags->loop, "restart files and folders at their end");
+  cmd->add_option("--max-seconds", flags->max_seconds,
+                  "stop in order after S seconds (0: no limit)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--usage-every", flags->usage_every,
+                  "print memory, threads and open files every S seconds (soak runs; 0: off)")
+      ->check(CLI::NonNegativeNumber);
   cmd->add_option("--workers", flags->workers, "worker threads (0: all cores)")
       ->capture_default_str();
   cmd->add_option("--top-k", flags->top_k, "matches per face")

@@ -1,6 +1,7 @@
 // `lookalike-cli match --gallery FILE [--top K] [--metric M] [--json] IMAGE...`: every face in
 // every image with its box and its top-k gallery identities. --json prints one object per
-// image line: {"image", "faces": [{"box", "matches": [...]}]} or {"image", "error"}; with
+// image line: {"image", "faces": [{"box", "rotation", "matches": [...]}]} or {"image", "error"}
+// ("rotation": the degrees the photo was turned to find the face, --try-rotations); with
 // `--assign unique` every face of a photo plays a different identity (Hungarian assignment) and
 // gains "assigned": {"name", "similarity", ...}. A bad
 // image is reported and the batch goes on; exit code 1 if any input failed, 2 if the gallery
@@ -29,6 +30,7 @@ struct MatchCommand {
   bool json = false;
   bool exact = false;
   std::string assign = "none";
+  bool try_rotations = true;
   EngineFlags engine_flags;
 
   void setup(CLI::App& app) {
@@ -48,6 +50,7 @@ struct MatchCommand {
                     "unique: every face of a photo gets a different identity (group play)")
         ->check(CLI::IsMember({"none", "unique"}))
         ->capture_default_str();
+    add_try_rotations_flag(*sub, try_rotations);
     sub->add_option("IMAGE", images, "photos to analyse")->required();
     engine_flags.add_to(*sub);
   }
@@ -61,12 +64,16 @@ struct MatchCommand {
     options.search.metric = metric_from_string(metric);
     options.search.allow_approximate = !exact;
     options.unique_cast = assign == "unique";
+    options.analyze.try_rotations = try_rotations;
     return for_each_image(
         images, json, [&](const std::string& path, const cv::Mat& image, nlohmann::json& line) {
           const auto faces = app::match_photo(*engine, gallery.get(), image, options);
-          if (!json) std::cout << path << ": " << faces.size() << " face(s)\n";
+          if (!json)
+            std::cout << path << ": " << faces.size() << " face(s)"
+                      << turned_note(faces.empty() ? 0 : faces.front().face.rotation) << "\n";
           for (const auto& [face, matches, assigned] : faces) {
             auto& entry = line["faces"].emplace_back(face_matches_to_json(face.box, matches));
+            entry["rotation"] = face.rotation;
             if (assigned) entry["assigned"] = match_to_json(*assigned);
             if (json) continue;
             std::cout << fmt::format("  face at {},{} {}x{}\n", face.box.x, face.box.y,

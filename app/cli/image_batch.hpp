@@ -3,6 +3,7 @@
 // failed).
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <functional>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -12,6 +13,19 @@
 #include "lookalike/engine/image_io.hpp"
 
 namespace lookalike::cli {
+
+// --try-rotations / --no-try-rotations (on by default: single photos may be sideways).
+inline void add_try_rotations_flag(CLI::App& command, bool& try_rotations) {
+  command.add_flag("--try-rotations,!--no-try-rotations", try_rotations,
+                   "look in the photo turned 90/270/180 degrees when no face is upright "
+                   "(default on)");
+}
+
+// " (found with the photo turned 90 degrees)" for a turned face, "" for an upright one.
+inline std::string turned_note(int rotation) {
+  return rotation == 0 ? std::string()
+                       : " (found with the photo turned " + std::to_string(rotation) + " degrees)";
+}
 
 // `analyze` fills `line` for one decoded image (and prints text output when not --json).
 inline int for_each_image(const std::vector<std::string>& images, bool json,

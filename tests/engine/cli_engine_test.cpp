@@ -3,8 +3,12 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
 #include <sstream>
+
 #include "lookalike/build_config.hpp"
+#include "lookalike/engine/image_io.hpp"
+#include "lookalike/types.hpp"
 
 #include "test_support.hpp"
 
@@ -83,6 +87,81 @@ TEST(Cli, EmbedReportsEachBadFileAndGoesOn) {
   }
   EXPECT_EQ(lines[4]["faces"].size(), 0u);  // a valid image without faces is not an error
   EXPECT_EQ(lines[5]["faces"].size(), 1u);
+}
+
+// The photos real users drop: phone photos of 50 and 200 megapixels (above the 40 MP decode
+// budget: decoded at reduced scale), a phone photo stored sideways with EXIF orientation 6, a
+// scan turned on its side with no EXIF at all, and a GIF. Each gives the face.
+TEST(Cli, EmbedFindsTheFaceInPhonePhotosSidewaysPhotosAndGifs) {
+  LOOKALIKE_REQUIRE_SHARED();
+  test::TempDir dir;
+  const cv::Mat face = cv::imread(test::shared_data("faces/misc/test/obama-480p.jpg").string());
+  ASSERT_FALSE(face.empty());
+  auto upscaled_jpeg = [&](double megapixels, const std::string& name) {
+    const double scale = std::sqrt(megapixels * 1e6 / static_cast<double>(face.total()));
+    cv::Mat big;
+    cv::resize(face, big, {}, scale, scale, cv::INTER_LINEAR);
+    EXPECT_GE(static_cast<double>(big.total()), megapixels * 1e6 * 0.99);
+    const fs::path path = dir / name;
+    EXPECT_TRUE(cv::imwrite(path.string(), big, {cv::IMWRITE_JPEG_QUALITY, 85}));
+    return path;
+  };
+  const fs::path mp50 = upscaled_jpeg(50, "phone-50mp.jpg");
+  const fs::path mp200 = upscaled_jpeg(200, "phone-200mp.jpg");
+
+  // Stored turned a quarter counter-clockwise; the EXIF tag says to turn it back clockwise.
+  std::vector<unsigned char> stored;
+  ASSERT_TRUE(cv::imencode(".jpg", turned_clockwise(face, 270), stored));
+  const fs::path exif = dir / "exif-6.jpg";
+  const auto tagged = test::with_exif_orientation(stored, 6);
+  std::ofstream(exif, std::ios::binary)
+      .write(reinterpret_cast<const char*>(tagged.data()),
+             static_cast<std::streamsize>(tagged.size()));
+  const fs::path sideways = dir / "scan-sideways.jpg";  // turned clockwise, no EXIF
+  ASSERT_TRUE(cv::imwrite(sideways.string(), turned_clockwise(face, 90)));
+  const fs::path gif = dir / "photo.gif";
+  const auto ffmpeg = test::run_command(
+      "ffmpeg -loglevel error -y -i '" +
+      test::shared_data("faces/misc/test/obama-480p.jpg").string() + "' '" + gif.string() + "'");
+  ASSERT_EQ(ffmpeg.exit_code, 0) << ffmpeg.err;
+
+  auto result =
+      test::run_command(cli() + " embed --json " + mp50.string() + " " + mp200.string() + " " +
+                        exif.string() + " " + sideways.string() + " " + gif.string());
+  ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+  const auto lines = json_lines(result.out);
+  ASSERT_EQ(lines.size(), 5u);
+  for (const auto& line : lines) {
+    SCOPED_TRACE(line["image"].get<std::string>());
+    ASSERT_TRUE(line.contains("faces")) << line.dump();
+    ASSERT_EQ(line["faces"].size(), 1u);
+    EXPECT_EQ(line["faces"][0]["embedding"].size(), 128u);
+  }
+  // Decoded at 1/2 and 1/4: the box is in the decoded photo, a quarter or less of the original.
+  EXPECT_EQ(lines[0]["faces"][0]["rotation"], 0);
+  EXPECT_EQ(lines[2]["faces"][0]["rotation"], 0) << "EXIF turned it upright before detection";
+  EXPECT_EQ(lines[3]["faces"][0]["rotation"], 270) << "found by turning the scan back";
+  EXPECT_EQ(lines[4]["faces"][0]["rotation"], 0);
+  // The sideways face is the same person as the upright one, and its box lies inside the
+  // sideways photo (coordinates of the photo as given).
+  auto embedding = [](const nlohmann::json& face) {
+    Embedding e{};
+    for (std::size_t i = 0; i < e.size(); ++i) e[i] = face["embedding"][i].get<float>();
+    return e;
+  };
+  const auto& turned = lines[3]["faces"][0];
+  EXPECT_LT(euclidean_distance(embedding(turned), embedding(lines[2]["faces"][0])), 0.2f);
+  const auto box = turned["box"];
+  EXPECT_GE(box[0].get<int>(), 0);
+  EXPECT_LE(box[0].get<int>() + box[2].get<int>(), face.rows + 1) << "width is the photo's height";
+  EXPECT_LE(box[1].get<int>() + box[3].get<int>(), face.cols + 1);
+  // The text output says which turn found it; with --no-try-rotations nothing is found.
+  const auto text = test::run_command(cli() + " embed " + sideways.string());
+  EXPECT_NE(text.out.find("found with the photo turned 270 degrees"), std::string::npos)
+      << text.out;
+  const auto off =
+      test::run_command(cli() + " embed --json --no-try-rotations " + sideways.string());
+  EXPECT_EQ(json_lines(off.out).at(0)["faces"].size(), 0u) << off.out;
 }
 
 TEST(Cli, CompareSamePersonAndDifferentPeople) {

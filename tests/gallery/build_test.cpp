@@ -313,6 +313,107 @@ TEST(GalleryCli, SignalStopsTheBuildAndTheRerunResumes) {
   EXPECT_FALSE(fs::exists(checkpoint));
 }
 
+// Three of lfw10's identities as a folder of their own (symlinks to the shared photos).
+fs::path three_identities(const fs::path& dir) {
+  const fs::path three = dir / "three";
+  fs::create_directories(three);
+  int n = 0;
+  for (const auto& person : fs::directory_iterator(shared_data("faces/lfw10")))
+    if (person.is_directory() && n++ < 3)
+      fs::create_directory_symlink(person.path(), three / person.path().filename());
+  return three;
+}
+
+int identities_in(const std::string& cli, const std::string& gallery) {
+  const auto info = test::run_command(cli + " gallery info --json " + gallery);
+  if (info.exit_code != 0) return -1;
+  return nlohmann::json::parse(info.out)["identities"].get<int>();
+}
+
+// kill -9 in the middle of a rebuild: no handler runs, yet the gallery the user had is intact
+// (the new one is only ever renamed over it when complete) and the rerun resumes from the
+// checkpoint the killed build had written.
+TEST(GalleryCli, KillDashNineKeepsThePreviousGalleryAndTheRerunResumes) {
+  LOOKALIKE_REQUIRE_SHARED();
+  test::TempDir dir;
+  const std::string cli = (test::build_dir() / "app/lookalike-cli").string();
+  const std::string gallery = (dir / "g.lkg").string();
+  ASSERT_EQ(test::run_command(cli + " gallery build " + three_identities(dir.path()).string() +
+                              " -o " + gallery + " -q")
+                .exit_code,
+            0);
+  ASSERT_EQ(identities_in(cli, gallery), 3);
+  const auto before = read_file_bytes(gallery);
+
+  const std::string rebuild =
+      cli + " gallery build " + shared_data("faces/lfw10").string() + " -o " + gallery;
+  const std::string checkpoint = gallery + ".checkpoint";
+  auto killed = test::run_and_signal_when(
+      rebuild + " --threads 1",
+      "[ $(stat -c %s " + checkpoint + " 2>/dev/null || echo 0) -ge 20000 ]", "KILL");
+  ASSERT_EQ(killed.exit_code, 128 + 9) << killed.err;
+  EXPECT_EQ(read_file_bytes(gallery), before) << "the previous gallery is byte for byte intact";
+  EXPECT_EQ(identities_in(cli, gallery), 3);
+  ASSERT_TRUE(fs::exists(checkpoint));
+
+  auto resumed = test::run_command(rebuild + " --threads 2 -q");
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  EXPECT_NE(resumed.out.find("10 identities"), std::string::npos) << resumed.out;
+  EXPECT_NE(resumed.out.find(" resumed from the checkpoint"), std::string::npos) << resumed.out;
+  EXPECT_EQ(resumed.out.find(" 0 resumed from the checkpoint"), std::string::npos) << resumed.out;
+  EXPECT_EQ(identities_in(cli, gallery), 10);
+}
+
+// A disk that fills up (a real tmpfs of a few kilobytes more than the old gallery) while the
+// checkpoint grows, while the gallery itself is written, and while a PNG is written (the one
+// writer of result cards, face maps and morph strips): each time the previous file is intact,
+// no temporary file is left, and the message says the disk is full and names the file.
+TEST(GalleryCli, AFullDiskLeavesThePreviousFilesAndSaysTheDiskIsFull) {
+  LOOKALIKE_REQUIRE_SHARED();
+  test::TempDir dir;
+  const std::string cli = (test::build_dir() / "app/lookalike-cli").string();
+  const fs::path old_gallery = dir / "old.lkg";
+  ASSERT_EQ(test::run_command(cli + " gallery build " + three_identities(dir.path()).string() +
+                              " -o " + old_gallery.string() + " -q")
+                .exit_code,
+            0);
+  cv::imwrite((dir / "old-card.png").string(), cv::Mat(8, 8, CV_8UC3, cv::Scalar(1, 2, 3)));
+  const fs::path small = dir / "small";
+  const std::string d = dir.path().string(), s = small.string();
+  const std::string lfw = shared_data("faces/lfw10").string();
+  const std::string build = cli + " gallery build " + lfw + " -o " + s + "/g.lkg -q --threads 2";
+  const std::string script = fmt::format(
+      "cp {d}/old.lkg {s}/g.lkg; cp {d}/old-card.png {s}/card.png\n"
+      // 1: the checkpoint fills the disk.
+      "{build} >{d}/1.out 2>{d}/1.err; echo $? >{d}/1.rc\n"
+      "cmp -s {d}/old.lkg {s}/g.lkg && echo intact >{d}/1.same\n"
+      // 2: the checkpoint elsewhere (a symlink off the small disk): the gallery fills it.
+      "rm -f {s}/g.lkg.checkpoint; ln -s {d}/elsewhere.checkpoint {s}/g.lkg.checkpoint\n"
+      "{build} >{d}/2.out 2>{d}/2.err; echo $? >{d}/2.rc\n"
+      "cmp -s {d}/old.lkg {s}/g.lkg && echo intact >{d}/2.same\n"
+      // 3: a PNG over the old one (the face map of the old gallery).
+      "{cli} map --gallery {d}/old.lkg -o {s}/card.png >{d}/3.out 2>{d}/3.err; echo $? >{d}/3.rc\n"
+      "cmp -s {d}/old-card.png {s}/card.png && echo intact >{d}/3.same\n"
+      "ls -A {s} >{d}/left.txt\n",
+      fmt::arg("d", d), fmt::arg("s", s), fmt::arg("build", build), fmt::arg("cli", cli));
+  const std::size_t kilobytes = fs::file_size(old_gallery) / 1024 + 24;
+  const auto run = test::run_with_small_disk(small, kilobytes, script);
+  if (!run) GTEST_SKIP() << "no mount namespace here (needs root or user namespaces)";
+  ASSERT_EQ(run->exit_code, 0) << run->err;
+  for (const std::string step : {"1", "2", "3"}) {
+    SCOPED_TRACE("step " + step);
+    EXPECT_NE(test::read_file_text(dir / (step + ".rc")), "0\n") << "the write failed";
+    const std::string err = test::read_file_text(dir / (step + ".err"));
+    EXPECT_NE(err.find("the disk is full"), std::string::npos) << err;
+    EXPECT_NE(err.find(s + "/"), std::string::npos) << "names the file: " << err;
+    EXPECT_EQ(test::read_file_text(dir / (step + ".same")), "intact\n");
+  }
+  EXPECT_NE(test::read_file_text(dir / "1.err").find("checkpoint"), std::string::npos);
+  EXPECT_NE(test::read_file_text(dir / "2.err").find("g.lkg"), std::string::npos);
+  const std::string left = test::read_file_text(dir / "left.txt");
+  EXPECT_EQ(left.find(".tmp-"), std::string::npos) << "temporary files left behind:\n" << left;
+}
+
 TEST(GalleryCli, ImportImdbKeepsTheFilteredPhotosAndTheirMetadata) {
   LOOKALIKE_REQUIRE_SHARED();
   test::TempDir dir;

@@ -186,6 +186,40 @@ TEST(GalleryFormat, FailedWriteLeavesPreviousGalleryUntouched) {
   EXPECT_EQ(files, 1) << "temporary files left behind";
 }
 
+// A running app keeps its gallery while the file is truncated or rewritten under it (another
+// build, a copy over it): the loaded gallery is a private copy, so there is no SIGBUS from a
+// vanished mapped page and the answers stay the same; a reload then says what happened.
+TEST(GalleryFormat, TruncatedOrRewrittenUnderALoadedGalleryChangesNothing) {
+  TempDir dir;
+  const auto data = sample();
+  write_gallery(dir / "g.lkg", data);
+  auto g = Gallery::load(dir / "g.lkg");
+  const auto before = g->match(data.photos[4].embedding, {.top_k = 3});
+  ASSERT_FALSE(before.empty());
+  const cv::Mat thumb_before = g->thumbnail(2).clone();
+
+  fs::resize_file(dir / "g.lkg", 0);  // truncated in place: every mapped page would vanish
+  auto check_same = [&] {
+    const auto after = g->match(data.photos[4].embedding, {.top_k = 3});
+    ASSERT_EQ(after.size(), before.size());
+    for (std::size_t i = 0; i < after.size(); ++i) {
+      EXPECT_EQ(after[i].name, before[i].name);
+      EXPECT_EQ(after[i].distance, before[i].distance);
+    }
+    const cv::Mat thumb = g->thumbnail(2);
+    ASSERT_EQ(thumb.size(), thumb_before.size());
+    EXPECT_EQ(cv::norm(thumb, thumb_before, cv::NORM_INF), 0);
+    EXPECT_EQ(g->identity_name(1), "Person 1");
+  };
+  check_same();
+  std::ofstream(dir / "g.lkg", std::ios::binary | std::ios::trunc) << std::string(300, 'x');
+  check_same();
+
+  std::string message;
+  EXPECT_EQ(load_error(dir / "g.lkg", &message), GalleryError::Kind::not_a_gallery) << message;
+  EXPECT_NE(message.find((dir / "g.lkg").string()), std::string::npos) << message;
+}
+
 TEST(GalleryFormat, IndexIsWrittenBesideAndStaleIndexIsIgnored) {
   TempDir dir;
   auto data = test::synthetic_gallery(50, 4);

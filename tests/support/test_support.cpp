@@ -1,4 +1,6 @@
 #include "test_support.hpp"
+
+#include <unistd.h>
 #include "lookalike/build_config.hpp"
 
 #include <sys/wait.h>
@@ -96,12 +98,48 @@ CommandResult run_and_signal_when(const std::string& command, const std::string&
                      "kill -" + signal + " $pid; wait $pid; }");
 }
 
+std::string shell_quote(const std::string& text) {
+  std::string out = "'";
+  for (const char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+std::optional<CommandResult> run_with_small_disk(const std::filesystem::path& mount_point,
+                                                 std::size_t kilobytes, const std::string& script) {
+  std::filesystem::create_directories(mount_point);
+  constexpr int kNoMount = 97;
+  const std::string inner = "mount -t tmpfs -o size=" + std::to_string(kilobytes) +
+                            "k lookalike-small-disk " + shell_quote(mount_point.string()) +
+                            " || exit " + std::to_string(kNoMount) + "\n" + script;
+  // Root makes a mount namespace; anyone else maps themselves to root in a user namespace.
+  const std::string unshare = ::geteuid() == 0 ? "unshare --mount --propagation private"
+                                               : "unshare --user --map-root-user --mount";
+  auto result = run_command(unshare + " sh -c " + shell_quote(inner));
+  if (result.exit_code == kNoMount || result.err.rfind("unshare:", 0) == 0) return std::nullopt;
+  return result;
+}
+
 std::string bomb_png_header() {
   std::string b = "\x89PNG\r\n\x1a\n";
   b += std::string("\x00\x00\x00\x0dIHDR", 8);
   b += std::string("\x00\x00\x4e\x20\x00\x00\x4e\x20\x08\x02\x00\x00\x00", 13);
   b += std::string("\x00\x00\x00\x00", 4);  // CRC (never reached)
   return b;
+}
+
+std::vector<unsigned char> with_exif_orientation(std::vector<unsigned char> jpeg, int orientation) {
+  // APP1: "Exif\0\0", a big-endian TIFF header, one IFD with one entry (0x0112 Orientation,
+  // SHORT, count 1) and no next IFD.
+  const unsigned char o = static_cast<unsigned char>(orientation);
+  const std::vector<unsigned char> app1 = {
+      0xFF, 0xE1, 0x00, 0x22,                          // marker, length 34 (with itself)
+      'E',  'x',  'i',  'f',  0x00, 0x00,              // EXIF identifier
+      'M',  'M',  0x00, 0x2A, 0x00, 0x00, 0x00, 0x08,  // TIFF header, IFD0 at offset 8
+      0x00, 0x01,                                      // one entry
+      0x01, 0x12, 0x00, 0x03, 0x00, 0x00, 0x00, 0x01, 0x00, o, 0x00, 0x00,  // Orientation
+      0x00, 0x00, 0x00, 0x00};                                              // no next IFD
+  jpeg.insert(jpeg.begin() + 2, app1.begin(), app1.end());
+  return jpeg;
 }
 
 }  // namespace lookalike::test

@@ -48,6 +48,16 @@ CommandResult run_command(const std::string& command);
 CommandResult run_and_signal_when(const std::string& command, const std::string& ready,
                                   const std::string& signal = "TERM", int timeout_s = 120);
 
+// Runs the shell `script` in a private mount namespace where a tmpfs of `kilobytes` is mounted
+// on `mount_point` (created if missing): a small disk that fills up for real (ENOSPC), seen
+// only by the script and gone with it. nullopt when this machine allows no such namespace
+// (neither root nor unprivileged user namespaces): the caller skips.
+std::optional<CommandResult> run_with_small_disk(const std::filesystem::path& mount_point,
+                                                 std::size_t kilobytes, const std::string& script);
+
+// `text` as one single-quoted shell word.
+std::string shell_quote(const std::string& text);
+
 // ../shared/data/faces/lfw10 packed as LFW publishes it (lfw/<First_Last>/<First_Last>_NNNN.jpg
 // in a gzipped tar) at dir/lfw.tgz; returns that path. Requires the shared folder.
 std::filesystem::path write_lfw_archive(const std::filesystem::path& dir);
@@ -57,6 +67,10 @@ std::string read_file_text(const std::filesystem::path& path);
 // The bytes of a PNG whose header claims 20000 x 20000 pixels (a decompression bomb's
 // signature); the loaders must refuse it before decoding.
 std::string bomb_png_header();
+
+// `jpeg` (a JPEG file's bytes) with an EXIF APP1 segment saying `orientation` (1-8; 6: the
+// viewer must turn it 90 degrees clockwise), inserted right after the start-of-image marker.
+std::vector<unsigned char> with_exif_orientation(std::vector<unsigned char> jpeg, int orientation);
 
 }  // namespace lookalike::test
 

@@ -73,10 +73,11 @@ class GuiTest : public ::testing::Test {
   }
   void SetUp() override { LOOKALIKE_REQUIRE_SHARED(); }
 
-  Shot run_app(const std::string& name, const std::string& args, const std::string& env = "") {
+  Shot run_app(const std::string& name, const std::string& args, const std::string& env = "",
+               std::optional<fs::path> config_file = std::nullopt) {
     Shot shot;
     const fs::path png = *dir_ / (name + ".png");
-    const fs::path config = *dir_ / (name + ".toml");
+    const fs::path config = config_file ? *config_file : *dir_ / (name + ".toml");
     // Hermetic: the user's own default gallery and caches never leak into a test.
     const std::string home = env.find("XDG_DATA_HOME") == std::string::npos
                                  ? "XDG_DATA_HOME=" + (*dir_ / "no-data").string() +
@@ -265,6 +266,24 @@ TEST_F(GuiTest, StartsWithoutCameraAndSaysWhy) {
   cv::meanStdDev(shot.image, mean, stddev);
   EXPECT_GT(stddev[0], 8.0);                       // the message card and the panel are drawn
   EXPECT_FALSE(fs::exists(*dir_ / "nocam.toml"));  // automated runs do not write settings
+}
+
+// A settings folder that cannot be written (here a file stands where the folder should be;
+// the same message comes for a read-only mount or missing permissions): the app runs and says
+// on screen, at start, that settings will not be saved.
+TEST_F(GuiTest, UnwritableSettingsFolderTheAppRunsAndSaysSettingsWillNotBeSaved) {
+  const fs::path blocker = *dir_ / "config-is-a-file";
+  std::ofstream(blocker) << "not a folder\n";
+  const Shot shot = run_app("rocfg", "--source /dev/video99 --exit-after-frames 5", "",
+                            blocker / "lookalike" / "settings.toml");
+  ASSERT_EQ(shot.run.exit_code, 0) << shot.run.err;
+  ASSERT_FALSE(shot.image.empty()) << shot.run.err;
+  const auto& toasts = shot.layout["toasts"];
+  ASSERT_EQ(toasts.size(), 1u) << shot.layout.dump();
+  const std::string toast = toasts[0];
+  EXPECT_NE(toast.find("Settings will not be saved"), std::string::npos) << toast;
+  EXPECT_NE(toast.find(blocker.string()), std::string::npos) << "names the folder: " << toast;
+  EXPECT_TRUE(fs::is_regular_file(blocker)) << "nothing was written over it";
 }
 
 // First run: no gallery anywhere. The welcome screen lists the catalogue's sources; the

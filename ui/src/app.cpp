@@ -629,6 +629,12 @@ int App::run() {
 int run_app(const AppOptions& options) {
   const fs::path config = options.config.empty() ? default_settings_path() : options.config;
   auto loaded = load_settings(config);
+  if (auto why = why_not_writable(config.parent_path())) {
+    // The app runs on; the user learns now, not when a change is lost at exit.
+    const std::string note = "Settings will not be saved: " + *why;
+    spdlog::warn("{}", note);
+    loaded.warning = loaded.warning ? *loaded.warning + "\n" + note : note;
+  }
   try {
     App app(options, loaded.settings, config, loaded.warning);
     return app.run();

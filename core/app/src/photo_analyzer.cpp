@@ -1,5 +1,6 @@
 #include "lookalike/app/photo_analyzer.hpp"
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -142,7 +143,8 @@ void PhotoAnalyzer::run(std::stop_token stop) {
         for (const auto& m : faces) {
           PhotoFace pf;
           pf.box = m.face.box;
-          pf.crop = face_crop(image, m.face.box, 0.25f, options_.crop_side);
+          pf.crop = turned_clockwise(face_crop(image, m.face.box, 0.25f, options_.crop_side),
+                                     m.face.rotation);
           pf.matches = m.matches;
           pf.embedding = m.face.embedding;
           pf.assigned = m.assigned;
@@ -158,6 +160,9 @@ void PhotoAnalyzer::run(std::stop_token stop) {
           result.faces.push_back(std::move(pf));
         }
         if (faces.empty()) result.error = file.filename().string() + ": no face found";
+        if (!faces.empty() && faces.front().face.rotation != 0)
+          result.note = fmt::format("{}: no face upright; found with the photo turned {} degrees",
+                                    file.filename().string(), faces.front().face.rotation);
       } catch (const std::exception& e) {
         result.error = e.what();
       }

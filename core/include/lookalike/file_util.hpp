@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -22,6 +23,15 @@ void write_file_atomically(const std::filesystem::path& path,
 void write_file_atomically(const std::filesystem::path& path, std::span<const std::byte> bytes);
 
 std::vector<std::byte> read_file_bytes(const std::filesystem::path& path);
+
+// Why files cannot be written into `dir` (created if missing), or nullopt when they can: a
+// probe file is created and removed, so read-only mounts, permissions and a file in the way all
+// count (access(2) would miss what root may not do on a read-only filesystem).
+std::optional<std::string> why_not_writable(const std::filesystem::path& dir);
+
+// An errno in words for messages: "the disk is full (No space left on device)" for ENOSPC and
+// EDQUOT, "the file size limit was reached (File too large)" for EFBIG, strerror otherwise.
+std::string errno_text(int error);
 
 std::string sha256_hex(std::span<const std::byte> bytes);
 // Lower-case hex of a digest's bytes.

@@ -42,6 +42,9 @@ struct FaceResult {
   cv::Mat chip;  // kChipSize x kChipSize, CV_8UC3 BGR, rotation-normalized
   Embedding embedding{};
   float quality = 0.f;  // 0..1: size, sharpness and frontalness combined (see quality.hpp)
+  // Degrees clockwise the photo was turned before this face was found (0, 90, 180 or 270;
+  // AnalyzeOptions::try_rotations). Box and landmarks are in the photo as given either way.
+  int rotation = 0;
 };
 
 float euclidean_distance(const Embedding& a, const Embedding& b);

@@ -19,7 +19,7 @@ namespace lookalike {
 namespace {
 
 std::runtime_error io_error(const fs::path& path, const std::string& what) {
-  return std::runtime_error(path.string() + ": " + what + ": " + std::strerror(errno));
+  return std::runtime_error(path.string() + ": " + what + ": " + errno_text(errno));
 }
 
 using detail::FileDescriptor;
@@ -39,6 +39,14 @@ void write_all(int fd, std::span<const std::byte> bytes, const fs::path& path) {
 }
 
 }  // namespace
+
+std::string errno_text(int error) {
+  if (error == ENOSPC || error == EDQUOT)
+    return std::string("the disk is full (") + std::strerror(error) + ")";
+  if (error == EFBIG)
+    return std::string("the file size limit was reached (") + std::strerror(error) + ")";
+  return std::strerror(error);
+}
 
 void write_file_atomically(const fs::path& path,
                            const std::function<void(const ByteSink&)>& produce) {
@@ -60,6 +68,17 @@ void write_file_atomically(const fs::path& path,
   }
   FileDescriptor dir_fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (dir_fd.get() >= 0) ::fsync(dir_fd.get());  // best effort: make the rename durable
+}
+
+std::optional<std::string> why_not_writable(const fs::path& dir) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return dir.string() + ": cannot create the folder: " + ec.message();
+  const fs::path probe = dir / (".write-probe-" + std::to_string(::getpid()));
+  FileDescriptor fd(::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
+  if (fd.get() < 0) return dir.string() + ": " + errno_text(errno);
+  fs::remove(probe, ec);
+  return std::nullopt;
 }
 
 void write_file_atomically(const fs::path& path, std::span<const std::byte> bytes) {

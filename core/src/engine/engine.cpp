@@ -3,10 +3,13 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
+#include <cmath>
 #include <opencv2/core.hpp>
 
 #include "lookalike/engine/aligner.hpp"
+#include "lookalike/engine/image_io.hpp"
 #include "lookalike/errors.hpp"
 #include "model_cache.hpp"
 
@@ -41,6 +44,32 @@ ModelInfo describe_model(const EngineOptions& options, const ResNetWeights& weig
   info.detector = std::string(to_string(options.detector.kind));
   info.alignment = "dlib-68pt-chip150-pad0.25";
   return info;
+}
+
+// A point of the photo turned `degrees` clockwise, back in the photo of size `original`
+// (pixel-index coordinates: cv::rotate maps pixel (x, y) to (h-1-y, x) for 90 degrees).
+cv::Point2f unturned(cv::Point2f p, int degrees, cv::Size original) {
+  const float w = static_cast<float>(original.width - 1),
+              h = static_cast<float>(original.height - 1);
+  if (degrees == 90) return {p.y, h - p.x};
+  if (degrees == 180) return {w - p.x, h - p.y};
+  return {w - p.y, p.x};  // 270
+}
+
+// Box and landmarks found in the turned photo, in the photo as given; the chip and embedding
+// are already upright.
+void untilt(FaceResult& face, int degrees, cv::Size original) {
+  const cv::Rect& b = face.box;
+  const cv::Point2f a = unturned(cv::Point2f(b.x, b.y), degrees, original);
+  const cv::Point2f c =
+      unturned(cv::Point2f(b.x + b.width - 1, b.y + b.height - 1), degrees, original);
+  const int x0 = static_cast<int>(std::lround(std::min(a.x, c.x)));
+  const int y0 = static_cast<int>(std::lround(std::min(a.y, c.y)));
+  const int x1 = static_cast<int>(std::lround(std::max(a.x, c.x)));
+  const int y1 = static_cast<int>(std::lround(std::max(a.y, c.y)));
+  face.box = cv::Rect(x0, y0, x1 - x0 + 1, y1 - y0 + 1);
+  for (auto& p : face.landmarks) p = unturned(p, degrees, original);
+  face.rotation = degrees;
 }
 
 }  // namespace
@@ -129,10 +158,35 @@ std::vector<Embedding> FaceEngine::embed(std::span<const cv::Mat> chips, bool mi
 }
 
 std::vector<FaceResult> FaceEngine::analyze(const cv::Mat& bgr, const AnalyzeOptions& options) {
+  impl_->timings = {};
+  if (bgr.empty() || bgr.type() != CV_8UC3) return {};
+  auto faces = analyze_as_given(bgr, options);
+  if (!faces.empty() || !options.try_rotations || options.expected_face) return faces;
+  // The default detector on every turn before the thorough fallbacks on any: a lowered
+  // threshold finds false faces in a wrong turn sooner than the default finds the real one in
+  // the right turn. Sideways first: photos are turned a quarter far more often than upside down.
+  const AnalyzeOptions quick = [&] {
+    AnalyzeOptions o = options;
+    o.thorough = false;
+    return o;
+  }();
+  for (const AnalyzeOptions* pass : std::array{&quick, &options}) {
+    for (const int turn : {90, 270, 180}) {
+      faces = analyze_as_given(turned_clockwise(bgr, turn), *pass);
+      if (faces.empty()) continue;
+      for (FaceResult& face : faces) untilt(face, turn, bgr.size());
+      spdlog::debug("found {} face(s) with the photo turned {} degrees", faces.size(), turn);
+      return faces;
+    }
+    if (!options.thorough) break;
+  }
+  return faces;
+}
+
+std::vector<FaceResult> FaceEngine::analyze_as_given(const cv::Mat& bgr,
+                                                     const AnalyzeOptions& options) {
   Impl& impl = *impl_;
-  impl.timings = {};
   std::vector<FaceResult> faces;
-  if (bgr.empty() || bgr.type() != CV_8UC3) return faces;
   Stopwatch watch;
 
   std::vector<Detection> found = impl.detector->detect(bgr);
@@ -149,7 +203,7 @@ std::vector<FaceResult> FaceEngine::analyze(const cv::Mat& bgr, const AnalyzeOpt
       found = {Detection{expected, 0.f}};  // trust the dataset's box: fit landmarks inside it
   }
   if (static_cast<int>(found.size()) > options.max_faces) found.resize(options.max_faces);
-  impl.timings.detect_ms = watch.lap();
+  impl.timings.detect_ms += watch.lap();
 
   for (const Detection& d : found) {
     FaceResult face;
@@ -158,7 +212,7 @@ std::vector<FaceResult> FaceEngine::analyze(const cv::Mat& bgr, const AnalyzeOpt
     face.landmarks = impl.landmarks->predict(bgr, d.box);
     faces.push_back(std::move(face));
   }
-  impl.timings.landmarks_ms = watch.lap();
+  impl.timings.landmarks_ms += watch.lap();
 
   std::vector<cv::Mat> chips;
   for (FaceResult& face : faces) {
@@ -166,13 +220,13 @@ std::vector<FaceResult> FaceEngine::analyze(const cv::Mat& bgr, const AnalyzeOpt
     face.quality = face_quality(face.chip, face.landmarks);
     chips.push_back(face.chip);
   }
-  impl.timings.align_ms = watch.lap();
+  impl.timings.align_ms += watch.lap();
 
   if (options.embed && !chips.empty()) {
     auto embeddings = embed(chips, options.mirror_average);
     for (std::size_t i = 0; i < faces.size(); ++i) faces[i].embedding = embeddings[i];
   }
-  impl.timings.embed_ms = watch.lap();
+  impl.timings.embed_ms += watch.lap();
   return faces;
 }
 

@@ -311,6 +311,14 @@ BuildResult build_gallery(const std::vector<PhotoSource>& sources, const BuildOp
         }
         queue.producer_done();
       });
+    // A failing write below (a full disk under the checkpoint) unwinds through `pool`, whose
+    // jthreads join workers blocked on the full queue: stop them first or the join never ends.
+    struct StopWorkersOnThrow {
+      std::stop_source& workers;
+      ~StopWorkersOnThrow() {
+        if (std::uncaught_exceptions() > 0) workers.request_stop();
+      }
+    } stop_workers_on_throw{internal};
     std::size_t since_sync = 0;
     while (auto r = queue.pop_wait()) {
       if (checkpoint) {

@@ -87,7 +87,7 @@ bool decode(const std::byte* p, std::size_t n, PhotoResult& r) {
 }
 
 [[noreturn]] void fail(const fs::path& path, const std::string& what) {
-  throw std::runtime_error(path.string() + ": " + what + ": " + std::strerror(errno));
+  throw std::runtime_error(path.string() + ": " + what + ": " + errno_text(errno));
 }
 
 void write_all(int fd, const std::byte* p, std::size_t n, const fs::path& path) {

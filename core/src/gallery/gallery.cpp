@@ -11,6 +11,7 @@
 #include <span>
 
 #include "checksum.hpp"
+#include "file_snapshot.hpp"
 #include "gallery_impl.hpp"
 #include "lookalike/engine/image_io.hpp"
 #include "lookalike/errors.hpp"
@@ -171,8 +172,7 @@ void load_index(Gallery::Impl& g, const GalleryLoadOptions& options) {
         g.path.string(), index_path.string(), ec ? "missing" : "stale (size differs)");
     return;
   }
-  detail::MappedFile index_file(index_path);
-  if (detail::xxh64(index_file.bytes()) != g.header.index_checksum) {
+  if (detail::xxh64(detail::read_file_snapshot(index_path)) != g.header.index_checksum) {
     spdlog::warn(
         "{}: HNSW index {} does not match this gallery (checksum); searching exactly. "
         "Rebuild the gallery to restore it",
@@ -220,8 +220,8 @@ std::shared_ptr<const Gallery> Gallery::load(const fs::path& path,
   std::shared_ptr<Gallery> gallery(new Gallery());
   auto& g = *gallery->impl_;
   g.path = path;
-  g.mapping = detail::MappedFile(path);
-  g.bytes = g.mapping.bytes();
+  g.owned = detail::read_file_snapshot(path);
+  g.bytes = g.owned;
   const auto t1 = Clock::now();
   parse(g, options);
   if (options.expected_model) check_model_of(g, *options.expected_model);

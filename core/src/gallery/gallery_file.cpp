@@ -10,8 +10,8 @@
 #include <system_error>
 
 #include "checksum.hpp"
+#include "file_snapshot.hpp"
 #include "lookalike/file_util.hpp"
-#include "mapped_file.hpp"
 #include "serialize.hpp"
 
 namespace fs = std::filesystem;
@@ -54,9 +54,9 @@ void write_gallery(const fs::path& path, const GalleryData& data,
     auto index = HnswIndex::build(vectors, options.hnsw);
     index->save(index_tmp);
     fsync_file(index_tmp);
-    detail::MappedFile written(index_tmp);
-    stamp.size = written.bytes().size();
-    stamp.checksum = detail::xxh64(written.bytes());
+    const auto written = detail::read_file_snapshot(index_tmp);
+    stamp.size = written.size();
+    stamp.checksum = detail::xxh64(written);
   }
   try {
     auto bytes = detail::serialize_gallery(data, stamp);

@@ -17,7 +17,6 @@
 #include "format.hpp"
 #include "lookalike/gallery/gallery.hpp"
 #include "lookalike/gallery/hnsw_index.hpp"
-#include "mapped_file.hpp"
 
 namespace lookalike {
 
@@ -41,8 +40,9 @@ class IndexSlot {
 
 struct Gallery::Impl {
   std::filesystem::path path;
-  detail::MappedFile mapping;    // the file, when loaded from disk
-  std::vector<std::byte> owned;  // the bytes, when built in memory
+  // The bytes: a private copy of the file (file_snapshot.hpp: no SIGBUS when the file is
+  // truncated or rewritten under a running app) or the gallery serialized in memory.
+  std::vector<std::byte> owned;
   std::span<const std::byte> bytes;
   detail::FileHeader header{};
   std::span<const detail::IdentityRecord> identities;

@@ -36,6 +36,7 @@ struct FrameLayout {
   int kiosk_cards = 0;
   bool welcome = false;                      // the first-run card was drawn
   std::vector<std::string> welcome_sources;  // gallery sources offered there
+  std::vector<std::string> toasts;           // notices on screen, oldest first
 };
 
 }  // namespace lookalike::ui

@@ -43,6 +43,7 @@ void write_screenshot(const std::filesystem::path& png, const cv::Mat& pixels,
   j["kiosk_cards"] = layout.kiosk_cards;
   j["welcome"] = layout.welcome;
   j["welcome_sources"] = layout.welcome_sources;
+  j["toasts"] = layout.toasts;
   j["gallery"] = state.gallery;
   j["gallery_identities"] = state.gallery_identities;
   j["textures_alive"] = Texture::live_count();

@@ -236,6 +236,7 @@ void App::draw_toasts() {
   ImDrawList* dl = ImGui::GetForegroundDrawList();
   ImFont* font = window_->fonts().regular;
   const float max_w = std::min(640 * s, vp->WorkSize.x - 40 * s);
+  for (const Toast& t : toasts_) layout_.toasts.push_back(t.text);
   float y = vp->WorkPos.y + vp->WorkSize.y - 60 * s;
   for (auto it = toasts_.rbegin(); it != toasts_.rend(); ++it) {
     const float alpha = static_cast<float>(std::clamp(it->until - now, 0.0, 0.4) / 0.4);

@@ -118,6 +118,11 @@ void App::draw_photo(const Rect& area) {
       ImGui::PopStyleColor();
       continue;
     }
+    if (!photo.note.empty()) {
+      ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.7f, 0.74f, 0.8f, 1));
+      ImGui::TextWrapped("%s", photo.note.c_str());
+      ImGui::PopStyleColor();
+    }
     for (std::size_t fi = 0; fi < photo.faces.size(); ++fi, ++index) {
       const PhotoFace& face = photo.faces[fi];
       if (index % columns != 0) ImGui::SameLine(0, pad);

@@ -39,6 +39,11 @@ struct AnalyzeOptions {
   // landmarks are fitted inside the box itself (dataset-provided face boxes, LFW centring).
   std::optional<cv::Rect> expected_face;
   int max_faces = 32;
+  // Single photos: if no face is found upright, look in the photo turned 90, 270 and 180
+  // degrees (scans, screenshots, phones that wrote no EXIF tag). Found faces keep coordinates
+  // in the photo as given; FaceResult::rotation says which turn found them. Gallery builds
+  // and live video keep this off (cost: up to three more detections on a faceless photo).
+  bool try_rotations = false;
 };
 
 struct StageTimings {
@@ -69,6 +74,7 @@ class FaceEngine {
 
  private:
   FaceEngine();
+  std::vector<FaceResult> analyze_as_given(const cv::Mat& bgr, const AnalyzeOptions& options);
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

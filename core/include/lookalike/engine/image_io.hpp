@@ -3,8 +3,11 @@
 // Contract: load_image either returns a non-empty CV_8UC3 BGR image or throws ImageError whose
 // message starts with the path and names the problem (missing, directory, empty file, not an
 // image, truncated, too large to decode). Image dimensions are checked from the file header
-// before decoding, so a decompression bomb is refused without allocating its pixels.
-// 16-bit images are scaled to 8 bits, alpha is dropped, grayscale is expanded to BGR.
+// before decoding, so a decompression bomb is refused without allocating its pixels; a JPEG
+// above the budget (a 48-200 MP phone photo) is decoded at 1/2, 1/4 or 1/8 scale by libjpeg's
+// DCT scaling instead, and refused only when still above it at 1/8. JPEGs come out turned as
+// their EXIF orientation says; a GIF gives its first frame (giflib). 16-bit images are scaled
+// to 8 bits, alpha is dropped, grayscale is expanded to BGR.
 // Every path that decodes an untrusted image (importers, gallery thumbnails, image-folder frame
 // sources, photo mode) goes through load_image or decode_image: there is no other decoder.
 // Thread-safe.
@@ -19,7 +22,8 @@
 namespace lookalike {
 
 struct ImageLimits {
-  long long max_pixels = 40'000'000;  // 40 MP: larger than any camera still, far below a bomb
+  // 40 MP decoded: plenty for finding faces, far below a bomb (larger JPEGs are decoded reduced).
+  long long max_pixels = 40'000'000;
 };
 
 cv::Mat load_image(const std::filesystem::path& path, const ImageLimits& limits = {});
@@ -34,6 +38,9 @@ std::span<const std::string_view> image_extensions();
 
 // True when `path` ends in one of image_extensions() (case-insensitive).
 bool has_image_extension(const std::filesystem::path& path);
+
+// `image` turned `degrees` clockwise (a multiple of 90; 0 returns `image` itself).
+cv::Mat turned_clockwise(const cv::Mat& image, int degrees);
 
 // `pixels` (BGR) as a PNG file, written atomically (temp file, fsync, rename; parent folders
 // created). Throws std::runtime_error naming the file.

@@ -15,8 +15,9 @@
 //
 // Contract: immutable after load (apart from the HNSW index, published once by a background
 // loader thread that the destructor joins); every method is const and thread-safe, so one instance
-// is shared (std::shared_ptr<const Gallery>) by all workers and the UI. The file stays mapped for
-// the object's lifetime. load() throws GalleryError whose message names the file, the problem and
+// is shared (std::shared_ptr<const Gallery>) by all workers and the UI. The file is read into
+// memory whole at load (a private copy: replacing or truncating the file later changes nothing
+// and cannot SIGBUS the app). load() throws GalleryError whose message names the file, the problem and
 // what to do.
 #pragma once
 
@@ -43,7 +44,7 @@ struct GalleryLoadOptions {
   bool verify_checksum = true;  // XXH64 over the whole file (~0.1 s per GB)
   bool load_index = true;       // use FILE.hnsw when present and matching the header
   // Load FILE.hnsw on a background thread: load() returns as soon as the gallery itself is
-  // mapped and verified, and searches are exact until the index is ready (wait_for_index()).
+  // read and verified, and searches are exact until the index is ready (wait_for_index()).
   bool index_in_background = true;
   int ef_search = HnswParams{}.ef_search;
   bool int8_copy = false;  // keep an int8 copy of the embeddings for candidate search

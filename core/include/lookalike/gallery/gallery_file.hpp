@@ -1,4 +1,4 @@
-// The gallery file (.lkg): a versioned, checksummed binary that is loaded with mmap.
+// The gallery file (.lkg): a versioned, checksummed binary, read into memory whole when loaded.
 //
 // Layout, version 1 (little-endian; offsets are absolute; see core/src/gallery/format.hpp):
 //   header (256 B)   magic "LKGALLRY", format version, header size, total file size, dimension,

@@ -28,8 +28,8 @@
 namespace lookalike::app {
 
 struct PhotoFace {
-  cv::Rect box;                           // in the photo's pixels
-  cv::Mat crop;                           // the face with some context, <= 256 px, BGR
+  cv::Rect box;  // in the photo's pixels
+  cv::Mat crop;  // the face with some context, <= 256 px, BGR, upright (turned as `rotation`)
   std::vector<IdentityMatch> matches;     // top-k, best first (empty without a gallery)
   Embedding embedding{};                  // for the twins in the batch
   std::optional<IdentityMatch> assigned;  // unique cast on: the identity this face plays
@@ -40,6 +40,7 @@ struct PhotoFace {
 struct PhotoResult {
   std::filesystem::path path;
   std::string error;  // non-empty: the file could not be analyzed (message names the file)
+  std::string note;   // e.g. the faces were found only with the photo turned (shown, not an error)
   cv::Size image_size;
   std::vector<PhotoFace> faces;
 };
