@@ -7,6 +7,7 @@
 #include <array>
 #include <cctype>
 #include <condition_variable>
+#include <cstdlib>
 #include <filesystem>
 #include <mutex>
 #include <opencv2/imgproc.hpp>
@@ -236,6 +237,17 @@ class SourceBase : public FrameSource {
   std::optional<Clock::time_point> pace_start_;
 };
 
+// FFmpeg probes 5 s of a stream before the first frame (analyzeduration): a network camera
+// that comes back would show nothing for seconds. Half a second finds the codec parameters of
+// MJPEG and H.264 cameras. Set once, only if the user has not set their own options.
+void limit_stream_probing() {
+  static const bool once = [] {
+    ::setenv("OPENCV_FFMPEG_CAPTURE_OPTIONS", "analyzeduration;500000|probesize;1000000", 0);
+    return true;
+  }();
+  (void)once;
+}
+
 // Camera (index or V4L2 path) or stream URL: live devices that may be lost and come back.
 class CaptureSource final : public SourceBase {
  public:
@@ -297,6 +309,7 @@ class CaptureSource final : public SourceBase {
       if (options_.fps > 0) capture_.set(cv::CAP_PROP_FPS, options_.fps);
     } else {
       what = "stream " + spec;
+      limit_stream_probing();
       if (!capture_.open(spec, cv::CAP_FFMPEG) || !capture_.isOpened()) {
         error = what + ": cannot connect (check the URL and that the server is up).";
         return false;
