@@ -170,6 +170,26 @@ TEST_F(GuiTest, PhotoModeThroughTheDropPathMatchesEveryFaceAndReportsBadFiles) {
   EXPECT_GT(stddev[0], 15.0);  // cards with faces and thumbnails, not an empty window
 }
 
+// A scan dropped on its side (no EXIF): photo mode finds the face by turning the photo, shows
+// it upright on the card and says which turn found it.
+TEST_F(GuiTest, PhotoModeFindsTheFaceInASidewaysPhotoAndSaysSo) {
+  const cv::Mat upright = cv::imread(shared_data("faces/misc/test/obama-480p.jpg").string());
+  ASSERT_FALSE(upright.empty());
+  cv::Mat sideways;
+  cv::rotate(upright, sideways, cv::ROTATE_90_CLOCKWISE);
+  const fs::path scan = *dir_ / "scan-sideways.jpg";
+  ASSERT_TRUE(cv::imwrite(scan.string(), sideways));
+  const Shot shot = run_app("sideways", "--source /dev/video99 --gallery " + gallery_ + " --drop " +
+                                            scan.string() + " --exit-after-frames 3");
+  ASSERT_EQ(shot.run.exit_code, 0) << shot.run.err;
+  EXPECT_EQ(shot.layout["photo_faces"].get<int>(), 1) << shot.layout.dump();
+  EXPECT_TRUE(shot.layout["photo_errors"].empty()) << shot.layout.dump();
+  ASSERT_EQ(shot.layout["photo_notes"].size(), 1u) << shot.layout.dump();
+  const std::string note = shot.layout["photo_notes"][0];
+  EXPECT_NE(note.find("scan-sideways.jpg"), std::string::npos) << note;
+  EXPECT_NE(note.find("turned 270 degrees"), std::string::npos) << note;
+}
+
 // Group play in photo mode: six BBT faces against lfw10 (strangers, so several share a top-1):
 // with the unique cast on, every card names a different part, and the closest pair of people
 // is announced and outlined.

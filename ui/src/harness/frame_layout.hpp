@@ -27,8 +27,9 @@ struct FrameLayout {
   std::vector<DrawnTrack> tracks;
   int photo_faces = 0;
   std::vector<std::string> photo_errors;
-  std::vector<std::string> photo_cast;  // unique cast: the part each face card shows ("" none)
-  std::vector<int> photo_twins;         // the two face cards marked as the closest pair
+  std::vector<std::string> photo_notes;  // e.g. a face found only with the photo turned
+  std::vector<std::string> photo_cast;   // unique cast: the part each face card shows ("" none)
+  std::vector<int> photo_twins;          // the two face cards marked as the closest pair
   float twins_similarity = 0;
   int map_identities = 0;  // identities drawn on the face map
   int map_people = 0;      // live faces placed on it

@@ -34,6 +34,7 @@ void write_screenshot(const std::filesystem::path& png, const cv::Mat& pixels,
                            {"thumbnail", rect(t.thumbnail)}});
   j["photo_faces"] = layout.photo_faces;
   j["photo_errors"] = layout.photo_errors;
+  j["photo_notes"] = layout.photo_notes;
   j["photo_cast"] = layout.photo_cast;
   j["photo_twins"] = layout.photo_twins;
   j["twins_similarity"] = layout.twins_similarity;

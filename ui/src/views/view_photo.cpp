@@ -119,6 +119,7 @@ void App::draw_photo(const Rect& area) {
       continue;
     }
     if (!photo.note.empty()) {
+      layout_.photo_notes.push_back(photo.note);
       ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.7f, 0.74f, 0.8f, 1));
       ImGui::TextWrapped("%s", photo.note.c_str());
       ImGui::PopStyleColor();
