@@ -215,6 +215,34 @@ TEST_F(GuiTest, PhotoModeCastsEveryoneDifferentlyAndOutlinesTheTwins) {
   EXPECT_GT(cv::countNonZero(outline), 400) << "no twins outline drawn";
 }
 
+// Group play live: four BBT people in front of the camera against lfw10 (strangers: Leonard and
+// Bernadette, Amy and Raj share a top-1 in photo matching). Without the unique cast two people
+// show the same celebrity; with it every person plays a different one.
+TEST_F(GuiTest, LiveUniqueCastGivesEveryPersonADifferentCelebrity) {
+  std::vector<fs::path> people;
+  for (const char* p :
+       {"leonard/leonard1.png", "bernadette/bernadette1.png", "amy/amy1.png", "raj/raj1.png"})
+    people.push_back(shared_data(std::string("faces/bbt/") + p));
+  const FaceVideo group = write_face_video(*dir_ / "group.avi", people, 150, {1280, 720}, 260);
+  auto names_shown = [&](const std::string& name) {
+    const Shot shot = run_app(name, "--source " + group.path.string() + " --gallery " + gallery_ +
+                                        " --exit-after-frames 120");
+    EXPECT_EQ(shot.run.exit_code, 0) << shot.run.err;
+    std::vector<std::string> names;
+    for (const auto& t : shot.layout["tracks"])
+      if (!t["name"].get<std::string>().empty()) names.push_back(t["name"]);
+    return names;
+  };
+  const auto own = names_shown("own");
+  ASSERT_EQ(own.size(), 4u) << "every person named";
+  ASSERT_LT(std::set<std::string>(own.begin(), own.end()).size(), 4u)
+      << "precondition: two people share a top-1 without the unique cast";
+  std::ofstream(*dir_ / "cast-live.toml") << "[view]\nunique_cast = true\n";
+  const auto cast = names_shown("cast-live");
+  ASSERT_EQ(cast.size(), 4u);
+  EXPECT_EQ(std::set<std::string>(cast.begin(), cast.end()).size(), 4u) << "a different part each";
+}
+
 // The face map: every gallery identity drawn, the people of the live video placed among them.
 TEST_F(GuiTest, FaceMapShowsTheGalleryAndPlacesThePeopleLive) {
   const Shot shot = run_app("map", "--map --source " + video_->path.string() + " --gallery " +

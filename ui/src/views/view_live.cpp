@@ -4,9 +4,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 
 #include "app_impl.hpp"
 #include "gl/gl.hpp"
+#include "lookalike/app/group_play.hpp"
 #include "lookalike/app/install_gallery.hpp"
 #include "views/draw_util.hpp"
 
@@ -124,6 +126,24 @@ void App::draw_overlay(ImDrawList* dl, const Rect& fr, float s) {
     const float x = layout_.mirrored ? W - p.x : p.x;
     return ImVec2{fr.min.x + x * k, fr.min.y + p.y * k};
   };
+  // Group play: with the unique cast on and two or more named people in view, each plays a
+  // different celebrity from their own top-k (the Hungarian assignment of photo mode); the
+  // card's rows keep their own matches, so a differing top-1 stays visible.
+  std::map<std::uint64_t, IdentityMatch> cast;
+  if (settings_.unique_cast) {
+    std::vector<const TrackView*> people;
+    std::vector<std::vector<IdentityMatch>> candidates;
+    for (const auto& a : animator_.tracks())
+      if (a.alive && a.view.named()) {
+        people.push_back(&a.view);
+        candidates.push_back(a.view.matches);
+      }
+    if (people.size() >= 2) {
+      const auto parts = app::assign_unique_cast(candidates);
+      for (std::size_t i = 0; i < people.size(); ++i)
+        if (parts[i]) cast.emplace(people[i]->id, candidates[i][*parts[i]]);
+    }
+  }
   dl->PushClipRect(fr.min, fr.max, true);
   for (const auto& a : animator_.tracks()) {
     const TrackView& v = a.view;
@@ -132,7 +152,10 @@ void App::draw_overlay(ImDrawList* dl, const Rect& fr, float s) {
     ImVec2 p1 = to_screen({a.box.x + a.box.width, a.box.y + a.box.height});
     if (p0.x > p1.x) std::swap(p0.x, p1.x);
     const bool named = v.named();
-    const IdentityMatch* top = named ? &v.matches.front() : nullptr;
+    const auto part = cast.find(v.id);
+    const IdentityMatch* top = part != cast.end() ? &part->second
+                               : named            ? &v.matches.front()
+                                                  : nullptr;
     const bool low = top && top->similarity_percent < kLowResemblancePercent;
     const ImU32 color = !named ? draw::kPending : (low ? draw::kLow : draw::kMatch);
     draw::face_box(dl, p0, p1, color, alpha, s);

@@ -42,6 +42,8 @@ void App::draw_menu_bar() {
       window_->set_fullscreen(!window_->fullscreen());
     ImGui::MenuItem("Landmarks", nullptr, &settings_.show_landmarks);
     ImGui::MenuItem("Mirror camera", nullptr, &settings_.mirror);
+    if (ImGui::MenuItem("Unique cast", nullptr, &settings_.unique_cast) && photos_)
+      photos_->set_unique_cast(settings_.unique_cast);
     if (ImGui::MenuItem("Freeze frame", "Space", frozen_, mode_ == Mode::live)) {
       frozen_ = !frozen_;
       if (feed_) feed_->set_paused(frozen_);
@@ -180,6 +182,10 @@ void App::draw_side_panel() {
   section("View", bold);
   ImGui::Checkbox("Mirror camera", &settings_.mirror);
   ImGui::Checkbox("Landmarks", &settings_.show_landmarks);
+  if (ImGui::Checkbox("Unique cast", &settings_.unique_cast) && photos_)
+    photos_->set_unique_cast(settings_.unique_cast);
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("With several faces, every person plays a different celebrity");
   ImGui::Spacing();
   ImGui::TextDisabled("Tab panel   F11 fullscreen   Space freeze");
   ImGui::TextDisabled("S save card   M face map   Esc leave mode");
