@@ -217,16 +217,18 @@ TEST_F(GuiTest, PhotoModeCastsEveryoneDifferentlyAndOutlinesTheTwins) {
 
 // Group play live: four BBT people in front of the camera against lfw10 (strangers: Leonard and
 // Bernadette, Amy and Raj share a top-1 in photo matching). Without the unique cast two people
-// show the same celebrity; with it every person plays a different one.
+// show the same celebrity; with it every person plays a different one. The closest two of the
+// four are outlined as the twins in the room.
 TEST_F(GuiTest, LiveUniqueCastGivesEveryPersonADifferentCelebrity) {
   std::vector<fs::path> people;
   for (const char* p :
        {"leonard/leonard1.png", "bernadette/bernadette1.png", "amy/amy1.png", "raj/raj1.png"})
     people.push_back(shared_data(std::string("faces/bbt/") + p));
   const FaceVideo group = write_face_video(*dir_ / "group.avi", people, 150, {1280, 720}, 260);
+  Shot shot;
   auto names_shown = [&](const std::string& name) {
-    const Shot shot = run_app(name, "--source " + group.path.string() + " --gallery " + gallery_ +
-                                        " --exit-after-frames 120");
+    shot = run_app(name, "--source " + group.path.string() + " --gallery " + gallery_ +
+                             " --exit-after-frames 120");
     EXPECT_EQ(shot.run.exit_code, 0) << shot.run.err;
     std::vector<std::string> names;
     for (const auto& t : shot.layout["tracks"])
@@ -234,6 +236,15 @@ TEST_F(GuiTest, LiveUniqueCastGivesEveryPersonADifferentCelebrity) {
     return names;
   };
   const auto own = names_shown("own");
+  // The twins in the room: the closest two of the four are outlined and announced.
+  ASSERT_EQ(shot.layout["live_twins"].size(), 2u) << shot.layout.dump();
+  std::set<std::uint64_t> ids;
+  for (const auto& t : shot.layout["tracks"]) ids.insert(t["id"].get<std::uint64_t>());
+  for (const auto& id : shot.layout["live_twins"]) EXPECT_TRUE(ids.count(id.get<std::uint64_t>()));
+  EXPECT_GT(shot.layout["twins_similarity"].get<double>(), 0.0);
+  cv::Mat outline;  // kTwins (237, 120, 199) as BGR, with some tolerance for blending
+  cv::inRange(shot.image, cv::Scalar(180, 100, 220), cv::Scalar(215, 140, 250), outline);
+  EXPECT_GT(cv::countNonZero(outline), 400) << "no twins outline or banner drawn";
   ASSERT_EQ(own.size(), 4u) << "every person named";
   ASSERT_LT(std::set<std::string>(own.begin(), own.end()).size(), 4u)
       << "precondition: two people share a top-1 without the unique cast";

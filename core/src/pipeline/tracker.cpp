@@ -267,6 +267,7 @@ std::vector<TrackView> Tracker::views(std::optional<std::uint64_t> display_seq) 
     }
     v.landmarks = t.landmarks;
     v.matches = t.shown;
+    if (t.has_embedding) v.embedding = t.mean;
     v.quality = t.best_quality;
     v.age_frames = t.age_frames;
     v.missed_frames = t.missed_frames;

@@ -31,8 +31,9 @@ struct FrameLayout {
   std::vector<std::string> photo_cast;   // unique cast: the part each face card shows ("" none)
   std::vector<int> photo_twins;          // the two face cards marked as the closest pair
   float twins_similarity = 0;
-  int map_identities = 0;  // identities drawn on the face map
-  int map_people = 0;      // live faces placed on it
+  std::vector<std::uint64_t> live_twins;  // track ids of the closest pair in the live view
+  int map_identities = 0;                 // identities drawn on the face map
+  int map_people = 0;                     // live faces placed on it
   std::string kiosk_state;
   int kiosk_cards = 0;
   bool welcome = false;                      // the first-run card was drawn

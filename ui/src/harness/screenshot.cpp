@@ -38,6 +38,7 @@ void write_screenshot(const std::filesystem::path& png, const cv::Mat& pixels,
   j["photo_cast"] = layout.photo_cast;
   j["photo_twins"] = layout.photo_twins;
   j["twins_similarity"] = layout.twins_similarity;
+  j["live_twins"] = layout.live_twins;
   j["map_identities"] = layout.map_identities;
   j["map_people"] = layout.map_people;
   j["kiosk_state"] = layout.kiosk_state;

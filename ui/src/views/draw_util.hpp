@@ -25,6 +25,7 @@ namespace lookalike::ui::draw {
 // The overlay's palette. Teal: a confident look-alike; amber: low resemblance; slate: still
 // analyzing. Chosen to stay readable on both bright and dark camera images.
 inline constexpr ImU32 kMatch = IM_COL32(51, 196, 176, 255);
+inline constexpr ImU32 kTwins = IM_COL32(237, 120, 199, 255);  // the closest pair of people
 inline constexpr ImU32 kLow = IM_COL32(242, 172, 58, 255);
 inline constexpr ImU32 kPending = IM_COL32(150, 162, 180, 255);
 inline constexpr ImU32 kCardBg = IM_COL32(14, 16, 20, 215);

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <optional>
 
 #include "app_impl.hpp"
 #include "gl/gl.hpp"
@@ -144,6 +145,25 @@ void App::draw_overlay(ImDrawList* dl, const Rect& fr, float s) {
         if (parts[i]) cast.emplace(people[i]->id, candidates[i][*parts[i]]);
     }
   }
+  // The twins in the room: the two people in view most alike to each other (their own
+  // descriptors, not the celebrities'), outlined and announced.
+  std::optional<app::TwinPair> twins;
+  std::vector<std::uint64_t> twin_ids;
+  {
+    std::vector<std::uint64_t> ids;
+    std::vector<Embedding> descriptors;
+    for (const auto& a : animator_.tracks())
+      if (a.alive && a.view.embedding) {
+        ids.push_back(a.view.id);
+        descriptors.push_back(*a.view.embedding);
+      }
+    if (const auto ranked = app::rank_twins(descriptors); !ranked.empty()) {
+      twins = ranked.front();
+      twin_ids = {ids[twins->a], ids[twins->b]};
+      layout_.live_twins = twin_ids;
+      layout_.twins_similarity = twins->similarity_percent;
+    }
+  }
   dl->PushClipRect(fr.min, fr.max, true);
   for (const auto& a : animator_.tracks()) {
     const TrackView& v = a.view;
@@ -159,6 +179,9 @@ void App::draw_overlay(ImDrawList* dl, const Rect& fr, float s) {
     const bool low = top && top->similarity_percent < kLowResemblancePercent;
     const ImU32 color = !named ? draw::kPending : (low ? draw::kLow : draw::kMatch);
     draw::face_box(dl, p0, p1, color, alpha, s);
+    if (std::find(twin_ids.begin(), twin_ids.end(), v.id) != twin_ids.end())
+      dl->AddRect({p0.x - 5 * s, p0.y - 5 * s}, {p1.x + 5 * s, p1.y + 5 * s},
+                  draw::with_alpha(draw::kTwins, alpha), 8 * s, 0, 2.5f * s);
 
     if (settings_.show_landmarks && v.landmarks) {
       for (const auto& pt : *v.landmarks)
@@ -256,6 +279,17 @@ void App::draw_overlay(ImDrawList* dl, const Rect& fr, float s) {
       }
     }
     if (a.alive) layout_.tracks.push_back(std::move(drawn));
+  }
+  if (twins) {
+    const std::string banner =
+        "These two could be siblings: " + draw::percent_text(twins->similarity_percent);
+    const float fs = f.bold->FontSize;
+    const ImVec2 ts = draw::text_size(f.bold, fs, banner);
+    const ImVec2 b0{(fr.min.x + fr.max.x - ts.x) / 2 - 14 * s, fr.max.y - ts.y - 34 * s};
+    const ImVec2 b1{b0.x + ts.x + 28 * s, b0.y + ts.y + 16 * s};
+    dl->AddRectFilled(b0, b1, draw::with_alpha(draw::kCardBg, 0.92f), 8 * s);
+    dl->AddRect(b0, b1, draw::kTwins, 8 * s, 0, 1.5f * s);
+    draw::text(dl, f.bold, fs, {b0.x + 14 * s, b0.y + 8 * s}, draw::kTwins, banner);
   }
   dl->PopClipRect();
 }

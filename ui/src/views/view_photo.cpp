@@ -12,7 +12,7 @@
 namespace lookalike::ui {
 namespace {
 
-const ImVec4 kTwinsColor{0.93f, 0.47f, 0.78f, 1.f};  // the closest pair's outline and line
+const ImVec4 kTwinsColor = ImGui::ColorConvertU32ToFloat4(draw::kTwins);
 
 }  // namespace
 
