@@ -94,6 +94,12 @@ std::string percent_text(float percent) {
   return buf;
 }
 
+std::string twins_caption(float similarity_percent) {
+  return (similarity_percent >= 50.f ? "These two could be siblings: "
+                                     : "The two most alike here: ") +
+         percent_text(similarity_percent);
+}
+
 void face_box(ImDrawList* dl, ImVec2 min, ImVec2 max, ImU32 color, float alpha, float s) {
   const float w = max.x - min.x, h = max.y - min.y;
   const float len = std::min(w, h) * 0.24f;

@@ -45,6 +45,9 @@ void image_or_placeholder(ImDrawList* dl, const Texture* texture, ImVec2 min, Im
                           float rounding, float alpha, const std::string& name, ImFont* font);
 void percent_bar(ImDrawList* dl, ImVec2 min, ImVec2 max, float percent, ImU32 color, float alpha);
 std::string percent_text(float percent);
+// The twins announcement: "These two could be siblings" only when they really look alike
+// (dlib's same-person margin maps to 50 %), else the plainer "The two most alike here".
+std::string twins_caption(float similarity_percent);
 // Corner brackets of a face box plus a faint full outline.
 void face_box(ImDrawList* dl, ImVec2 min, ImVec2 max, ImU32 color, float alpha, float scale);
 

@@ -281,8 +281,7 @@ void App::draw_overlay(ImDrawList* dl, const Rect& fr, float s) {
     if (a.alive) layout_.tracks.push_back(std::move(drawn));
   }
   if (twins) {
-    const std::string banner =
-        "These two could be siblings: " + draw::percent_text(twins->similarity_percent);
+    const std::string banner = draw::twins_caption(twins->similarity_percent);
     const float fs = f.bold->FontSize;
     const ImVec2 ts = draw::text_size(f.bold, fs, banner);
     const ImVec2 b0{(fr.min.x + fr.max.x - ts.x) / 2 - 14 * s, fr.max.y - ts.y - 34 * s};

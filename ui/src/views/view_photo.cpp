@@ -78,8 +78,9 @@ void App::draw_photo(const Rect& area) {
   }
   const TwinPair* twins = batch->done && !batch->twins.empty() ? &batch->twins.front() : nullptr;
   if (twins) {
-    ImGui::TextColored(kTwinsColor, "These two could be siblings: #%zu and #%zu, %s", twins->a + 1,
-                       twins->b + 1, draw::percent_text(twins->similarity_percent).c_str());
+    ImGui::TextColored(kTwinsColor, "%s (#%zu and #%zu)",
+                       draw::twins_caption(twins->similarity_percent).c_str(), twins->a + 1,
+                       twins->b + 1);
     layout_.photo_twins = {static_cast<int>(twins->a), static_cast<int>(twins->b)};
     layout_.twins_similarity = twins->similarity_percent;
   }
