@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstring>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
 
@@ -37,6 +38,24 @@ struct Tensor {
   std::vector<float> values;
 };
 
+// A manifest shape: whole non-negative dimensions whose product fits (nlohmann's get<int>()
+// of 1e300 or a negative dimension would be undefined or wrap to a huge allocation).
+std::vector<int> read_shape(const nlohmann::json& shape) {
+  if (!shape.is_array()) throw ModelError("tensor shape " + shape.dump() + " is not a list");
+  std::vector<int> dims;
+  std::size_t n = 1;
+  for (const auto& d : shape) {
+    if (!d.is_number_integer() || d.get<std::int64_t>() < 0 ||
+        d.get<std::int64_t>() > std::numeric_limits<int>::max())
+      throw ModelError("tensor shape " + shape.dump() + " is not a list of sizes");
+    dims.push_back(static_cast<int>(d.get<std::int64_t>()));
+    if (dims.back() != 0 && n > std::numeric_limits<std::size_t>::max() / 4 / dims.back())
+      throw ModelError("tensor shape " + shape.dump() + " is too large");
+    n *= static_cast<std::size_t>(dims.back());
+  }
+  return dims;
+}
+
 std::size_t element_count(const std::vector<int>& shape) {
   std::size_t n = 1;
   for (int d : shape) n *= static_cast<std::size_t>(d);
@@ -70,15 +89,17 @@ std::map<std::string, Tensor> read_tfjs(const fs::path& dir, TfjsLoadReport& rep
       std::size_t offset = 0;
       for (const auto& w : group.at("weights")) {
         Tensor t;
-        t.shape = w.at("shape").get<std::vector<int>>();
+        t.shape = read_shape(w.at("shape"));
         const std::size_t n = element_count(t.shape);
-        t.values.resize(n);
+        // Sizes are checked against the shard before allocating: a 100-byte manifest must not
+        // allocate gigabytes (found by fuzz_tfjs). offset <= data.size() always.
         if (w.contains("quantization")) {
           const auto& q = w.at("quantization");
           if (q.at("dtype") != "uint8")
             throw ModelError("unsupported quantization " + q.at("dtype").dump());
           const double scale = q.at("scale").get<double>(), min = q.at("min").get<double>();
-          if (offset + n > data.size()) throw ModelError("weights file is truncated");
+          if (n > data.size() - offset) throw ModelError("weights file is truncated");
+          t.values.resize(n);
           for (std::size_t i = 0; i < n; ++i)
             t.values[i] = static_cast<float>(min + scale * static_cast<double>(data[offset + i]));
           offset += n;
@@ -86,8 +107,10 @@ std::map<std::string, Tensor> read_tfjs(const fs::path& dir, TfjsLoadReport& rep
         } else {
           if (w.at("dtype") != "float32")
             throw ModelError("unsupported dtype " + w.at("dtype").dump());
-          if (offset + 4 * n > data.size()) throw ModelError("weights file is truncated");
-          std::memcpy(t.values.data(), data.data() + offset, 4 * n);
+          if (n > (data.size() - offset) / 4) throw ModelError("weights file is truncated");
+          t.values.resize(n);
+          // memcpy from/to null is undefined even for 0 bytes (a [0] shape; fuzz_tfjs).
+          if (n != 0) std::memcpy(t.values.data(), data.data() + offset, 4 * n);
           offset += 4 * n;
         }
         ++report.tensors;

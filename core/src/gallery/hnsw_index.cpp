@@ -7,12 +7,20 @@
 #ifdef __SANITIZE_ADDRESS__
 #define NO_MANUAL_VECTORIZATION
 #endif
+#ifdef __has_feature  // clang says so this way only (the fuzz preset)
+#if __has_feature(address_sanitizer) && !defined(NO_MANUAL_VECTORIZATION)
+#define NO_MANUAL_VECTORIZATION
+#endif
+#endif
 #include <hnswlib/hnswlib.h>
 
 #include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
 #include <numeric>
 #include <random>
 #include <stdexcept>
@@ -65,6 +73,93 @@ int top_level(const hnswlib::HierarchicalNSW<float>& graph, std::size_t count) {
   return top;
 }
 
+[[noreturn]] void refuse(const std::filesystem::path& path, const std::string& what) {
+  throw std::runtime_error(path.string() + ": " + what +
+                           "; rebuild the gallery (`lookalike-cli gallery build`)");
+}
+
+// hnswlib's loadIndex trusts the file: its header sizes go straight into malloc and pointer
+// arithmetic, and neighbour ids index arrays unchecked. A hostile gallery carries a matching
+// checksum, so the header is checked here before hnswlib reads the file (fields in saveIndex's
+// order; the layout is the one build() makes: maxM0 = 2 M, int8 vectors, then the label).
+void check_header(const std::filesystem::path& path, std::size_t count) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) refuse(path, "cannot open HNSW index");
+  in.seekg(0, std::ios::end);
+  const auto file_size = static_cast<std::uint64_t>(std::max<std::streamoff>(in.tellg(), 0));
+  in.seekg(0);
+  struct {
+    std::size_t offset_level0, max_elements, element_count, size_data, label_offset, offset_data;
+    int max_level;
+    std::uint32_t entry_point;
+    std::size_t max_m, max_m0, m;
+    double mult;
+    std::size_t ef_construction;
+  } h{};
+  constexpr std::size_t kHeaderBytes = 6 * sizeof(std::size_t) + sizeof(int) +
+                                       sizeof(std::uint32_t) + 3 * sizeof(std::size_t) +
+                                       sizeof(double) + sizeof(std::size_t);
+  char raw[kHeaderBytes];
+  if (!in.read(raw, sizeof raw)) refuse(path, "HNSW index is truncated (no header)");
+  const char* p = raw;
+  auto take = [&p](auto& field) {
+    std::memcpy(&field, p, sizeof field);
+    p += sizeof field;
+  };
+  take(h.offset_level0), take(h.max_elements), take(h.element_count), take(h.size_data);
+  take(h.label_offset), take(h.offset_data), take(h.max_level), take(h.entry_point);
+  take(h.max_m), take(h.max_m0), take(h.m), take(h.mult), take(h.ef_construction);
+  if (h.element_count != count)
+    refuse(path, "HNSW index has " + std::to_string(h.element_count) +
+                     " vectors but the gallery has " + std::to_string(count));
+  const std::size_t links0 =
+      h.max_m0 * sizeof(hnswlib::tableint) + sizeof(hnswlib::linklistsizeint);
+  if (h.m < 2 || h.m > 1024 || h.max_m != h.m || h.max_m0 != 2 * h.m || h.offset_level0 != 0 ||
+      h.offset_data != links0 || h.label_offset != links0 + kEmbeddingDim ||
+      h.size_data != links0 + kEmbeddingDim + sizeof(hnswlib::labeltype) ||
+      h.max_elements < count || !(h.mult > 0) || !std::isfinite(h.mult))
+    refuse(path, "HNSW index stores another graph layout (an older version, or damaged)");
+  // Level 0 of every element, plus one 4-byte link-list size each: the file cannot be shorter.
+  if ((file_size - kHeaderBytes) / (h.size_data + sizeof(std::uint32_t)) < count)
+    refuse(path, "HNSW index is truncated");
+}
+
+// After loading: every link names an element that exists on that level, and the entry point is
+// on the top level. Otherwise a search reads outside the graph.
+void check_links(const std::filesystem::path& path, hnswlib::HierarchicalNSW<float>& g) {
+  const std::size_t count = g.cur_element_count;
+  // hnswlib frees an element's upper-level lists only when its level is above 0: a list shorter
+  // than one level would leak (and is malformed anyway).
+  for (std::size_t i = 0; i < count; ++i) {
+    if (g.element_levels_[i] == 0 && g.linkLists_[i] != nullptr) {
+      std::free(g.linkLists_[i]);
+      g.linkLists_[i] = nullptr;
+      refuse(path, "HNSW index has a truncated upper-level link list");
+    }
+  }
+  if (count == 0) return;
+  if (g.enterpoint_node_ >= count || g.maxlevel_ < 0 ||
+      g.element_levels_[g.enterpoint_node_] != g.maxlevel_)
+    refuse(path, "HNSW index has a bad entry point");
+  auto check_list = [&](hnswlib::linklistsizeint* list, std::size_t max_links, int level) {
+    const std::size_t links = g.getListCount(list);
+    if (links > max_links) refuse(path, "HNSW index has an over-long link list");
+    const auto* ids = reinterpret_cast<const hnswlib::tableint*>(list + 1);
+    for (std::size_t j = 0; j < links; ++j)
+      if (ids[j] >= count || g.element_levels_[ids[j]] < level)
+        refuse(path, "HNSW index links to a missing element");
+  };
+  for (std::size_t i = 0; i < count; ++i) {
+    const auto id = static_cast<hnswlib::tableint>(i);
+    if (g.getExternalLabel(id) >= count) refuse(path, "HNSW index has a label out of range");
+    const int levels = g.element_levels_[i];
+    if (levels > g.maxlevel_) refuse(path, "HNSW index has an element above its top level");
+    check_list(g.get_linklist0(id), g.maxM0_, 0);
+    for (int level = 1; level <= levels; ++level)
+      check_list(g.get_linklist(id, level), g.maxM_, level);
+  }
+}
+
 }  // namespace
 
 struct HnswIndex::Impl {
@@ -103,6 +198,7 @@ std::unique_ptr<HnswIndex> HnswIndex::build(std::span<const float> vectors,
 
 std::unique_ptr<HnswIndex> HnswIndex::load(const std::filesystem::path& path, std::size_t count,
                                            int ef_search) {
+  check_header(path, count);
   std::unique_ptr<HnswIndex> index(new HnswIndex());
   try {
     index->impl_->graph = std::make_unique<hnswlib::HierarchicalNSW<float>>(
@@ -113,7 +209,7 @@ std::unique_ptr<HnswIndex> HnswIndex::load(const std::filesystem::path& path, st
   }
   // hnswlib does not check the stored vector size against the space: an index written with
   // float vectors (before int8) would load and answer garbage.
-  const auto& graph = *index->impl_->graph;
+  auto& graph = *index->impl_->graph;
   if (graph.size_data_per_element_ !=
           graph.size_links_level0_ + kEmbeddingDim + sizeof(hnswlib::labeltype) ||
       graph.offsetData_ != graph.size_links_level0_)
@@ -125,6 +221,7 @@ std::unique_ptr<HnswIndex> HnswIndex::load(const std::filesystem::path& path, st
                              std::to_string(index->impl_->graph->cur_element_count) +
                              " vectors but the gallery has " + std::to_string(count) +
                              "; rebuild the gallery (`lookalike-cli gallery build`)");
+  check_links(path, graph);
   index->impl_->graph->setEf(static_cast<std::size_t>(ef_search));
   return index;
 }

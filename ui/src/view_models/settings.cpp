@@ -4,6 +4,8 @@
 
 #include <toml++/toml.h>
 #include <algorithm>
+#include <cmath>
+#include <cstdint>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -39,6 +41,29 @@ template <typename T>
 T get_or(const toml::table& table, std::string_view section, std::string_view key, T fallback) {
   if (const auto* sub = table[section].as_table()) return (*sub)[key].value_or(fallback);
   return fallback;
+}
+
+// An integer, or a float with an integral value (3.0). Not toml++'s value<int64_t>(): it casts
+// any whole float to int64 unchecked, undefined behaviour for 1e300 (found by fuzz_settings).
+std::optional<std::int64_t> integer_at(const toml::table& table, std::string_view section,
+                                       std::string_view key) {
+  const auto* sub = table[section].as_table();
+  if (!sub) return std::nullopt;
+  const auto node = (*sub)[key];
+  if (const auto* i = node.as_integer()) return i->get();
+  if (const auto* b = node.as_boolean()) return b->get() ? 1 : 0;  // as value<int64_t>() did
+  if (const auto* f = node.as_floating_point()) {
+    const double v = f->get();
+    // 2^63 is exact as a double; [-2^63, 2^63) converts without overflow.
+    if (v >= -0x1p63 && v < 0x1p63 && std::trunc(v) == v) return static_cast<std::int64_t>(v);
+  }
+  return std::nullopt;
+}
+
+// std::clamp passes NaN through (`nan` is valid TOML): NaN keeps the default instead.
+template <typename T>
+T clamped(T value, T lo, T hi, T fallback) {
+  return std::isnan(value) ? fallback : std::clamp(value, lo, hi);
 }
 
 }  // namespace
@@ -91,8 +116,9 @@ Settings parse_settings(const std::string& toml_text) {
     if (s.recent_galleries.size() > Settings::kMaxRecent)
       s.recent_galleries.resize(Settings::kMaxRecent);
   }
-  s.search.top_k = std::clamp(
-      static_cast<int>(get_or<int64_t>(t, "search", "top_k", s.search.top_k)), kMinTopK, kMaxTopK);
+  s.search.top_k =
+      std::clamp(static_cast<int>(integer_at(t, "search", "top_k").value_or(s.search.top_k)),
+                 kMinTopK, kMaxTopK);
   const auto metric = get_or<std::string>(t, "search", "metric", "euclidean");
   try {
     s.search.metric = metric_from_string(metric);
@@ -100,26 +126,29 @@ Settings parse_settings(const std::string& toml_text) {
     spdlog::warn("settings: unknown metric '{}', using euclidean", metric);
   }
   s.search.same_person_threshold =
-      std::clamp(static_cast<float>(get_or<double>(t, "search", "same_person_threshold",
-                                                   s.search.same_person_threshold)),
-                 kMinThreshold, kMaxThreshold);
+      clamped(static_cast<float>(get_or<double>(t, "search", "same_person_threshold",
+                                                s.search.same_person_threshold)),
+              kMinThreshold, kMaxThreshold, s.search.same_person_threshold);
   s.detector = get_or<std::string>(t, "detector", "name", s.detector);
   s.show_landmarks = get_or(t, "view", "landmarks", s.show_landmarks);
   s.show_panel = get_or(t, "view", "panel", s.show_panel);
   s.unique_cast = get_or(t, "view", "unique_cast", s.unique_cast);
-  s.ui_scale = std::clamp(static_cast<float>(get_or<double>(t, "view", "ui_scale", s.ui_scale)),
-                          kMinUiScale, kMaxUiScale);
+  s.ui_scale = clamped(static_cast<float>(get_or<double>(t, "view", "ui_scale", s.ui_scale)),
+                       kMinUiScale, kMaxUiScale, s.ui_scale);
   s.save_dir = get_or<std::string>(t, "view", "save_dir", s.save_dir);
   auto& k = s.kiosk;
   // The PIN may be written as a number or a string.
-  if (auto pin_int = t["kiosk"]["pin"].value<int64_t>())
+  if (auto pin_int = integer_at(t, "kiosk", "pin"))
     k.pin = std::to_string(*pin_int);
   else
     k.pin = get_or<std::string>(t, "kiosk", "pin", k.pin);
   k.allow_saving = get_or(t, "kiosk", "allow_saving", k.allow_saving);
-  k.dwell_seconds = std::clamp(get_or(t, "kiosk", "dwell_seconds", k.dwell_seconds), 0.2, 10.0);
-  k.hold_seconds = std::clamp(get_or(t, "kiosk", "hold_seconds", k.hold_seconds), 1.0, 60.0);
-  k.leave_seconds = std::clamp(get_or(t, "kiosk", "leave_seconds", k.leave_seconds), 0.2, 30.0);
+  k.dwell_seconds =
+      clamped(get_or(t, "kiosk", "dwell_seconds", k.dwell_seconds), 0.2, 10.0, k.dwell_seconds);
+  k.hold_seconds =
+      clamped(get_or(t, "kiosk", "hold_seconds", k.hold_seconds), 1.0, 60.0, k.hold_seconds);
+  k.leave_seconds =
+      clamped(get_or(t, "kiosk", "leave_seconds", k.leave_seconds), 0.2, 30.0, k.leave_seconds);
   k.attract_title = get_or<std::string>(t, "kiosk", "attract_title", k.attract_title);
   return s;
 }
