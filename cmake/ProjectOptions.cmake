@@ -13,6 +13,17 @@ target_compile_features(lookalike_options INTERFACE cxx_std_20)
 option(LOOKALIKE_NATIVE_ARCH "Compile for this machine's CPU (-march=native); OFF for packages" ON)
 target_compile_options(lookalike_options INTERFACE $<$<CONFIG:Release,RelWithDebInfo>:-O3>
   $<$<BOOL:${LOOKALIKE_NATIVE_ARCH}>:-march=native>)
+if(LOOKALIKE_NATIVE_ARCH)
+  # ccache 4.7 hashes the text "-march=native", not the CPU it stands for: an object compiled
+  # on an AVX-512 machine would be reused on an AVX2 one (SIGILL; ccache issue #824). The flags
+  # the compiler derives for this CPU go into the command line as a key.
+  execute_process(COMMAND ${CMAKE_CXX_COMPILER} -march=native "-###" -E -x c++ /dev/null
+    ERROR_VARIABLE native_flags OUTPUT_QUIET)
+  string(REGEX MATCH "(cc1plus|-cc1)[^\n]*" native_flags "${native_flags}")
+  string(MD5 native_key "${native_flags}")
+  string(SUBSTRING "${native_key}" 0 12 native_key)
+  target_compile_definitions(lookalike_options INTERFACE LOOKALIKE_NATIVE_CPU_KEY=${native_key})
+endif()
 configure_file(${CMAKE_CURRENT_LIST_DIR}/build_config.hpp.in
   ${PROJECT_BINARY_DIR}/generated/lookalike/build_config.hpp @ONLY)
 target_include_directories(lookalike_options INTERFACE ${PROJECT_BINARY_DIR}/generated)

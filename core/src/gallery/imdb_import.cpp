@@ -7,6 +7,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "mat_precheck.hpp"
+
 namespace fs = std::filesystem;
 
 namespace lookalike {
@@ -121,7 +123,8 @@ const matvar_t* cell_at(const matvar_t* cells, std::size_t i) {
 }  // namespace
 
 int year_from_datenum(double datenum) {
-  if (!std::isfinite(datenum)) return 0;
+  // Years 1800-2100 are datenums 657438-767376; far outside, the cast below would overflow.
+  if (!(std::fabs(datenum) < 1e7)) return 0;
   // Days since 1970-01-01 (datenum 719529), then Howard Hinnant's civil_from_days.
   long long z = static_cast<long long>(std::floor(datenum)) - 719529 + 719468;
   const long long era = (z >= 0 ? z : z - 146096) / 146097;
@@ -146,6 +149,9 @@ fs::path find_imdb_mat(const fs::path& dir) {
 
 std::vector<PhotoSource> import_imdb(const fs::path& mat_file, const ImdbOptions& options,
                                      const AliasMap& aliases, ImdbReport* report) {
+  // matio allocates whatever sizes the file claims: check the structure before it reads (and
+  // before Mat_Open, which probes non-v5 files as MAT v4 by reading a variable).
+  check_mat5_structure(mat_file);
   std::unique_ptr<mat_t, MatCloser> mat(Mat_Open(mat_file.c_str(), MAT_ACC_RDONLY));
   if (!mat) throw std::runtime_error(mat_file.string() + ": cannot open as a MATLAB file");
   std::unique_ptr<matvar_t, VarFreer> root(Mat_VarRead(mat.get(), "imdb"));
@@ -206,7 +212,9 @@ std::vector<PhotoSource> import_imdb(const fs::path& mat_file, const ImdbOptions
     }
     const double x1 = number_at(box, 0), y1 = number_at(box, 1), x2 = number_at(box, 2),
                  y2 = number_at(box, 3);
-    if (!(std::isfinite(x1) && std::isfinite(y1) && x2 > x1 && y2 > y1)) {
+    // Pixels: past a million is damage (and would overflow cv::Rect's int arithmetic).
+    const auto pixel = [](double v) { return std::fabs(v) < 1e6; };
+    if (!(pixel(x1) && pixel(y1) && pixel(x2) && pixel(y2) && x2 > x1 && y2 > y1)) {
       ++r.bad_record;
       continue;
     }
