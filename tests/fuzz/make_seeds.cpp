@@ -157,45 +157,14 @@ std::vector<test::ImdbRow> imdb_rows() {
   return rows;
 }
 
-// write_imdb_mat compresses with zlib; the plain one lets the fuzzer mutate the structure
-// directly.
-void write_plain_imdb_mat(const fs::path& path, const std::vector<test::ImdbRow>& rows) {
-  const char* fields[] = {"dob",           "full_path",  "name",
-                          "face_location", "face_score", "second_face_score",
-                          "photo_taken",   "gender",     nullptr};
-  size_t dims[2] = {1, 1};
-  matvar_t* root = Mat_VarCreateStruct2("wiki", 2, dims, fields);
-  std::vector<double> dob, taken, gender, score, second;
-  std::vector<matvar_t*> paths, names, boxes;
-  for (const auto& r : rows) {
-    dob.push_back(r.dob);
-    taken.push_back(r.photo_taken);
-    gender.push_back(r.gender);
-    score.push_back(r.face_score);
-    second.push_back(r.second_face_score);
-    paths.push_back(test::mat_text(r.full_path));
-    names.push_back(test::mat_text(r.name.empty() ? "Someone" : r.name));
-    boxes.push_back(test::mat_row({r.face_location.begin(), r.face_location.end()}));
-  }
-  Mat_VarSetStructFieldByName(root, "dob", 0, test::mat_row(dob));
-  Mat_VarSetStructFieldByName(root, "photo_taken", 0, test::mat_row(taken));
-  Mat_VarSetStructFieldByName(root, "gender", 0, test::mat_row(gender));
-  Mat_VarSetStructFieldByName(root, "face_score", 0, test::mat_row(score));
-  Mat_VarSetStructFieldByName(root, "second_face_score", 0, test::mat_row(second));
-  Mat_VarSetStructFieldByName(root, "full_path", 0, test::mat_cells(paths));
-  Mat_VarSetStructFieldByName(root, "name", 0, test::mat_cells(names));
-  Mat_VarSetStructFieldByName(root, "face_location", 0, test::mat_cells(boxes));
-  mat_t* mat = Mat_CreateVer(path.c_str(), nullptr, MAT_FT_MAT5);
-  if (!mat) throw std::runtime_error("cannot create " + path.string());
-  Mat_VarWrite(mat, root, MAT_COMPRESSION_NONE);
-  Mat_VarFree(root);
-  Mat_Close(mat);
-}
-
 void imdb_seeds(const fs::path& out) {
   fs::create_directories(out / "imdb");
   test::write_imdb_mat(out / "imdb" / "imdb-zlib.mat", imdb_rows(), {"Ann Example", "Bob Two"});
-  write_plain_imdb_mat(out / "imdb" / "wiki-plain.mat", imdb_rows());
+  // Uncompressed, so that the fuzzer mutates the structure directly; wiki.mat's layout.
+  auto named = imdb_rows();
+  for (auto& r : named)
+    if (r.name.empty()) r.name = "Someone";
+  test::write_imdb_mat(out / "imdb" / "wiki-plain.mat", named, {}, "wiki", MAT_COMPRESSION_NONE);
 }
 
 void image_seeds(const fs::path& out, const fs::path& photos) {

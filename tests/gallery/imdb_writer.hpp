@@ -48,9 +48,20 @@ inline void write_imdb_mat(const std::filesystem::path& path, const std::vector<
                            const std::vector<std::string>& celeb_names,
                            const char* struct_name = "imdb",
                            matio_compression compression = MAT_COMPRESSION_ZLIB) {
-  const char* fields[] = {"dob",         "photo_taken",   "full_path",  "gender",
-                          "name",        "face_location", "face_score", "second_face_score",
-                          "celeb_names", "celeb_id",      nullptr};
+  // wiki.mat has no celebrity list: without names, the celeb_* fields are left out (the null
+  // ends matio's field list there).
+  const bool celebs_listed = !celeb_names.empty();
+  const char* fields[] = {"dob",
+                          "photo_taken",
+                          "full_path",
+                          "gender",
+                          "name",
+                          "face_location",
+                          "face_score",
+                          "second_face_score",
+                          celebs_listed ? "celeb_names" : nullptr,
+                          "celeb_id",
+                          nullptr};
   size_t dims[2] = {1, 1};
   matvar_t* root = Mat_VarCreateStruct2(struct_name, 2, dims, fields);
   std::vector<double> dob, taken, gender, score, second, id;
@@ -75,8 +86,10 @@ inline void write_imdb_mat(const std::filesystem::path& path, const std::vector<
   Mat_VarSetStructFieldByName(root, "face_location", 0, mat_cells(boxes));
   Mat_VarSetStructFieldByName(root, "face_score", 0, mat_row(score));
   Mat_VarSetStructFieldByName(root, "second_face_score", 0, mat_row(second));
-  Mat_VarSetStructFieldByName(root, "celeb_names", 0, mat_cells(celebs));
-  Mat_VarSetStructFieldByName(root, "celeb_id", 0, mat_row(id));
+  if (celebs_listed) {
+    Mat_VarSetStructFieldByName(root, "celeb_names", 0, mat_cells(celebs));
+    Mat_VarSetStructFieldByName(root, "celeb_id", 0, mat_row(id));
+  }
   mat_t* mat = Mat_CreateVer(path.c_str(), nullptr, MAT_FT_MAT5);
   if (!mat) throw std::runtime_error("cannot create " + path.string());
   Mat_VarWrite(mat, root, compression);
