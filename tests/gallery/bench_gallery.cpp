@@ -2,6 +2,7 @@
 //   build   photos/s building ../shared/data/faces/lfw_view1 (4,992 photos) on all cores
 //   load    Gallery::load (mmap + checksum + HNSW index) at each size
 //   query   match() top-10 latency p50/p99, exact and HNSW, and HNSW photo recall@10
+//   imdb    the IMDB-WIKI importer on a synthetic imdb.mat (bench_imdb_import.hpp)
 // Galleries of synthetic descriptors (tests/gallery/synthetic.hpp: 10 photos per identity)
 // are cached in --cache so the 1M HNSW index is built once. Prints a table, writes JSON.
 #include <fmt/format.h>
@@ -14,6 +15,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "bench_imdb_import.hpp"
 #include "lookalike/gallery/builder.hpp"
 #include "lookalike/gallery/gallery.hpp"
 #include "lookalike/gallery/hnsw_index.hpp"
@@ -142,6 +144,7 @@ int main(int argc, char** argv) {
   std::size_t build_limit = 0;
   int threads = 0;
   int ef_search = HnswParams{}.ef_search;
+  std::size_t imdb_rows = 200'000;
   app.add_option("--sizes", sizes, "synthetic gallery sizes (photos)")->delimiter(',');
   app.add_option("--queries", queries, "queries per size");
   app.add_option("--json", out, "JSON output file");
@@ -150,6 +153,7 @@ int main(int argc, char** argv) {
   app.add_option("--build-limit", build_limit, "use only the first N lfw_view1 photos");
   app.add_option("--threads", threads, "builder threads (0 = all cores)");
   app.add_option("--ef-search", ef_search, "HNSW query beam");
+  app.add_option("--imdb-rows", imdb_rows, "rows of the synthetic imdb.mat (0: skip)");
   CLI11_PARSE(app, argc, argv);
   spdlog::set_level(spdlog::level::warn);
   fs::create_directories(cache);
@@ -211,6 +215,7 @@ int main(int argc, char** argv) {
                                {"hnsw_ef_search", ef_search},
                                {"index_build_s", r.index_build_s}});
   }
+  if (imdb_rows > 0) report["imdb"] = bench::bench_imdb_import(cache, imdb_rows);
   std::ofstream(out) << report.dump(2) << "\n";
   std::cout << "wrote " << out << "\n";
   return 0;
