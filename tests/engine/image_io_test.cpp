@@ -17,10 +17,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-void write_bytes(const fs::path& path, const std::string& bytes) {
-  std::ofstream(path, std::ios::binary) << bytes;
-}
-
 std::string load_error(const fs::path& path) {
   try {
     load_image(path);
@@ -42,18 +38,18 @@ class ImageIo : public ::testing::Test {
 };
 
 TEST_F(ImageIo, RejectsBadFilesWithTheirOwnMessage) {
-  write_bytes(dir / "empty.jpg", "");
+  test::write_file(dir / "empty.jpg", "");
   EXPECT_NE(load_error(dir / "empty.jpg").find("empty file"), std::string::npos);
 
   std::ifstream in(good_jpeg(), std::ios::binary);
   std::string jpeg((std::istreambuf_iterator<char>(in)), {});
-  write_bytes(dir / "truncated.jpg", jpeg.substr(0, jpeg.size() / 2));
+  test::write_file(dir / "truncated.jpg", jpeg.substr(0, jpeg.size() / 2));
   EXPECT_NE(load_error(dir / "truncated.jpg").find("truncated"), std::string::npos);
 
-  write_bytes(dir / "notes.jpg", "this is a text file, not a photo\n");
+  test::write_file(dir / "notes.jpg", "this is a text file, not a photo\n");
   EXPECT_NE(load_error(dir / "notes.jpg").find("not an image"), std::string::npos);
 
-  write_bytes(dir / "bomb.png", test::bomb_png_header());
+  test::write_file(dir / "bomb.png", test::bomb_png_header());
   const std::string bomb = load_error(dir / "bomb.png");
   EXPECT_NE(bomb.find("too large"), std::string::npos) << bomb;
   EXPECT_NE(bomb.find("20000x20000"), std::string::npos) << bomb;

@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <cstring>
 #include <fstream>
-#include <iterator>
 #include <opencv2/imgcodecs.hpp>
 
 #include "imdb_writer.hpp"
@@ -193,14 +192,6 @@ TEST(ImdbImport, DatenumToYear) {
 namespace {
 using Bytes = std::string;
 
-Bytes read_bytes(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), {}};
-}
-fs::path write_bytes(const fs::path& path, const Bytes& bytes) {
-  std::ofstream(path, std::ios::binary) << bytes;
-  return path;
-}
 std::uint32_t word_at(const Bytes& b, std::size_t at) {
   std::uint32_t v;
   std::memcpy(&v, b.data() + at, 4);
@@ -263,8 +254,8 @@ TEST(ImdbPrecheck, PassesPlainAndCompressedFilesFromMatio) {
   test::write_imdb_mat(dir / "zlib.mat", rows, {"Actor One", "Actress Two", "Actor Three"});
   test::write_imdb_mat(dir / "plain.mat", rows, {"Actor One", "Actress Two", "Actor Three"}, "imdb",
                        MAT_COMPRESSION_NONE);
-  EXPECT_EQ(word_at(read_bytes(dir / "zlib.mat"), 128), 15u);   // miCOMPRESSED
-  EXPECT_EQ(word_at(read_bytes(dir / "plain.mat"), 128), 14u);  // miMATRIX
+  EXPECT_EQ(word_at(test::read_file_text(dir / "zlib.mat"), 128), 15u);   // miCOMPRESSED
+  EXPECT_EQ(word_at(test::read_file_text(dir / "plain.mat"), 128), 14u);  // miMATRIX
   for (const char* name : {"zlib.mat", "plain.mat"}) {
     SCOPED_TRACE(name);
     ImdbReport report;
@@ -280,7 +271,7 @@ TEST(ImdbPrecheck, RefusesPatchedSizesBeforeMatioAllocates) {
   test::TempDir dir;
   test::write_imdb_mat(dir / "plain.mat", precheck_rows(), {"A", "B"}, "imdb",
                        MAT_COMPRESSION_NONE);
-  const Bytes plain = read_bytes(dir / "plain.mat");
+  const Bytes plain = test::read_file_text(dir / "plain.mat");
   auto expect_refused = [&](const fs::path& file, const std::string& what) {
     const std::string message = refusal(file);
     EXPECT_NE(message.find(file.string() + ": damaged MAT-file: "), std::string::npos) << message;
@@ -290,7 +281,8 @@ TEST(ImdbPrecheck, RefusesPatchedSizesBeforeMatioAllocates) {
   // The struct's field names (the fuzz finding): an miINT8 element claiming ~4 GB.
   Bytes names = plain;
   put_word(names, names.find("dob") - 4, 0xffffff71);
-  expect_refused(write_bytes(dir / "names.mat", names), "a data element claims 4294967153 bytes");
+  expect_refused(test::write_file(dir / "names.mat", names),
+                 "a data element claims 4294967153 bytes");
 
   // The first double row (dob, 1 x 3) and the first cell row (full_path, 1 x 3), by their
   // array flags and dimensions.
@@ -299,14 +291,16 @@ TEST(ImdbPrecheck, RefusesPatchedSizesBeforeMatioAllocates) {
   ASSERT_NE(plain.find(cells), Bytes::npos);
   Bytes dims = plain;
   put_word(dims, dims.find(row) + 28, 0x7fffffff);
-  expect_refused(write_bytes(dir / "dims.mat", dims), "an array of 2147483647 elements holds 24");
+  expect_refused(test::write_file(dir / "dims.mat", dims),
+                 "an array of 2147483647 elements holds 24");
   Bytes cell = plain;
   put_word(cell, cell.find(cells) + 28, 0x10000000);
-  expect_refused(write_bytes(dir / "cells.mat", cell), "a cell array of 268435456 elements in");
+  expect_refused(test::write_file(dir / "cells.mat", cell),
+                 "a cell array of 268435456 elements in");
 
   // Compressed: the same field-name patch inside the deflated variable, and a broken stream.
   test::write_imdb_mat(dir / "zlib.mat", precheck_rows(), {"A", "B"});
-  const Bytes zlib = read_bytes(dir / "zlib.mat");
+  const Bytes zlib = test::read_file_text(dir / "zlib.mat");
   const std::uint32_t packed = word_at(zlib, 132);
   Bytes inflated(1 << 16, '\0');
   uLongf inflated_size = inflated.size();
@@ -323,14 +317,14 @@ TEST(ImdbPrecheck, RefusesPatchedSizesBeforeMatioAllocates) {
   deflated.resize(deflated_size);
   const Bytes repacked =
       zlib.substr(0, 128) + words({15, static_cast<std::uint32_t>(deflated.size())}) + deflated;
-  expect_refused(write_bytes(dir / "zlib-names.mat", repacked),
+  expect_refused(test::write_file(dir / "zlib-names.mat", repacked),
                  "a data element claims 4294967153 bytes");
   Bytes broken = zlib;
   broken[137] = 0;  // the zlib header's check bits
-  expect_refused(write_bytes(dir / "zlib-broken.mat", broken), "corrupt compressed data");
+  expect_refused(test::write_file(dir / "zlib-broken.mat", broken), "corrupt compressed data");
   Bytes cut = zlib;
   put_word(cut, 132, packed / 2);
-  expect_refused(write_bytes(dir / "zlib-cut.mat", cut), "the compressed data ends early");
+  expect_refused(test::write_file(dir / "zlib-cut.mat", cut), "the compressed data ends early");
 
   // None of them got matio as far as allocating: this process never grew past 512 MB (the
   // field-name finding made matio touch over 2 GB).
@@ -344,11 +338,11 @@ TEST(ImdbPrecheck, ReadsBothByteOrdersAndRefusesOtherFiles) {
   for (bool big_endian : {false, true}) {
     SCOPED_TRACE(big_endian ? "MI" : "IM");
     // Accepted by the check, read by matio: there is just no imdb struct.
-    const auto ok = write_bytes(dir / "x.mat", tiny_mat(big_endian, 1));
+    const auto ok = test::write_file(dir / "x.mat", tiny_mat(big_endian, 1));
     EXPECT_NE(refusal(ok).find("not in IMDB-WIKI layout: no struct named `imdb`"),
               std::string::npos)
         << refusal(ok);
-    const auto big = write_bytes(dir / "big.mat", tiny_mat(big_endian, 0x40000000));
+    const auto big = test::write_file(dir / "big.mat", tiny_mat(big_endian, 0x40000000));
     EXPECT_NE(refusal(big).find("damaged MAT-file: an array of 1073741824 elements holds 8"),
               std::string::npos)
         << refusal(big);
@@ -356,7 +350,7 @@ TEST(ImdbPrecheck, ReadsBothByteOrdersAndRefusesOtherFiles) {
   Bytes v73 = tiny_mat(false, 1);
   v73[125] = 2;
   EXPECT_NE(
-      refusal(write_bytes(dir / "v73.mat", v73)).find("not a MATLAB v5 MAT-file: version 7.3"),
+      refusal(test::write_file(dir / "v73.mat", v73)).find("not a MATLAB v5 MAT-file: version 7.3"),
       std::string::npos);
 
   // Cells nested 40 deep: past the walker's depth limit of 32.

@@ -90,6 +90,11 @@ std::string read_file_text(const fs::path& path) {
   return {std::istreambuf_iterator<char>(in), {}};
 }
 
+fs::path write_file(const fs::path& path, const std::string& bytes) {
+  std::ofstream(path, std::ios::binary) << bytes;
+  return path;
+}
+
 CommandResult run_and_signal_when(const std::string& command, const std::string& ready,
                                   const std::string& signal, int timeout_s) {
   // In braces: run_command's redirections capture the whole group.

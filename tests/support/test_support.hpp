@@ -62,7 +62,9 @@ std::string shell_quote(const std::string& text);
 // in a gzipped tar) at dir/lfw.tgz; returns that path. Requires the shared folder.
 std::filesystem::path write_lfw_archive(const std::filesystem::path& dir);
 
-std::string read_file_text(const std::filesystem::path& path);
+std::string read_file_text(const std::filesystem::path& path);  // the bytes, as they are
+// Writes `bytes` to `path` as they are; returns `path`.
+std::filesystem::path write_file(const std::filesystem::path& path, const std::string& bytes);
 
 // The bytes of a PNG whose header claims 20000 x 20000 pixels (a decompression bomb's
 // signature); the loaders must refuse it before decoding.
