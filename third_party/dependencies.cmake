@@ -15,6 +15,9 @@ pkg_check_modules(matio REQUIRED IMPORTED_TARGET matio)
 find_package(CURL REQUIRED)
 # GIF photos (first frame): OpenCV 4.6 has no GIF reader.
 find_package(GIF 5 REQUIRED)
+# The declared size of TIFF and WebP photos, read before OpenCV decodes them (image_header.cpp).
+find_package(TIFF 4.5 REQUIRED)
+pkg_check_modules(libwebp REQUIRED IMPORTED_TARGET libwebp)
 pkg_check_modules(libarchive REQUIRED IMPORTED_TARGET libarchive)
 
 # hnswlib is header-only and ships no CMake or pkg-config file.

@@ -5,18 +5,16 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
-#include <cstdlib>
-#include <cstring>
 #include <fstream>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
-#include <optional>
 #include <span>
 #include <string_view>
 
 #include <spdlog/spdlog.h>
 
 #include "gif_decode.hpp"
+#include "image_header.hpp"
 #include "lookalike/errors.hpp"
 
 namespace fs = std::filesystem;
@@ -26,58 +24,9 @@ namespace {
 
 constexpr std::uintmax_t kMaxFileBytes = 256ull << 20;  // no photo is this big; refuse early
 
-// OpenCV's own decoder limit as a second line of defence for formats we do not probe.
-const bool kOpenCvLimitSet = [] {
-  ::setenv("OPENCV_IO_MAX_IMAGE_PIXELS", "100000000", /*overwrite=*/0);
-  return true;
-}();
-
-unsigned be16(const unsigned char* p) {
-  return (p[0] << 8) | p[1];
-}
-unsigned be32(const unsigned char* p) {
-  return (unsigned(p[0]) << 24) | (unsigned(p[1]) << 16) | (unsigned(p[2]) << 8) | p[3];
-}
-
-enum class Format { png, jpeg, gif, other };
-
-Format sniff(std::span<const unsigned char> b) {
-  static constexpr std::array<unsigned char, 8> kPng = {0x89, 'P',  'N',  'G',
-                                                        0x0D, 0x0A, 0x1A, 0x0A};
-  if (b.size() >= 8 && std::equal(kPng.begin(), kPng.end(), b.begin())) return Format::png;
-  if (b.size() >= 3 && b[0] == 0xFF && b[1] == 0xD8 && b[2] == 0xFF) return Format::jpeg;
-  if (b.size() >= 6 &&
-      (std::memcmp(b.data(), "GIF87a", 6) == 0 || std::memcmp(b.data(), "GIF89a", 6) == 0))
-    return Format::gif;
-  return Format::other;
-}
-
-// Width x height from the file header, without decoding. nullopt when not found.
-std::optional<cv::Size> header_size(std::span<const unsigned char> b, Format format) {
-  if (format == Format::png) {
-    if (b.size() < 24) return std::nullopt;
-    return cv::Size(static_cast<int>(std::min(be32(&b[16]), 0x7fffffffu)),
-                    static_cast<int>(std::min(be32(&b[20]), 0x7fffffffu)));
-  }
-  if (format == Format::jpeg) {
-    std::size_t i = 2;
-    while (i + 9 < b.size()) {
-      if (b[i] != 0xFF) return std::nullopt;
-      const unsigned marker = b[i + 1];
-      if (marker == 0xFF) {
-        ++i;
-        continue;
-      }
-      const unsigned length = be16(&b[i + 2]);
-      const bool sof =
-          marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
-      if (sof)
-        return cv::Size(static_cast<int>(be16(&b[i + 7])), static_cast<int>(be16(&b[i + 5])));
-      i += 2 + length;
-    }
-  }
-  return std::nullopt;
-}
+// No OPENCV_IO_MAX_IMAGE_PIXELS here: OpenCV reads it once when its library loads, before any
+// code of ours runs, so setting it from inside the process does nothing. Every format we hand to
+// imdecode has its declared size checked first instead (image_header.hpp).
 
 bool jpeg_has_end_marker(std::span<const unsigned char> b) {
   // Cameras may append data after EOI; look for it near the end only.
@@ -135,31 +84,49 @@ bool has_image_extension(const fs::path& path) {
 
 cv::Mat decode_image(std::span<const unsigned char> bytes, const std::string& name,
                      const ImageLimits& limits) {
-  (void)kOpenCvLimitSet;
   if (bytes.empty()) throw ImageError(name + ": empty file (0 bytes)");
   if (bytes.size() > kMaxFileBytes) throw ImageError(name + ": file is too large to be a photo");
-  const Format format = sniff(bytes);
-  if (format == Format::gif) return detail::decode_gif_first_frame(bytes, name, limits.max_pixels);
+  const detail::ImageFormat format = detail::sniff_image_format(bytes);
+  const std::string format_name(detail::image_format_name(format));
+  if (format == detail::ImageFormat::unknown)
+    throw ImageError(name +
+                     ": not an image (unrecognized format; Lookalike reads JPEG, PNG, GIF, BMP, "
+                     "WebP, TIFF and PNM)");
+  if (format == detail::ImageFormat::gif)
+    return detail::decode_gif_first_frame(bytes, name, limits.max_pixels);
+  const bool jpeg = format == detail::ImageFormat::jpeg;
   // IMREAD_COLOR applies the EXIF orientation (JPEG), so phone photos come out upright.
   int flags = cv::IMREAD_COLOR;
-  if (auto size = header_size(bytes, format)) {
-    if (size->width <= 0 || size->height <= 0)
+  const auto header = detail::read_image_header(bytes, format);
+  // PNG and JPEG headers too short to read fall through to the decoder, which refuses them;
+  // the other readers are less hardened, so a header we cannot read is refused here.
+  if (!header && !jpeg && format != detail::ImageFormat::png)
+    throw ImageError(name + ": damaged " + format_name + " header (no width and height)");
+  if (header) {
+    const cv::Size size = header->size;
+    if (size.width <= 0 || size.height <= 0)
       throw ImageError(name + ": invalid image header (zero width or height)");
-    const long long pixels = static_cast<long long>(size->width) * size->height;
-    const std::string dimensions = std::to_string(size->width) + "x" + std::to_string(size->height);
+    const long long pixels = static_cast<long long>(size.width) * size.height;
+    const std::string dimensions = std::to_string(size.width) + "x" + std::to_string(size.height);
     if (pixels > limits.max_pixels) {
       // Phones take 48-200 MP photos: a JPEG is decoded smaller by its DCT scaling instead.
-      const int denominator = format == Format::jpeg ? jpeg_reduction(*size, limits.max_pixels) : 0;
+      const int denominator = jpeg ? jpeg_reduction(size, limits.max_pixels) : 0;
       if (denominator == 0)
         throw ImageError(name + ": image is too large to decode (" + dimensions + ", limit " +
-                         limit_text(limits) +
-                         (format == Format::jpeg ? ", even at 1/8 scale)" : ")"));
+                         limit_text(limits) + (jpeg ? ", even at 1/8 scale)" : ")"));
       flags = reduced_color_flag(denominator);
       spdlog::info("{}: {} is above the {} budget, decoding at 1/{} scale", name, dimensions,
                    limit_text(limits), denominator);
     }
+    const long long block_pixels =
+        static_cast<long long>(header->block.width) * header->block.height;
+    if (block_pixels > limits.max_pixels)  // TIFF only: the others have no separate block
+      throw ImageError(name + ": " + format_name + " tile or strip is too large to decode (" +
+                       std::to_string(header->block.width) + "x" +
+                       std::to_string(header->block.height) + ", limit " + limit_text(limits) +
+                       ")");
   }
-  if (format == Format::jpeg && !jpeg_has_end_marker(bytes))
+  if (jpeg && !jpeg_has_end_marker(bytes))
     throw ImageError(name + ": truncated JPEG (no end-of-image marker)");
   cv::Mat image;
   try {
@@ -171,8 +138,7 @@ cv::Mat decode_image(std::span<const unsigned char> bytes, const std::string& na
     throw ImageError(name + ": cannot decode image: " + e.err);
   }
   if (image.empty()) {
-    if (format == Format::other) throw ImageError(name + ": not an image (unrecognized format)");
-    throw ImageError(name + ": corrupt or truncated " + (format == Format::png ? "PNG" : "JPEG"));
+    throw ImageError(name + ": corrupt or truncated " + format_name);
   }
   if (static_cast<long long>(image.total()) > limits.max_pixels)
     throw ImageError(name + ": image is too large (" + std::to_string(image.cols) + "x" +

@@ -2,8 +2,10 @@
 //
 // Contract: load_image either returns a non-empty CV_8UC3 BGR image or throws ImageError whose
 // message starts with the path and names the problem (missing, directory, empty file, not an
-// image, truncated, too large to decode). Image dimensions are checked from the file header
-// before decoding, so a decompression bomb is refused without allocating its pixels; a JPEG
+// image, truncated, too large to decode). Only JPEG, PNG, GIF, BMP, WebP, TIFF and PNM reach a
+// decoder (OpenCV's other readers never see untrusted bytes); every one has its dimensions (and
+// a TIFF its tile or strip) checked from the header before decoding, so a decompression bomb is
+// refused without allocating its pixels; a JPEG
 // above the budget (a 48-200 MP phone photo) is decoded at 1/2, 1/4 or 1/8 scale by libjpeg's
 // DCT scaling instead, and refused only when still above it at 1/8. JPEGs come out turned as
 // their EXIF orientation says; a GIF gives its first frame (giflib). 16-bit images are scaled
