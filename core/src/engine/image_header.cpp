@@ -202,32 +202,19 @@ ImageFormat sniff_image_format(std::span<const unsigned char> b) {
 }
 
 std::string_view image_format_name(ImageFormat format) {
-  switch (format) {
-    case ImageFormat::png:
-      return "PNG";
-    case ImageFormat::jpeg:
-      return "JPEG";
-    case ImageFormat::gif:
-      return "GIF";
-    case ImageFormat::bmp:
-      return "BMP";
-    case ImageFormat::webp:
-      return "WebP";
-    case ImageFormat::tiff:
-      return "TIFF";
-    case ImageFormat::pnm:
-      return "PNM";
-    case ImageFormat::unknown:
-      break;
-  }
-  return "image";
+  // In ImageFormat's order; `unknown` last.
+  static constexpr std::array<std::string_view, 8> kNames = {"PNG",  "JPEG", "GIF", "BMP",
+                                                             "WebP", "TIFF", "PNM", "image"};
+  static_assert(kNames.size() == static_cast<std::size_t>(ImageFormat::unknown) + 1);
+  return kNames[static_cast<std::size_t>(format)];
 }
 
 std::optional<ImageHeader> read_image_header(std::span<const unsigned char> bytes,
                                              ImageFormat format) {
-  if (format == ImageFormat::tiff) return tiff_header(bytes);
   std::optional<cv::Size> size;
   switch (format) {
+    case ImageFormat::tiff:
+      return tiff_header(bytes);
     case ImageFormat::png:
       size = png_size(bytes);
       break;
@@ -243,8 +230,9 @@ std::optional<ImageHeader> read_image_header(std::span<const unsigned char> byte
     case ImageFormat::pnm:
       size = pnm_size(bytes);
       break;
-    default:
-      break;  // GIF: giflib's decoder checks its own screen and frame sizes
+    case ImageFormat::gif:  // giflib's decoder checks its own screen and frame sizes
+    case ImageFormat::unknown:
+      break;
   }
   if (!size) return std::nullopt;
   return ImageHeader{.size = *size};

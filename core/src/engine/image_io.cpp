@@ -36,6 +36,10 @@ bool jpeg_has_end_marker(std::span<const unsigned char> b) {
   return false;
 }
 
+std::string size_text(cv::Size size) {
+  return std::to_string(size.width) + "x" + std::to_string(size.height);
+}
+
 std::string limit_text(const ImageLimits& limits) {
   if (limits.max_pixels >= 1'000'000)
     return std::to_string(limits.max_pixels / 1'000'000) + " megapixels";
@@ -107,7 +111,7 @@ cv::Mat decode_image(std::span<const unsigned char> bytes, const std::string& na
     if (size.width <= 0 || size.height <= 0)
       throw ImageError(name + ": invalid image header (zero width or height)");
     const long long pixels = static_cast<long long>(size.width) * size.height;
-    const std::string dimensions = std::to_string(size.width) + "x" + std::to_string(size.height);
+    const std::string dimensions = size_text(size);
     if (pixels > limits.max_pixels) {
       // Phones take 48-200 MP photos: a JPEG is decoded smaller by its DCT scaling instead.
       const int denominator = jpeg ? jpeg_reduction(size, limits.max_pixels) : 0;
@@ -122,9 +126,7 @@ cv::Mat decode_image(std::span<const unsigned char> bytes, const std::string& na
         static_cast<long long>(header->block.width) * header->block.height;
     if (block_pixels > limits.max_pixels)  // TIFF only: the others have no separate block
       throw ImageError(name + ": " + format_name + " tile or strip is too large to decode (" +
-                       std::to_string(header->block.width) + "x" +
-                       std::to_string(header->block.height) + ", limit " + limit_text(limits) +
-                       ")");
+                       size_text(header->block) + ", limit " + limit_text(limits) + ")");
   }
   if (jpeg && !jpeg_has_end_marker(bytes))
     throw ImageError(name + ": truncated JPEG (no end-of-image marker)");
@@ -137,12 +139,9 @@ cv::Mat decode_image(std::span<const unsigned char> bytes, const std::string& na
   } catch (const cv::Exception& e) {
     throw ImageError(name + ": cannot decode image: " + e.err);
   }
-  if (image.empty()) {
-    throw ImageError(name + ": corrupt or truncated " + format_name);
-  }
+  if (image.empty()) throw ImageError(name + ": corrupt or truncated " + format_name);
   if (static_cast<long long>(image.total()) > limits.max_pixels)
-    throw ImageError(name + ": image is too large (" + std::to_string(image.cols) + "x" +
-                     std::to_string(image.rows) + ")");
+    throw ImageError(name + ": image is too large (" + size_text(image.size()) + ")");
   return image;
 }
 
