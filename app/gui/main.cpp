@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "lookalike/ui/app.hpp"
+#include "lookalike/ui/gl/texture.hpp"
 
 int main(int argc, char** argv) {
   lookalike::ui::AppOptions options;
@@ -47,11 +48,17 @@ int main(int argc, char** argv) {
   cli.add_option("--bench-switches", options.bench_switches,
                  "With --bench-json: reopen the source N times and record the longest frame")
       ->check(CLI::NonNegativeNumber);
+  int pixelate = 0;
+  cli.add_option("--pixelate-pictures", pixelate,
+                 "Draw every picture as a mosaic of NxN-pixel blocks (documentation screenshots "
+                 "that must not show the people in the photos)")
+      ->check(CLI::Range(2, 64));
   cli.add_option("--log-level", log_level, "trace, debug, info, warn, error")
       ->capture_default_str();
   CLI11_PARSE(cli, argc, argv);
 
   spdlog::set_level(spdlog::level::from_str(log_level));
+  lookalike::ui::Texture::pixelate_pictures(pixelate);
   if (!source.empty()) options.source = source;
   if (!gallery.empty()) options.gallery = gallery;
   for (const auto& d : drop) options.drop.emplace_back(d);

@@ -1,5 +1,6 @@
 #include "lookalike/ui/gl/texture.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <opencv2/imgproc.hpp>
 
@@ -8,6 +9,20 @@
 namespace lookalike::ui {
 namespace {
 std::atomic<long> g_live{0};
+std::atomic<int> g_mosaic_block{0};
+
+// Block averages (INTER_AREA) drawn back as flat blocks (INTER_NEAREST).
+cv::Mat mosaic(const cv::Mat& image, int block) {
+  const cv::Size blocks(std::max(1, image.cols / block), std::max(1, image.rows / block));
+  cv::Mat small, out;
+  cv::resize(image, small, blocks, 0, 0, cv::INTER_AREA);
+  cv::resize(small, out, image.size(), 0, 0, cv::INTER_NEAREST);
+  return out;
+}
+}  // namespace
+
+void Texture::pixelate_pictures(int block_px) {
+  g_mosaic_block = block_px;
 }
 
 long Texture::live_count() {
@@ -41,8 +56,10 @@ void Texture::reset() {
   type_ = -1;
 }
 
-void Texture::upload(const cv::Mat& image) {
-  if (image.empty()) return;
+void Texture::upload(const cv::Mat& picture) {
+  if (picture.empty()) return;
+  const int block = g_mosaic_block.load();
+  const cv::Mat image = block > 1 ? mosaic(picture, block) : picture;
   GLenum format = GL_BGR;
   switch (image.type()) {
     case CV_8UC3:
