@@ -50,9 +50,9 @@ int main(int argc, char** argv) {
       ->check(CLI::NonNegativeNumber);
   int pixelate = 0;
   cli.add_option("--pixelate-pictures", pixelate,
-                 "Draw every picture as a mosaic of NxN-pixel blocks (documentation screenshots "
-                 "that must not show the people in the photos)")
-      ->check(CLI::Range(2, 64));
+                 "Draw every picture as a mosaic N blocks across its shorter side (documentation "
+                 "screenshots that must not show the people in the photos)")
+      ->check(CLI::Range(4, 64));
   cli.add_option("--log-level", log_level, "trace, debug, info, warn, error")
       ->capture_default_str();
   CLI11_PARSE(cli, argc, argv);

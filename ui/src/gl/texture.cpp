@@ -9,10 +9,13 @@
 namespace lookalike::ui {
 namespace {
 std::atomic<long> g_live{0};
-std::atomic<int> g_mosaic_block{0};
+std::atomic<int> g_mosaic_blocks{0};
 
-// Block averages (INTER_AREA) drawn back as flat blocks (INTER_NEAREST).
-cv::Mat mosaic(const cv::Mat& image, int block) {
+// Block averages (INTER_AREA) drawn back as flat blocks (INTER_NEAREST); `across` blocks span
+// the shorter side, whatever the picture's size, so a large crop is as unrecognizable as a
+// thumbnail.
+cv::Mat mosaic(const cv::Mat& image, int across) {
+  const int block = std::max(2, std::min(image.cols, image.rows) / across);
   const cv::Size blocks(std::max(1, image.cols / block), std::max(1, image.rows / block));
   cv::Mat small, out;
   cv::resize(image, small, blocks, 0, 0, cv::INTER_AREA);
@@ -21,8 +24,8 @@ cv::Mat mosaic(const cv::Mat& image, int block) {
 }
 }  // namespace
 
-void Texture::pixelate_pictures(int block_px) {
-  g_mosaic_block = block_px;
+void Texture::pixelate_pictures(int blocks_across) {
+  g_mosaic_blocks = blocks_across;
 }
 
 long Texture::live_count() {
@@ -58,8 +61,8 @@ void Texture::reset() {
 
 void Texture::upload(const cv::Mat& picture) {
   if (picture.empty()) return;
-  const int block = g_mosaic_block.load();
-  const cv::Mat image = block > 1 ? mosaic(picture, block) : picture;
+  const int across = g_mosaic_blocks.load();
+  const cv::Mat image = across > 0 ? mosaic(picture, across) : picture;
   GLenum format = GL_BGR;
   switch (image.type()) {
     case CV_8UC3:

@@ -5,9 +5,9 @@
 // reuses the storage when the size is unchanged (glTexSubImage2D), so re-uploading a camera
 // frame every display frame allocates nothing. live_count() counts textures alive in the
 // process (the kiosk "no texture growth" check reads it). pixelate_pictures(N) (set once at
-// start, before any upload) turns every picture uploaded afterwards into a mosaic of NxN
-// blocks: screenshots for the documentation show the UI but not the real people in the
-// shared test photos, which the project must not publish.
+// start, before any upload) turns every picture uploaded afterwards into a mosaic N blocks
+// across its shorter side: screenshots for the documentation show the UI but not the real people in
+// the shared test photos, which the project must not publish.
 #pragma once
 
 #include <cstdint>
@@ -33,7 +33,7 @@ class Texture {
   void* imgui_id() const { return reinterpret_cast<void*>(static_cast<std::uintptr_t>(id_)); }
   cv::Size size() const { return size_; }
   static long live_count();
-  static void pixelate_pictures(int block_px);
+  static void pixelate_pictures(int blocks_across);
 
  private:
   unsigned id_ = 0;
