@@ -8,8 +8,8 @@
 // Both faces are measured the same way: landmarks fitted on aligned chips in the canonical
 // frame (the person's chip, a gallery thumbnail) by morph_face(), as the morph does.
 //
-// Contract: pure functions, thread-safe (the chip overloads use the engine: call them from the
-// engine's thread). Landmark sets need at least 68 points (the first 68 are used, so a
+// Contract: pure functions, thread-safe (chip_feature_resemblance uses the engine: call it from
+// the engine's thread). Landmark sets need at least 68 points (the first 68 are used, so a
 // MorphFace's points with their border points fit); fewer throw std::invalid_argument.
 #pragma once
 
