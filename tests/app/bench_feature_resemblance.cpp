@@ -15,7 +15,6 @@
 #include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
-#include <sstream>
 
 #include "lookalike/app/feature_resemblance.hpp"
 #include "lookalike/app/morph.hpp"
@@ -30,33 +29,15 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-struct Pair {
-  fs::path a, b;
-  bool same = false;
-};
-
-// LFW's pair format: a count, then "Name i j" (same person) and "Name1 i Name2 j" lines.
-std::vector<Pair> read_pairs(const fs::path& file, std::size_t limit_per_kind) {
-  std::ifstream in(file);
-  if (!in) throw std::runtime_error(file.string() + ": cannot be read");
-  const fs::path root = file.parent_path();
-  auto photo = [&](const std::string& name, int i) {
-    char number[16];
-    std::snprintf(number, sizeof number, "_%04d.jpg", i);
-    return root / name / (name + number);
-  };
-  std::vector<Pair> pairs;
-  std::size_t same = 0, different = 0;
-  std::string line;
-  std::getline(in, line);  // the count
-  while (std::getline(in, line)) {
-    std::istringstream words(line);
-    std::vector<std::string> w;
-    for (std::string s; words >> s;) w.push_back(s);
-    if (w.size() == 3 && same++ < limit_per_kind)
-      pairs.push_back({photo(w[0], std::stoi(w[1])), photo(w[0], std::stoi(w[2])), true});
-    else if (w.size() == 4 && different++ < limit_per_kind)
-      pairs.push_back({photo(w[0], std::stoi(w[1])), photo(w[2], std::stoi(w[3])), false});
+// The pairs of `file`, at most `limit_per_kind` of each kind, with full paths.
+std::vector<test::LfwPair> read_pairs(const fs::path& file, std::size_t limit_per_kind) {
+  std::vector<test::LfwPair> pairs;
+  std::array<std::size_t, 2> kept{};
+  for (auto& p : test::read_lfw_pairs(file)) {
+    if (kept[p.same ? 0 : 1]++ >= limit_per_kind) continue;
+    p.a = (file.parent_path() / p.a).string();
+    p.b = (file.parent_path() / p.b).string();
+    pairs.push_back(std::move(p));
   }
   return pairs;
 }
@@ -140,7 +121,7 @@ int main(int argc, char** argv) {
   std::array<std::array<std::vector<double>, app::kFaceFeatures.size()>, 2> d;
   std::array<std::vector<double>, 2> mean_percent;
   std::size_t skipped = 0;
-  for (const Pair& p : pairs) {
+  for (const test::LfwPair& p : pairs) {
     const auto& a = measure(p.a);
     const auto& b = measure(p.b);
     if (!a || !b) {

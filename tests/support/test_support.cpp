@@ -74,6 +74,27 @@ CommandResult run_command(const std::string& command) {
   return result;
 }
 
+std::vector<LfwPair> read_lfw_pairs(const fs::path& file) {
+  std::ifstream in(file);
+  if (!in) throw std::runtime_error(file.string() + ": cannot be read");
+  auto photo = [](const std::string& name, const std::string& index) {
+    char number[16];
+    std::snprintf(number, sizeof number, "_%04d.jpg", std::stoi(index));
+    return name + "/" + name + number;
+  };
+  std::vector<LfwPair> pairs;
+  std::string line;
+  std::getline(in, line);  // the count
+  while (std::getline(in, line)) {
+    std::istringstream fields(line);
+    std::vector<std::string> f;
+    for (std::string s; fields >> s;) f.push_back(s);
+    if (f.size() == 3) pairs.push_back({photo(f[0], f[1]), photo(f[0], f[2]), true});
+    if (f.size() == 4) pairs.push_back({photo(f[0], f[1]), photo(f[2], f[3]), false});
+  }
+  return pairs;
+}
+
 fs::path write_lfw_archive(const fs::path& dir) {
   const fs::path staging = dir / "lfw-staging";
   fs::create_directories(staging);
