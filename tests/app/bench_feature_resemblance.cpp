@@ -13,13 +13,10 @@
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
-#include <opencv2/imgcodecs.hpp>
-#include <opencv2/imgproc.hpp>
 
 #include "lookalike/app/feature_resemblance.hpp"
 #include "lookalike/app/morph.hpp"
 #include "lookalike/engine/image_io.hpp"
-#include "lookalike/gallery/builder.hpp"
 #include "lookalike/machine.hpp"
 #include "test_support.hpp"
 
@@ -83,7 +80,6 @@ int main(int argc, char** argv) {
   std::printf("machine: %s\n", machine.describe().c_str());
   const auto pairs = read_pairs(*pairs_file, limit);
   auto engine = FaceEngine::create();
-  const BuildOptions gallery;  // the thumbnails' size and JPEG quality
 
   std::map<fs::path, std::optional<Measured>> measured;  // per photo; nullopt: no face
   double fit_ms = 0;
@@ -98,16 +94,10 @@ int main(int argc, char** argv) {
       const int primary = pick_primary_face(faces, image.size());
       if (primary < 0) return it->second;
       const cv::Mat& chip = faces[static_cast<std::size_t>(primary)].chip;
-      std::vector<unsigned char> jpeg;
-      cv::Mat small;
-      cv::resize(chip, small, {gallery.thumbnail_size, gallery.thumbnail_size}, 0, 0,
-                 cv::INTER_AREA);
-      cv::imencode(".jpg", small, jpeg, {cv::IMWRITE_JPEG_QUALITY, gallery.thumbnail_jpeg_quality});
+      const cv::Mat thumbnail = test::as_gallery_thumbnail(chip);
       const auto t0 = Clock::now();
-      Measured m{
-          app::morph_face(*engine, chip, app::kFeatureChipSide).points,
-          app::morph_face(*engine, cv::imdecode(jpeg, cv::IMREAD_COLOR), app::kFeatureChipSide)
-              .points};
+      Measured m{app::morph_face(*engine, chip, app::kFeatureChipSide).points,
+                 app::morph_face(*engine, thumbnail, app::kFeatureChipSide).points};
       fit_ms += std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
       fits += 2;
       it->second = std::move(m);

@@ -11,7 +11,6 @@
 
 #include "lookalike/app/feature_resemblance.hpp"
 #include "lookalike/app/morph.hpp"
-#include "lookalike/gallery/builder.hpp"
 #include "test_support.hpp"
 
 namespace fs = std::filesystem;
@@ -44,15 +43,6 @@ class FeatureResemblanceTest : public ::testing::Test {
     const int primary = pick_primary_face(faces, image.size());
     EXPECT_GE(primary, 0) << "no face in " << photo;
     return primary < 0 ? cv::Mat() : faces[static_cast<std::size_t>(primary)].chip;
-  }
-  // The chip as the gallery stores it: the builder's thumbnail size and JPEG quality.
-  static cv::Mat as_thumbnail(const cv::Mat& chip) {
-    const BuildOptions build;
-    cv::Mat small;
-    cv::resize(chip, small, {build.thumbnail_size, build.thumbnail_size}, 0, 0, cv::INTER_AREA);
-    std::vector<unsigned char> jpeg;
-    cv::imencode(".jpg", small, jpeg, {cv::IMWRITE_JPEG_QUALITY, build.thumbnail_jpeg_quality});
-    return cv::imdecode(jpeg, cv::IMREAD_COLOR);
   }
   // A real face's 68 landmarks.
   static std::vector<cv::Point2f> landmarks() {
@@ -120,7 +110,7 @@ TEST_F(FeatureResemblanceTest, APhotoAgainstItsOwnThumbnailIsNearAHundred) {
   for (const char* photo :
        {"faces/lfw10/Tony_Blair/Tony_Blair_0001.jpg", "faces/bbt/sheldon/sheldon1.png"}) {
     const cv::Mat c = chip(test::shared_data(photo));
-    const FeatureValues v = chip_feature_resemblance(*engine_, c, as_thumbnail(c));
+    const FeatureValues v = chip_feature_resemblance(*engine_, c, test::as_gallery_thumbnail(c));
     std::printf("%s against its thumbnail: %s\n", photo, features_text(v).c_str());
     for (const FaceFeature f : kFaceFeatures)
       EXPECT_GT(v[f], 85.0) << photo << " " << feature_name(f);
@@ -147,8 +137,9 @@ TEST_F(FeatureResemblanceTest, SamePersonScoresHigherOnAverageThanStrangers) {
       std::snprintf(name, sizeof name, "_%04d.jpg", i);
       const cv::Mat c = chip(people[p] / (people[p].filename().string() + name));
       if (c.empty()) continue;
-      photos.push_back({p, morph_face(*engine_, c, kFeatureChipSide).points,
-                        morph_face(*engine_, as_thumbnail(c), kFeatureChipSide).points});
+      photos.push_back(
+          {p, morph_face(*engine_, c, kFeatureChipSide).points,
+           morph_face(*engine_, test::as_gallery_thumbnail(c), kFeatureChipSide).points});
     }
   ASSERT_EQ(photos.size(), 40u);
   std::array<FeatureValues, 2> sum;  // [same person, strangers]

@@ -11,6 +11,11 @@
 #include <random>
 #include <sstream>
 
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "lookalike/gallery/builder.hpp"
+
 namespace fs = std::filesystem;
 
 namespace lookalike::test {
@@ -72,6 +77,15 @@ CommandResult run_command(const std::string& command) {
   result.out = slurp(out);
   result.err = slurp(err);
   return result;
+}
+
+cv::Mat as_gallery_thumbnail(const cv::Mat& chip) {
+  const BuildOptions build;
+  cv::Mat small;
+  cv::resize(chip, small, {build.thumbnail_size, build.thumbnail_size}, 0, 0, cv::INTER_AREA);
+  std::vector<unsigned char> jpeg;
+  cv::imencode(".jpg", small, jpeg, {cv::IMWRITE_JPEG_QUALITY, build.thumbnail_jpeg_quality});
+  return cv::imdecode(jpeg, cv::IMREAD_COLOR);
 }
 
 std::vector<LfwPair> read_lfw_pairs(const fs::path& file) {

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include <opencv2/core.hpp>
+
 namespace lookalike::test {
 
 // ../shared beside the source tree, or $LOOKALIKE_SHARED_DIR. nullopt when absent.
@@ -72,6 +74,10 @@ struct LfwPair {
 // The pairs of `file` (a count, then "Name i j" and "Name1 i Name2 j" lines), in file order.
 // Throws std::runtime_error naming the file when it cannot be read.
 std::vector<LfwPair> read_lfw_pairs(const std::filesystem::path& file);
+
+// An aligned face chip as a gallery stores it as its identity's thumbnail: scaled to the
+// builder's thumbnail size, through JPEG at its quality, decoded.
+cv::Mat as_gallery_thumbnail(const cv::Mat& chip);
 
 std::string read_file_text(const std::filesystem::path& path);  // the bytes, as they are
 // Writes `bytes` to `path` as they are; returns `path`.
