@@ -3,7 +3,9 @@
 // image line: {"image", "faces": [{"box", "rotation", "matches": [...]}]} or {"image", "error"}
 // ("rotation": the degrees the photo was turned to find the face, --try-rotations); with
 // `--assign unique` every face of a photo plays a different identity (Hungarian assignment) and
-// gains "assigned": {"name", "similarity", ...}. A bad
+// gains "assigned": {"name", "similarity", ...}. With --features the top-1 match (and
+// "assigned") gains "features": {"eyes", "brows", "nose", "mouth", "jaw"}, the similarity % of
+// each feature's shape to the identity's thumbnail (app/feature_resemblance.hpp). A bad
 // image is reported and the batch goes on; exit code 1 if any input failed, 2 if the gallery
 // cannot be used.
 #include <fmt/format.h>
@@ -31,6 +33,7 @@ struct MatchCommand {
   bool exact = false;
   std::string assign = "none";
   bool try_rotations = true;
+  bool features = false;
   EngineFlags engine_flags;
 
   void setup(CLI::App& app) {
@@ -51,6 +54,9 @@ struct MatchCommand {
         ->check(CLI::IsMember({"none", "unique"}))
         ->capture_default_str();
     add_try_rotations_flag(*sub, try_rotations);
+    sub->add_flag("--features", features,
+                  "per-feature resemblance to the top-1 (eyes, brows, nose, mouth, jaw): "
+                  "compares face shapes, not identity");
     sub->add_option("IMAGE", images, "photos to analyse")->required();
     engine_flags.add_to(*sub);
   }
@@ -65,16 +71,21 @@ struct MatchCommand {
     options.search.allow_approximate = !exact;
     options.unique_cast = assign == "unique";
     options.analyze.try_rotations = try_rotations;
+    options.features = features;
     return for_each_image(
         images, json, [&](const std::string& path, const cv::Mat& image, nlohmann::json& line) {
           const auto faces = app::match_photo(*engine, gallery.get(), image, options);
           if (!json)
             std::cout << path << ": " << faces.size() << " face(s)"
                       << turned_note(faces.empty() ? 0 : faces.front().face.rotation) << "\n";
-          for (const auto& [face, matches, assigned] : faces) {
+          for (const auto& [face, matches, assigned, top_features, assigned_features] : faces) {
             auto& entry = line["faces"].emplace_back(face_matches_to_json(face.box, matches));
             entry["rotation"] = face.rotation;
             if (assigned) entry["assigned"] = match_to_json(*assigned);
+            if (top_features)
+              entry["matches"][0]["features"] = app::features_to_json(*top_features);
+            if (assigned_features)
+              entry["assigned"]["features"] = app::features_to_json(*assigned_features);
             if (json) continue;
             std::cout << fmt::format("  face at {},{} {}x{}\n", face.box.x, face.box.y,
                                      face.box.width, face.box.height);
@@ -83,9 +94,16 @@ struct MatchCommand {
               std::cout << fmt::format("    {}. {:<28} {:5.1f}%  {} {:.3f}{}  ({})\n", rank++,
                                        m.name, m.similarity_percent, metric, m.distance,
                                        m.same_person ? "  same person" : "", m.photo);
-            if (assigned && (matches.empty() || assigned->identity != matches.front().identity))
+            if (top_features)
+              std::cout << fmt::format("    feature shapes vs {}: {}\n", matches.front().name,
+                                       app::features_text(*top_features));
+            if (assigned && (matches.empty() || assigned->identity != matches.front().identity)) {
               std::cout << fmt::format("    plays {} ({:.1f}%) in the unique cast\n",
                                        assigned->name, assigned->similarity_percent);
+              if (assigned_features)
+                std::cout << fmt::format("    feature shapes vs {}: {}\n", assigned->name,
+                                         app::features_text(*assigned_features));
+            }
           }
         });
   }

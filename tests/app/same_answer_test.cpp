@@ -1,6 +1,7 @@
 // The same photo through `lookalike-cli match --json` and through the app's photo mode (its
 // PhotoAnalyzer worker, no window needed) gives the same faces, names and similarities: both
-// run app::match_photo with the same options.
+// run app::match_photo with the same options. The feature shapes too: the CLI fits the
+// landmarks itself, photo mode takes the morph's, and both must measure the same.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -38,9 +39,9 @@ TEST(SameAnswerTest, CliMatchAndPhotoModeAgreeOnEveryFace) {
   }
   ASSERT_EQ(batch->photos.size(), 2u);
 
-  const auto cli = run_command((build_dir() / "app/lookalike-cli").string() +
-                               " match --json --top 3 --gallery " + gallery_file.string() + " " +
-                               group.string() + " " + single.string());
+  const auto cli = run_command(
+      (build_dir() / "app/lookalike-cli").string() + " match --json --features --top 3 --gallery " +
+      gallery_file.string() + " " + group.string() + " " + single.string());
   ASSERT_EQ(cli.exit_code, 0) << cli.err;
   std::istringstream lines(cli.out);
   std::string line;
@@ -60,6 +61,13 @@ TEST(SameAnswerTest, CliMatchAndPhotoModeAgreeOnEveryFace) {
         EXPECT_EQ(theirs["matches"][m]["name"], mine.matches[m].name);
         EXPECT_NEAR(theirs["matches"][m]["similarity"].get<double>(),
                     mine.matches[m].similarity_percent, 0.051);  // JSON rounds to 0.1
+      }
+      ASSERT_TRUE(mine.features) << photo.path;
+      for (const app::FaceFeature feature : app::kFaceFeatures) {
+        const std::string name(app::feature_name(feature));
+        EXPECT_NEAR(theirs["matches"][0]["features"][name].get<double>(), (*mine.features)[feature],
+                    0.051)
+            << name;
       }
       ++compared_faces;
     }

@@ -7,10 +7,8 @@
 // embeddings average the chip and its mirror image.
 #include <algorithm>
 #include <atomic>
-#include <fstream>
 #include <map>
 #include <mutex>
-#include <sstream>
 #include <thread>
 
 #include "lookalike/engine/engine.hpp"
@@ -22,47 +20,17 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct Pair {
-  std::string a, b;
-  bool same;
-};
-
-std::string photo(const std::string& name, int index) {
-  char file[256];
-  std::snprintf(file, sizeof file, "%s/%s_%04d.jpg", name.c_str(), name.c_str(), index);
-  return file;
-}
-
-std::vector<Pair> read_pairs(const fs::path& path) {
-  std::ifstream in(path);
-  std::vector<Pair> pairs;
-  int count = 0;
-  in >> count;
-  std::string line;
-  std::getline(in, line);
-  while (std::getline(in, line)) {
-    std::istringstream fields(line);
-    std::vector<std::string> f;
-    for (std::string s; fields >> s;) f.push_back(s);
-    if (f.size() == 3)
-      pairs.push_back({photo(f[0], std::stoi(f[1])), photo(f[0], std::stoi(f[2])), true});
-    if (f.size() == 4)
-      pairs.push_back({photo(f[0], std::stoi(f[1])), photo(f[2], std::stoi(f[3])), false});
-  }
-  return pairs;
-}
-
 // Where LFW's deep-funneled 250x250 photos put the labelled face (median HOG box on lfw10).
 const cv::Rect kLfwCentralFace(77, 89, 105, 105);
 
 TEST(LfwView1, VerificationAccuracyAtDlibThreshold) {
   LOOKALIKE_REQUIRE_SHARED();
   const fs::path root = test::shared_data("faces/lfw_view1");
-  const auto pairs = read_pairs(root / "pairsDevTest.txt");
+  const auto pairs = test::read_lfw_pairs(root / "pairsDevTest.txt");
   ASSERT_EQ(pairs.size(), 1000u);
 
   std::vector<std::string> photos;
-  for (const Pair& p : pairs) photos.push_back(p.a), photos.push_back(p.b);
+  for (const test::LfwPair& p : pairs) photos.push_back(p.a), photos.push_back(p.b);
   std::sort(photos.begin(), photos.end());
   photos.erase(std::unique(photos.begin(), photos.end()), photos.end());
 
@@ -101,7 +69,7 @@ TEST(LfwView1, VerificationAccuracyAtDlibThreshold) {
   ASSERT_EQ(embeddings.size(), photos.size());
 
   int correct = 0, same_correct = 0, diff_correct = 0;
-  for (const Pair& p : pairs) {
+  for (const test::LfwPair& p : pairs) {
     const bool predicted_same =
         euclidean_distance(embeddings[p.a], embeddings[p.b]) < kSamePersonDistance;
     if (predicted_same == p.same) {

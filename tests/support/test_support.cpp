@@ -11,6 +11,11 @@
 #include <random>
 #include <sstream>
 
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "lookalike/gallery/builder.hpp"
+
 namespace fs = std::filesystem;
 
 namespace lookalike::test {
@@ -72,6 +77,36 @@ CommandResult run_command(const std::string& command) {
   result.out = slurp(out);
   result.err = slurp(err);
   return result;
+}
+
+cv::Mat as_gallery_thumbnail(const cv::Mat& chip) {
+  const BuildOptions build;
+  cv::Mat small;
+  cv::resize(chip, small, {build.thumbnail_size, build.thumbnail_size}, 0, 0, cv::INTER_AREA);
+  std::vector<unsigned char> jpeg;
+  cv::imencode(".jpg", small, jpeg, {cv::IMWRITE_JPEG_QUALITY, build.thumbnail_jpeg_quality});
+  return cv::imdecode(jpeg, cv::IMREAD_COLOR);
+}
+
+std::vector<LfwPair> read_lfw_pairs(const fs::path& file) {
+  std::ifstream in(file);
+  if (!in) throw std::runtime_error(file.string() + ": cannot be read");
+  auto photo = [](const std::string& name, const std::string& index) {
+    char number[16];
+    std::snprintf(number, sizeof number, "_%04d.jpg", std::stoi(index));
+    return name + "/" + name + number;
+  };
+  std::vector<LfwPair> pairs;
+  std::string line;
+  std::getline(in, line);  // the count
+  while (std::getline(in, line)) {
+    std::istringstream fields(line);
+    std::vector<std::string> f;
+    for (std::string s; fields >> s;) f.push_back(s);
+    if (f.size() == 3) pairs.push_back({photo(f[0], f[1]), photo(f[0], f[2]), true});
+    if (f.size() == 4) pairs.push_back({photo(f[0], f[1]), photo(f[2], f[3]), false});
+  }
+  return pairs;
 }
 
 fs::path write_lfw_archive(const fs::path& dir) {

@@ -7,6 +7,9 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
+
+#include <opencv2/core.hpp>
 
 namespace lookalike::test {
 
@@ -61,6 +64,20 @@ std::string shell_quote(const std::string& text);
 // ../shared/data/faces/lfw10 packed as LFW publishes it (lfw/<First_Last>/<First_Last>_NNNN.jpg
 // in a gzipped tar) at dir/lfw.tgz; returns that path. Requires the shared folder.
 std::filesystem::path write_lfw_archive(const std::filesystem::path& dir);
+
+// One line of an LFW pair file (pairsDevTrain.txt, pairsDevTest.txt): two photos, relative to
+// the file's folder (Name/Name_0001.jpg), of the same person or of two people.
+struct LfwPair {
+  std::string a, b;
+  bool same = false;
+};
+// The pairs of `file` (a count, then "Name i j" and "Name1 i Name2 j" lines), in file order.
+// Throws std::runtime_error naming the file when it cannot be read.
+std::vector<LfwPair> read_lfw_pairs(const std::filesystem::path& file);
+
+// An aligned face chip as a gallery stores it as its identity's thumbnail: scaled to the
+// builder's thumbnail size, through JPEG at its quality, decoded.
+cv::Mat as_gallery_thumbnail(const cv::Mat& chip);
 
 std::string read_file_text(const std::filesystem::path& path);  // the bytes, as they are
 // Writes `bytes` to `path` as they are; returns `path`.

@@ -215,6 +215,35 @@ TEST_F(GuiTest, PhotoModeCastsEveryoneDifferentlyAndOutlinesTheTwins) {
   EXPECT_GT(cv::countNonZero(outline), 400) << "no twins outline drawn";
 }
 
+// Per-feature resemblance in photo mode: the card shows its part's five feature bars, labelled,
+// under a note saying that they compare face shapes, not identity.
+TEST_F(GuiTest, PhotoModeShowsFeatureShapeBarsAndSaysTheyAreNotIdentity) {
+  const fs::path photo = shared_data("faces/lfw10/Tony_Blair/Tony_Blair_0005.jpg");
+  const Shot shot = run_app("features", "--source /dev/video99 --gallery " + gallery_ + " --drop " +
+                                            photo.string() + " --exit-after-frames 3");
+  ASSERT_EQ(shot.run.exit_code, 0) << shot.run.err;
+  ASSERT_FALSE(shot.image.empty());
+  EXPECT_EQ(shot.layout["photo_faces"].get<int>(), 1) << shot.layout.dump();
+  ASSERT_EQ(shot.layout["photo_features"].size(), 1u) << shot.layout.dump();
+  const json& drawn = shot.layout["photo_features"][0];
+  EXPECT_NE(drawn["note"].get<std::string>().find("compares face shapes, not identity"),
+            std::string::npos)
+      << drawn.dump();
+  const std::vector<std::string> names{"eyes", "brows", "nose", "mouth", "jaw"};
+  ASSERT_EQ(drawn["labels"].size(), names.size()) << drawn.dump();
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    const std::string label = drawn["labels"][i];
+    EXPECT_EQ(label.rfind(names[i] + " ", 0), 0u) << label;
+    EXPECT_EQ(label.back(), '%') << label;
+  }
+  // The bars are on screen: their blue (kFeatureBar as BGR) inside the recorded area.
+  const cv::Rect area = to_rect(drawn["area"]) & cv::Rect(0, 0, shot.image.cols, shot.image.rows);
+  ASSERT_GT(area.area(), 0) << drawn.dump();
+  cv::Mat blue;
+  cv::inRange(shot.image(area), cv::Scalar(205, 130, 95), cv::Scalar(240, 170, 130), blue);
+  EXPECT_GT(cv::countNonZero(blue), 40) << "no feature bars drawn in " << area;
+}
+
 // Group play live: four BBT people in front of the camera against lfw10 (strangers: Leonard and
 // Bernadette, Amy and Raj share a top-1 in photo matching). Without the unique cast two people
 // show the same celebrity; with it every person plays a different one. The closest two of the

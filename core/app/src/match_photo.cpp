@@ -5,8 +5,10 @@
 #include <algorithm>
 
 namespace lookalike::app {
+namespace {
 
-std::vector<PhotoFaceMatch> match_photo(FaceEngine& engine, const IdentityMatcher* gallery,
+// The faces in reading order, their matches and (unique_cast) their parts.
+std::vector<PhotoFaceMatch> match_faces(FaceEngine& engine, const IdentityMatcher* gallery,
                                         const cv::Mat& image, const PhotoMatchOptions& options) {
   auto faces = engine.analyze(image, options.analyze);
   // Reading order: rows of face height, left to right inside a row.
@@ -35,6 +37,32 @@ std::vector<PhotoFaceMatch> match_photo(FaceEngine& engine, const IdentityMatche
     if (assigned[i]) out[i].assigned = out[i].matches[*assigned[i]];
     if (out[i].matches.size() > static_cast<std::size_t>(options.search.top_k))
       out[i].matches.resize(static_cast<std::size_t>(options.search.top_k));
+  }
+  return out;
+}
+
+// The face's feature resemblance to the identity's thumbnail; none without a thumbnail.
+std::optional<FeatureValues> features_against(FaceEngine& engine, const IdentityMatcher& gallery,
+                                              const FaceResult& face,
+                                              const IdentityMatch& identity) {
+  const cv::Mat thumbnail = gallery.thumbnail(identity.identity);
+  if (thumbnail.empty() || face.chip.empty()) return std::nullopt;
+  return chip_feature_resemblance(engine, face.chip, thumbnail);
+}
+
+}  // namespace
+
+std::vector<PhotoFaceMatch> match_photo(FaceEngine& engine, const IdentityMatcher* gallery,
+                                        const cv::Mat& image, const PhotoMatchOptions& options) {
+  auto out = match_faces(engine, gallery, image, options);
+  if (!options.features || !gallery) return out;
+  for (auto& m : out) {
+    if (!m.matches.empty())
+      m.top_features = features_against(engine, *gallery, m.face, m.matches.front());
+    if (m.assigned)
+      m.assigned_features = !m.matches.empty() && m.assigned->identity == m.matches.front().identity
+                                ? m.top_features
+                                : features_against(engine, *gallery, m.face, *m.assigned);
   }
   return out;
 }

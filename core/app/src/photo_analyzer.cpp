@@ -152,10 +152,12 @@ void PhotoAnalyzer::run(std::stop_token stop) {
                                           : m.matches.empty() ? nullptr
                                                               : &m.matches.front()) {
             const cv::Mat thumbnail = gallery->thumbnail(part->identity);
-            if (!thumbnail.empty())
-              pf.morph = std::make_shared<const Morph>(
-                  morph_face(*engine, m.face.chip, options_.morph_side),
-                  morph_face(*engine, thumbnail, options_.morph_side));
+            if (!thumbnail.empty()) {
+              MorphFace person = morph_face(*engine, m.face.chip, options_.morph_side);
+              MorphFace star = morph_face(*engine, thumbnail, options_.morph_side);
+              pf.features = feature_resemblance(person.points, star.points);
+              pf.morph = std::make_shared<const Morph>(std::move(person), std::move(star));
+            }
           }
           result.faces.push_back(std::move(pf));
         }

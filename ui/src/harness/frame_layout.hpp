@@ -20,6 +20,13 @@ struct DrawnTrack {
   Rect box, label, thumbnail;
 };
 
+// A face card's feature bars (photo mode): their labels ("eyes 91%") and note, and where.
+struct DrawnFeatures {
+  std::vector<std::string> labels;
+  std::string note;
+  Rect area;
+};
+
 struct FrameLayout {
   Rect frame;  // where the camera frame is drawn
   cv::Size frame_size;
@@ -30,6 +37,7 @@ struct FrameLayout {
   std::vector<std::string> photo_notes;  // e.g. a face found only with the photo turned
   std::vector<std::string> photo_cast;   // unique cast: the part each face card shows ("" none)
   std::vector<int> photo_twins;          // the two face cards marked as the closest pair
+  std::vector<DrawnFeatures> photo_features;  // the cards' feature shape bars
   float twins_similarity = 0;
   std::vector<std::uint64_t> live_twins;  // track ids of the closest pair in the live view
   int map_identities = 0;                 // identities drawn on the face map

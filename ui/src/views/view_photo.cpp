@@ -14,6 +14,60 @@ namespace {
 
 const ImVec4 kTwinsColor = ImGui::ColorConvertU32ToFloat4(draw::kTwins);
 
+// Feature shapes: blue, not the identity similarity's teal (they measure something else).
+constexpr ImU32 kFeatureBar = IM_COL32(112, 150, 226, 255);
+
+// The feature bars' text: a little smaller than the card's, so five fit side by side.
+float feature_text_size(const Fonts& f) {
+  return 0.86f * f.regular->FontSize;
+}
+
+// The height of the feature bars' block: the note line, then a label line over thin bars.
+float feature_bars_height(const Fonts& f, float s) {
+  return 2 * feature_text_size(f) + 20 * s;
+}
+
+// The part's feature shapes (app/feature_resemblance.hpp) at `min`, `width` wide: a one-line
+// note that says what they measure, then five small labelled bars side by side.
+DrawnFeatures draw_feature_bars(ImDrawList* dl, const Fonts& f, float s, ImVec2 min, float width,
+                                const app::FeatureValues& percent, const std::string& part) {
+  DrawnFeatures drawn;
+  const float fs = feature_text_size(f);
+  const std::string caveat = "compares face shapes, not identity";
+  const float room = width - draw::text_size(f.regular, fs, caveat).x;
+  std::string shapes = "Shapes vs " + part + ": ";
+  if (draw::text_size(f.bold, fs, shapes).x > room) shapes = "Shapes: ";  // a long name
+  draw::text(dl, f.bold, fs, min, draw::kTextDim, shapes);
+  draw::text(dl, f.regular, fs, {min.x + draw::text_size(f.bold, fs, shapes).x, min.y},
+             draw::kTextDim, caveat);
+  drawn.note = shapes + caveat;
+  const float gap = 8 * s;
+  const float column = (width - gap * (app::kFaceFeatures.size() - 1)) / app::kFaceFeatures.size();
+  float x = min.x;
+  const float y = min.y + fs + 6 * s;
+  for (const app::FaceFeature feature : app::kFaceFeatures) {
+    // The name on the left, its % on the right above the bar.
+    const auto value = static_cast<float>(percent[feature]);
+    const std::string name(app::feature_name(feature)), pct = draw::percent_text(value);
+    const float pw = draw::text_size(f.regular, fs, pct).x;
+    draw::text(dl, f.regular, fs, {x, y}, draw::kTextDim,
+               draw::fit_text(f.regular, fs, name, column - pw - 3 * s));
+    draw::text(dl, f.regular, fs, {x + column - pw, y}, draw::kText, pct);
+    draw::percent_bar(dl, {x, y + fs + 4 * s}, {x + column, y + fs + 9 * s}, value, kFeatureBar,
+                      1.f);
+    drawn.labels.push_back(name + " " + pct);
+    x += column + gap;
+  }
+  drawn.area = {min, {min.x + width, y + fs + 9 * s}};
+  if (ImGui::IsMouseHoveringRect(drawn.area.min, drawn.area.max))
+    ImGui::SetTooltip(
+        "How alike the shape of each feature is to %s's (its 68 landmarks, with position, size\n"
+        "and tilt removed). 50%% is typical of two different people: it compares face shapes,\n"
+        "not identity.",
+        part.c_str());
+  return drawn;
+}
+
 }  // namespace
 
 void App::draw_photo(const Rect& area) {
@@ -100,7 +154,12 @@ void App::draw_photo(const Rect& area) {
   const float card_w = pad + crop + pad + list_w + pad;
   const float rows_h = static_cast<float>(top_k) * (thumb + 8 * s);
   const float caption_h = (settings_.unique_cast ? 2.f : 1.f) * (f.regular->FontSize + 4 * s);
-  const float card_h = pad + std::max(crop + caption_h + 4 * s, rows_h) + pad;
+  // The feature bars run under every card when any face has them (cards share one height).
+  const bool features = std::ranges::any_of(batch->photos, [](const PhotoResult& p) {
+    return std::ranges::any_of(p.faces, [](const PhotoFace& x) { return x.features.has_value(); });
+  });
+  const float features_h = features ? feature_bars_height(f, s) : 0.f;
+  const float card_h = pad + std::max(crop + caption_h + 4 * s, rows_h) + features_h + pad;
   const float avail = ImGui::GetContentRegionAvail().x;
   const int columns = std::max(1, static_cast<int>((avail + pad) / (card_w + pad)));
   ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -224,6 +283,10 @@ void App::draw_photo(const Rect& area) {
         draw::text(dl, f.bold, f.bold->FontSize,
                    {f0.x + (crop - ts.x) / 2, f0.y + crop - band + 4 * s}, draw::kText, label);
       }
+      if (face.features)  // the morph's part: the unique cast's, else the top-1
+        layout_.photo_features.push_back(draw_feature_bars(
+            dl, f, s, {f0.x, c1.y - pad - features_h + 6 * s}, card_w - 2 * pad, *face.features,
+            (face.assigned ? *face.assigned : face.matches.front()).name));
     }
   }
   if (batch->done && face_count == 0 && layout_.photo_errors.empty())

@@ -11,6 +11,7 @@
 
 #include <opencv2/core.hpp>
 
+#include "lookalike/app/feature_resemblance.hpp"
 #include "lookalike/engine/engine.hpp"
 #include "lookalike/gallery/search_types.hpp"
 
@@ -25,12 +26,17 @@ struct PhotoMatchOptions {
   // Group play: give every face a different identity (group_play.hpp); each face keeps its own
   // `matches` and gains `assigned`.
   bool unique_cast = false;
+  // Per-feature resemblance (feature_resemblance.hpp) to the top-1's and the assigned
+  // identity's gallery thumbnail: two landmark fits per face (~ms).
+  bool features = false;
 };
 
 struct PhotoFaceMatch {
   FaceResult face;
   std::vector<IdentityMatch> matches;     // best first; empty without a gallery
   std::optional<IdentityMatch> assigned;  // with unique_cast: the identity this face plays
+  // With `features` and a gallery thumbnail: similarity % per feature to the top-1, to `assigned`.
+  std::optional<FeatureValues> top_features, assigned_features;
 };
 
 // The largest face (probes: `map --probe`, `morph`); null for none.

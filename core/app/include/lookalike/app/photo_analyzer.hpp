@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "lookalike/app/feature_resemblance.hpp"
 #include "lookalike/app/group_play.hpp"
 #include "lookalike/app/morph.hpp"
 #include "lookalike/app/task.hpp"
@@ -35,6 +36,8 @@ struct PhotoFace {
   std::optional<IdentityMatch> assigned;  // unique cast on: the identity this face plays
   // Into the part it plays (else its top-1); null without a gallery thumbnail or landmarks.
   std::shared_ptr<const Morph> morph;
+  // The same part: similarity % per feature shape, from the morph's landmarks.
+  std::optional<FeatureValues> features;
 };
 
 struct PhotoResult {
@@ -63,7 +66,8 @@ struct PhotoAnalyzerOptions {
   std::size_t max_files = 64;    // per drop; more are refused with a message
   int max_faces_per_photo = 20;  // layout is designed for 1..20 faces
   int crop_side = 256;           // longest side of the stored face crops
-  int morph_side = 192;          // morph frames (drawn on the UI thread while dragging)
+  // Morph frames (drawn on the UI thread while dragging); the features are measured on them.
+  int morph_side = kFeatureChipSide;
 };
 
 class PhotoAnalyzer {
