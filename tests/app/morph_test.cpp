@@ -1,6 +1,9 @@
 // The morph: at 0 it is the person's chip, at 1 the celebrity's (up to interpolation), no
-// triangle inverts on the way, and `lookalike-cli morph` writes the strip and the video.
+// triangle inverts on the way; write_morph (the one writer of morph files) writes the video
+// there and back and the strip, refuses other formats, leaves nothing when cancelled; and
+// `lookalike-cli morph` writes the strip and the video through it.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
@@ -71,6 +74,78 @@ TEST_F(MorphTest, FacesOfDifferentSizesAreRefused) {
   const cv::Mat c = chip("faces/bbt/penny/penny1.png");
   EXPECT_THROW(Morph(morph_face(*engine_, c, 256), morph_face(*engine_, c, 128)),
                std::invalid_argument);
+}
+
+// Temporary files write_morph left in the temporary folder by this process.
+int morph_temporaries() {
+  const std::string prefix = ".lookalike-morph-" + std::to_string(::getpid()) + "-";
+  int n = 0;
+  for (const auto& e : fs::directory_iterator(fs::temp_directory_path()))
+    n += e.path().filename().string().rfind(prefix, 0) == 0;
+  return n;
+}
+
+TEST_F(MorphTest, WritesTheVideoThereAndBackAndTheStrip) {
+  const Morph morph(
+      morph_face(*engine_, chip("faces/bbt/penny/penny1.png"), 128),
+      morph_face(*engine_, chip("faces/lfw10/Tony_Blair/Tony_Blair_0001.jpg", true), 128));
+  test::TempDir dir;
+  double last_progress = -1;
+  bool progress_monotonic = true;
+  const auto video = write_morph(morph, dir / "sub/m.mp4", {}, {}, [&](double f) {
+    progress_monotonic &= f >= last_progress;
+    last_progress = f;
+  });
+  ASSERT_TRUE(video);
+  EXPECT_EQ(video->path, dir / "sub/m.mp4");
+  EXPECT_EQ(video->frames, 101);  // 25 fps, 2 s each way, and the last frame
+  EXPECT_EQ(video->frame_size, cv::Size(128, 128));
+  EXPECT_TRUE(progress_monotonic);
+  EXPECT_DOUBLE_EQ(last_progress, 1.0);
+  cv::VideoCapture capture(video->path.string());
+  ASSERT_TRUE(capture.isOpened());
+  std::vector<cv::Mat> frames;
+  for (cv::Mat f; capture.read(f);) frames.push_back(f.clone());
+  ASSERT_EQ(frames.size(), 101u);
+  EXPECT_EQ(frames.front().size(), cv::Size(128, 128));
+  // There and back: starts and ends on the person, the celebrity in the middle (mp4v is lossy).
+  EXPECT_LT(mean_abs_diff(frames.front(), morph.frame(0)), 8.0);
+  EXPECT_LT(mean_abs_diff(frames[50], morph.frame(1)), 8.0);
+  EXPECT_LT(mean_abs_diff(frames.back(), morph.frame(0)), 8.0);
+  EXPECT_GT(mean_abs_diff(frames[50], morph.frame(0)), 12.0);
+
+  MorphWriteOptions options;
+  options.steps = 4;
+  const auto strip = write_morph(morph, dir / "m.png", options);
+  ASSERT_TRUE(strip);
+  EXPECT_EQ(strip->frames, 4);
+  const cv::Mat png = cv::imread((dir / "m.png").string());
+  ASSERT_EQ(png.size(), cv::Size(4 * 128, 128));
+  EXPECT_LT(mean_abs_diff(png(cv::Rect(0, 0, 128, 128)), morph.frame(0)), 1.0);
+  EXPECT_LT(mean_abs_diff(png(cv::Rect(3 * 128, 0, 128, 128)), morph.frame(1)), 1.0);
+  EXPECT_EQ(morph_temporaries(), 0);
+}
+
+TEST_F(MorphTest, WritingOtherFormatsIsRefusedAndACancelWritesNothing) {
+  const cv::Mat c = chip("faces/bbt/raj/raj1.png");
+  const Morph morph(morph_face(*engine_, c, 96), morph_face(*engine_, c, 96));
+  test::TempDir dir;
+  try {
+    write_morph(morph, dir / "m.gif");
+    ADD_FAILURE() << "a .gif was written";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("m.gif"), std::string::npos) << e.what();
+  }
+  std::stop_source stop;
+  int reports = 0;
+  const auto cancelled = write_morph(morph, dir / "m.mp4", {}, stop.get_token(), [&](double) {
+    if (++reports == 10) stop.request_stop();
+  });
+  EXPECT_FALSE(cancelled);
+  EXPECT_EQ(reports, 10);
+  EXPECT_FALSE(fs::exists(dir / "m.mp4"));
+  EXPECT_FALSE(fs::exists(dir / "m.gif"));
+  EXPECT_EQ(morph_temporaries(), 0);
 }
 
 TEST_F(MorphTest, CliWritesTheStripAndTheVideo) {
