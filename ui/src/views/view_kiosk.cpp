@@ -6,8 +6,8 @@
 // or touch screen; an animation shows the whole effect to everyone in front of it without
 // teaching a gesture. It goes person -> celebrity -> person over the card's hold time
 // (kiosk_morph_t), so each card closes on the person. The landmark fit needs an engine, so
-// the Morph objects are made on a Task; each displayed frame renders one frame per card on
-// this thread (Morph::frame is const) into the card's pooled texture.
+// the Morph objects are made on a Task; each displayed frame renders one card's morph frame on
+// this thread (Morph::frame is const), in turn, into the card's pooled texture.
 #include <imgui.h>
 #include <spdlog/spdlog.h>
 
@@ -175,7 +175,10 @@ void App::draw_kiosk(const Rect& area) {
         const double morph_t = morph ? kiosk_morph_t(held, hold) : -1;
         layout_.kiosk_morph_t.push_back(morph_t);
         if (morph) {
-          kiosk_faces_[static_cast<std::size_t>(i)].upload(morph->frame(morph_t));
+          // One card's morph frame per displayed frame, in turn (a 256 px frame takes ~4-6 ms
+          // here): 4 cards still animate at a quarter of the display rate.
+          if (ImGui::GetFrameCount() % n == i || !kiosk_faces_[static_cast<std::size_t>(i)].valid())
+            kiosk_faces_[static_cast<std::size_t>(i)].upload(morph->frame(morph_t));
         } else if (shown_ && !shown_->frame.empty()) {
           // The person's live face (from the current frame), refilled into a fixed texture.
           const cv::Rect box(card.box);
