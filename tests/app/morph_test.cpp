@@ -1,7 +1,8 @@
 // The morph: at 0 it is the person's chip, at 1 the celebrity's (up to interpolation), no
 // triangle inverts on the way; write_morph (the one writer of morph files) writes the video
 // there and back and the strip, refuses other formats, leaves nothing when cancelled; and
-// `lookalike-cli morph` writes the strip and the video through it.
+// `lookalike-cli morph` writes the strip and the video through it, and on a full disk keeps
+// the previous file.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -148,7 +149,7 @@ TEST_F(MorphTest, WritingOtherFormatsIsRefusedAndACancelWritesNothing) {
   EXPECT_EQ(morph_temporaries(), 0);
 }
 
-TEST_F(MorphTest, CliWritesTheStripAndTheVideo) {
+TEST_F(MorphTest, CliWritesTheStripAndTheVideoAndAFullDiskKeepsThePreviousFile) {
   test::TempDir dir;
   const std::string cli = (test::build_dir() / "app/lookalike-cli").string();
   const std::string gallery = (dir / "lfw10.lkg").string();
@@ -177,6 +178,26 @@ TEST_F(MorphTest, CliWritesTheStripAndTheVideo) {
   EXPECT_EQ(unknown.exit_code, 2);
   EXPECT_NE(unknown.err.find("no identity named 'Nobody'"), std::string::npos) << unknown.err;
   EXPECT_FALSE(fs::exists(dir / "x.png"));
+
+  // A full disk (a real tmpfs of 32 kB) under the video: the previous file stays, no temporary
+  // file is left, and the message names the file and says the disk is full.
+  const fs::path small = dir / "small";
+  const std::string d = dir.path().string(), m = (small / "m.mp4").string();
+  test::write_file(dir / "old.mp4", std::string(4096, 'o'));
+  const auto full = test::run_with_small_disk(
+      small, 32,
+      "cp " + d + "/old.mp4 " + m + "\n" + cli + " morph " + photo + " --gallery " + gallery +
+          " -o " + m + " >" + d + "/full.out 2>" + d + "/full.err; echo $? >" + d +
+          "/full.rc\ncmp -s " + d + "/old.mp4 " + m + " && echo intact >" + d +
+          "/full.same\nls -A " + small.string() + " >" + d + "/full.left\n");
+  if (!full) GTEST_SKIP() << "no mount namespace here (needs root or user namespaces)";
+  ASSERT_EQ(full->exit_code, 0) << full->err;
+  EXPECT_EQ(test::read_file_text(dir / "full.rc"), "1\n");
+  const std::string err = test::read_file_text(dir / "full.err");
+  EXPECT_NE(err.find("the disk is full"), std::string::npos) << err;
+  EXPECT_NE(err.find(m), std::string::npos) << "names the file: " << err;
+  EXPECT_EQ(test::read_file_text(dir / "full.same"), "intact\n");
+  EXPECT_EQ(test::read_file_text(dir / "full.left"), "m.mp4\n") << "temporary files left";
 }
 
 }  // namespace
