@@ -30,10 +30,18 @@ IdentityMatch match(std::uint32_t identity, float similarity) {
   return m;
 }
 
+// A descriptor per person: far from every other person's (distance sqrt(2)).
+Embedding descriptor_of(std::uint64_t person) {
+  Embedding e{};
+  e[person % e.size()] = 1.f;
+  return e;
+}
+
 TrackView person(std::uint64_t id, float x, float size = 260, bool named = true,
                  float nose_shift = 0.f) {
   TrackView t;
   t.id = id;
+  t.embedding = descriptor_of(id);
   t.box = {x, 200, size, size};
   t.landmarks = face_landmarks(t.box, nose_shift);
   t.quality = 0.8f;
@@ -129,6 +137,35 @@ TEST_F(KioskScript, APersonWhoStepsInJoinsTheCardsAndIsHeldAsLong) {
   EXPECT_EQ(kiosk.cards().size(), 2u);
   play(1.5, {person(5, 800), person(6, 100)});
   EXPECT_EQ(kiosk.state(), KioskState::live);
+}
+
+// A person whose track is lost for a moment and found again as a new track keeps their card;
+// someone else stepping into that place gets a card of their own; a full row takes nobody, who
+// gets their card when the row closes.
+TEST_F(KioskScript, APersonFoundAgainKeepsTheCardAndAFullRowWaits) {
+  play(1.2, {person(5, 500)});
+  ASSERT_EQ(kiosk.cards().size(), 1u);
+  play(0.2, {});
+  TrackView again = person(9, 505);
+  again.embedding = descriptor_of(5);  // the same person, a new track id
+  play(1.2, {again});
+  ASSERT_EQ(kiosk.cards().size(), 1u) << "no second card for the same person";
+  EXPECT_EQ(kiosk.cards()[0].track_id, 9u);
+  EXPECT_TRUE(kiosk.cards()[0].present);
+  play(0.2, {});
+  play(1.2, {person(11, 505)});  // someone else, same place
+  ASSERT_EQ(kiosk.cards().size(), 2u);
+
+  play(1.2, {person(11, 505), person(12, 100), person(13, 800), person(14, 1000)});
+  EXPECT_EQ(kiosk.cards().size(), 4u);
+  play(1.2, {person(11, 505), person(12, 100), person(13, 800), person(14, 1000), person(15, 300)});
+  EXPECT_EQ(kiosk.cards().size(), 4u) << "max_cards";
+  play(6.0, {person(11, 505), person(12, 100), person(13, 800), person(14, 1000), person(15, 300)});
+  // The row (9, 11, 12, 13) closed when its newest card was held; 14 and 15, who found no room
+  // in it, got their cards then.
+  ASSERT_EQ(kiosk.cards().size(), 2u);
+  EXPECT_EQ(kiosk.cards()[0].track_id, 15u);
+  EXPECT_EQ(kiosk.cards()[1].track_id, 14u);
 }
 
 // Two people whose top-1 is the same celebrity: with the unique cast each card shows a

@@ -10,7 +10,7 @@
 namespace lookalike::ui {
 namespace {
 
-constexpr double kMorphCycleSeconds = 4.0;  // at least this long: there, a look, and back
+constexpr double kMorphCycleSeconds = 4.0;   // at least this long: there, a look, and back
 
 double seconds_between(Clock::time_point a, Clock::time_point b) {
   return std::chrono::duration<double>(b - a).count();
@@ -172,8 +172,22 @@ void KioskStateMachine::update(const Snapshot& snapshot, Clock::time_point now) 
               [](const TrackView* a, const TrackView* b) { return a->box.x < b->box.x; });
     const std::size_t first_new = cards_.size();
     for (const TrackView* t : ready) {
-      if (static_cast<int>(cards_.size()) >= options_.max_cards) break;
       if (shown_.contains(t->id)) continue;
+      // The person of a card, lost for a moment and found again as a new track (same place,
+      // same person by dlib's verdict), keeps that card.
+      const auto lost = std::find_if(cards_.begin(), cards_.end(), [&](const KioskCard& c) {
+        return !c.present && c.embedding && t->embedding &&
+               euclidean_distance(*c.embedding, *t->embedding) < kSamePersonDistance &&
+               (c.box & t->box).area() > 0.5f * std::min(c.box.area(), t->box.area());
+      });
+      if (lost != cards_.end()) {
+        lost->track_id = t->id;
+        lost->present = true;
+        lost->box = t->box;
+        shown_.insert(t->id);
+        continue;
+      }
+      if (static_cast<int>(cards_.size()) >= options_.max_cards) continue;
       KioskCard card;
       card.track_id = t->id;
       card.matches = t->matches;
@@ -181,6 +195,7 @@ void KioskStateMachine::update(const Snapshot& snapshot, Clock::time_point now) 
       card.opened_at = now;
       card.frame = snapshot.frame;
       card.landmarks = t->landmarks;
+      card.embedding = t->embedding;
       cards_.push_back(std::move(card));
       shown_.insert(t->id);
     }
@@ -213,13 +228,14 @@ void KioskStateMachine::update(const Snapshot& snapshot, Clock::time_point now) 
         cards_.clear();
         shown_.clear();
         enter(KioskState::attract, now);
-      } else if (has_unshown_ready() && static_cast<int>(cards_.size()) < options_.max_cards) {
-        add_cards();  // someone stepped in beside the people on the cards
-      } else if (std::all_of(cards_.begin(), cards_.end(), [&](const KioskCard& c) {
-                   return seconds_between(c.opened_at, now) >= options_.hold_seconds;
-                 })) {
-        cards_.clear();
-        enter(KioskState::live, now);
+      } else {
+        if (has_unshown_ready()) add_cards();  // someone stepped in beside them, or came back
+        if (std::all_of(cards_.begin(), cards_.end(), [&](const KioskCard& c) {
+              return seconds_between(c.opened_at, now) >= options_.hold_seconds;
+            })) {
+          cards_.clear();
+          enter(KioskState::live, now);
+        }
       }
       break;
     case KioskState::live:

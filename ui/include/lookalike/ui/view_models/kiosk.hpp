@@ -4,7 +4,8 @@
 // Contract: KioskStateMachine is a value-like object fed one Snapshot per displayed frame with
 // the current time (the caller's clock, so tests script time). It keeps bounded per-track
 // state (entries for vanished tracks are dropped on the next update) so it can run all day.
-// A person who becomes ready while cards are up joins them (up to max_cards); the result
+// A person who becomes ready while cards are up joins them (up to max_cards), and a card's
+// person lost and found again as a new track at the same place keeps the card; the result
 // state lasts until the newest card was held hold_seconds. With unique_cast, cards opened
 // together are cast with the application layer's assignment (app::assign_unique_cast, as
 // live and photo mode), and a card that joins plays a part no card on screen plays; a card's
@@ -60,6 +61,7 @@ struct KioskCard {
   // detector gave them: what the card's morph starts from.
   cv::Mat frame;
   std::optional<Landmarks> landmarks;
+  std::optional<Embedding> embedding;  // the person's descriptor then: found again, same card
 
   // The celebrity the card shows: its part, else its own top-1; null when unnamed.
   const IdentityMatch* shown() const;
