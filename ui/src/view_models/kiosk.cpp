@@ -10,7 +10,7 @@
 namespace lookalike::ui {
 namespace {
 
-constexpr double kMorphCycleSeconds = 4.0;   // at least this long: there, a look, and back
+constexpr double kMorphCycleSeconds = 4.0;  // at least this long: there, a look, and back
 
 double seconds_between(Clock::time_point a, Clock::time_point b) {
   return std::chrono::duration<double>(b - a).count();
