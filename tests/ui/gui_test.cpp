@@ -353,6 +353,13 @@ TEST_F(GuiTest, PhotoModeSavesTheMorphAsAVideoOrAStrip) {
     EXPECT_EQ(shot.layout["photo_faces"], 1) << shot.layout.dump();
     return shot.layout;
   };
+  // The notices on screen that start with `prefix` (the gallery's may still be up).
+  auto toasts_with = [](const json& layout, const std::string& prefix) {
+    std::vector<std::string> found;
+    for (const auto& t : layout["toasts"])
+      if (t.get<std::string>().rfind(prefix, 0) == 0) found.push_back(t);
+    return found;
+  };
   auto files_with = [&](const std::string& extension) {
     std::vector<fs::path> found;
     if (fs::is_directory(saved))
@@ -363,8 +370,9 @@ TEST_F(GuiTest, PhotoModeSavesTheMorphAsAVideoOrAStrip) {
   const json video_run = save("save-morph", "v");
   const auto videos = files_with(".mp4");
   ASSERT_EQ(videos.size(), 1u) << video_run.dump();
-  ASSERT_EQ(video_run["toasts"].size(), 1u) << video_run.dump();
-  EXPECT_EQ(video_run["toasts"][0], "Morph saved: " + videos[0].string());
+  EXPECT_EQ(toasts_with(video_run, "Morph"),
+            std::vector<std::string>{"Morph saved: " + videos[0].string()})
+      << video_run.dump();
   cv::VideoCapture capture(videos[0].string());
   ASSERT_TRUE(capture.isOpened());
   int frames = 0;
@@ -377,7 +385,9 @@ TEST_F(GuiTest, PhotoModeSavesTheMorphAsAVideoOrAStrip) {
   const json strip_run = save("save-morph-strip", "V");
   const auto strips = files_with(".png");
   ASSERT_EQ(strips.size(), 1u) << strip_run.dump();
-  EXPECT_EQ(strip_run["toasts"][0], "Morph saved: " + strips[0].string()) << strip_run.dump();
+  EXPECT_EQ(toasts_with(strip_run, "Morph"),
+            std::vector<std::string>{"Morph saved: " + strips[0].string()})
+      << strip_run.dump();
   const cv::Mat png = cv::imread(strips[0].string());
   EXPECT_EQ(png.size(), cv::Size(6 * 192, 192)) << "six frames side by side";
   for (const auto& e : fs::directory_iterator(saved))
