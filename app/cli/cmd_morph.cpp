@@ -1,28 +1,18 @@
 // `lookalike-cli morph PHOTO [--gallery FILE] [--to NAME] [--steps N] -o OUT.png|OUT.mp4`: the
 // morph from the photo's (largest) face to its look-alike (or to NAME): a PNG strip of N
-// frames, or an MP4 going there and back. Writes atomically (temp file, then rename).
+// frames, or an MP4 going there and back, written by app::write_morph (atomically).
 #include <fmt/format.h>
 
-#include <filesystem>
 #include <iostream>
-#include <opencv2/imgcodecs.hpp>
-#include <opencv2/videoio.hpp>
-#include <span>
 
 #include "command.hpp"
 #include "engine_setup.hpp"
 #include "lookalike/app/match_photo.hpp"
 #include "lookalike/app/morph.hpp"
 #include "lookalike/engine/image_io.hpp"
-#include "lookalike/file_util.hpp"
-
-namespace fs = std::filesystem;
 
 namespace lookalike::cli {
 namespace {
-
-constexpr int kVideoFps = 25;
-constexpr double kVideoSeconds = 2.0;  // each way
 
 struct MorphCommand {
   std::string photo, gallery_path, to, output;
@@ -79,30 +69,18 @@ struct MorphCommand {
     }
     const app::Morph morph(app::morph_face(*engine, person.face.chip, side),
                            app::morph_face(*engine, thumbnail, side));
-    const fs::path out(output);
-    const std::string ext = out.extension().string();
-    if (ext == ".mp4" || ext == ".avi") {
-      const fs::path tmp = out.parent_path() / (".tmp-" + out.filename().string());
-      const int fourcc = ext == ".mp4" ? cv::VideoWriter::fourcc('m', 'p', '4', 'v')
-                                       : cv::VideoWriter::fourcc('M', 'J', 'P', 'G');
-      cv::VideoWriter writer(tmp.string(), fourcc, kVideoFps, {side, side});
-      if (!writer.isOpened()) {
-        std::cerr << "error: " << output << ": cannot write this video format\n";
-        return 1;
-      }
-      const int n = static_cast<int>(kVideoFps * kVideoSeconds);
-      for (int i = 0; i <= 2 * n; ++i) writer.write(morph.frame(1.0 - std::abs(i - n) / double(n)));
-      writer.release();
-      fs::rename(tmp, out);
-    } else {
-      std::vector<cv::Mat> frames;
-      for (int i = 0; i < steps; ++i) frames.push_back(morph.frame(i / double(steps - 1)));
-      cv::Mat strip;
-      cv::hconcat(frames, strip);
-      write_png_atomically(out, strip);
+    app::MorphWriteOptions write;
+    write.steps = steps;
+    try {
+      const auto written = app::write_morph(morph, output, write);
+      std::cout << fmt::format("{} -> {}: wrote {} ({} frames of {}x{})\n", photo,
+                               gallery->identity_name(*target), written->path.string(),
+                               written->frames, written->frame_size.width,
+                               written->frame_size.height);
+    } catch (const std::exception& e) {
+      std::cerr << "error: " << e.what() << "\n";
+      return 1;
     }
-    std::cout << fmt::format("{} -> {}: wrote {}\n", photo, gallery->identity_name(*target),
-                             output);
     return 0;
   }
 };

@@ -30,6 +30,9 @@ int main(int argc, char** argv) {
   cli.add_option("--download", options.download,
                  "Download and install this gallery source (see `lookalike-cli gallery sources`)");
   cli.add_option("--drop", drop, "Open photo mode on these files, as if dropped onto the window");
+  cli.add_option("--press", options.press,
+                 "Press these keys once the view has settled (letters; an upper-case letter "
+                 "with Shift), as if typed: scripts and tests");
   cli.add_option("--screenshot", options.screenshot,
                  "Write the last rendered frame to this PNG and exit")
       ->needs(

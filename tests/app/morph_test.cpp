@@ -1,6 +1,10 @@
 // The morph: at 0 it is the person's chip, at 1 the celebrity's (up to interpolation), no
-// triangle inverts on the way, and `lookalike-cli morph` writes the strip and the video.
+// triangle inverts on the way; write_morph (the one writer of morph files) writes the video
+// there and back and the strip, refuses other formats, leaves nothing when cancelled; and
+// `lookalike-cli morph` writes the strip and the video through it, and on a full disk keeps
+// the previous file.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
@@ -73,7 +77,79 @@ TEST_F(MorphTest, FacesOfDifferentSizesAreRefused) {
                std::invalid_argument);
 }
 
-TEST_F(MorphTest, CliWritesTheStripAndTheVideo) {
+// Temporary files write_morph left in the temporary folder by this process.
+int morph_temporaries() {
+  const std::string prefix = ".lookalike-morph-" + std::to_string(::getpid()) + "-";
+  int n = 0;
+  for (const auto& e : fs::directory_iterator(fs::temp_directory_path()))
+    n += e.path().filename().string().rfind(prefix, 0) == 0;
+  return n;
+}
+
+TEST_F(MorphTest, WritesTheVideoThereAndBackAndTheStrip) {
+  const Morph morph(
+      morph_face(*engine_, chip("faces/bbt/penny/penny1.png"), 128),
+      morph_face(*engine_, chip("faces/lfw10/Tony_Blair/Tony_Blair_0001.jpg", true), 128));
+  test::TempDir dir;
+  double last_progress = -1;
+  bool progress_monotonic = true;
+  const auto video = write_morph(morph, dir / "sub/m.mp4", {}, {}, [&](double f) {
+    progress_monotonic &= f >= last_progress;
+    last_progress = f;
+  });
+  ASSERT_TRUE(video);
+  EXPECT_EQ(video->path, dir / "sub/m.mp4");
+  EXPECT_EQ(video->frames, 101);  // 25 fps, 2 s each way, and the last frame
+  EXPECT_EQ(video->frame_size, cv::Size(128, 128));
+  EXPECT_TRUE(progress_monotonic);
+  EXPECT_DOUBLE_EQ(last_progress, 1.0);
+  cv::VideoCapture capture(video->path.string());
+  ASSERT_TRUE(capture.isOpened());
+  std::vector<cv::Mat> frames;
+  for (cv::Mat f; capture.read(f);) frames.push_back(f.clone());
+  ASSERT_EQ(frames.size(), 101u);
+  EXPECT_EQ(frames.front().size(), cv::Size(128, 128));
+  // There and back: starts and ends on the person, the celebrity in the middle (mp4v is lossy).
+  EXPECT_LT(mean_abs_diff(frames.front(), morph.frame(0)), 8.0);
+  EXPECT_LT(mean_abs_diff(frames[50], morph.frame(1)), 8.0);
+  EXPECT_LT(mean_abs_diff(frames.back(), morph.frame(0)), 8.0);
+  EXPECT_GT(mean_abs_diff(frames[50], morph.frame(0)), 12.0);
+
+  MorphWriteOptions options;
+  options.steps = 4;
+  const auto strip = write_morph(morph, dir / "m.png", options);
+  ASSERT_TRUE(strip);
+  EXPECT_EQ(strip->frames, 4);
+  const cv::Mat png = cv::imread((dir / "m.png").string());
+  ASSERT_EQ(png.size(), cv::Size(4 * 128, 128));
+  EXPECT_LT(mean_abs_diff(png(cv::Rect(0, 0, 128, 128)), morph.frame(0)), 1.0);
+  EXPECT_LT(mean_abs_diff(png(cv::Rect(3 * 128, 0, 128, 128)), morph.frame(1)), 1.0);
+  EXPECT_EQ(morph_temporaries(), 0);
+}
+
+TEST_F(MorphTest, WritingOtherFormatsIsRefusedAndACancelWritesNothing) {
+  const cv::Mat c = chip("faces/bbt/raj/raj1.png");
+  const Morph morph(morph_face(*engine_, c, 96), morph_face(*engine_, c, 96));
+  test::TempDir dir;
+  try {
+    write_morph(morph, dir / "m.gif");
+    ADD_FAILURE() << "a .gif was written";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("m.gif"), std::string::npos) << e.what();
+  }
+  std::stop_source stop;
+  int reports = 0;
+  const auto cancelled = write_morph(morph, dir / "m.mp4", {}, stop.get_token(), [&](double) {
+    if (++reports == 10) stop.request_stop();
+  });
+  EXPECT_FALSE(cancelled);
+  EXPECT_EQ(reports, 10);
+  EXPECT_FALSE(fs::exists(dir / "m.mp4"));
+  EXPECT_FALSE(fs::exists(dir / "m.gif"));
+  EXPECT_EQ(morph_temporaries(), 0);
+}
+
+TEST_F(MorphTest, CliWritesTheStripAndTheVideoAndAFullDiskKeepsThePreviousFile) {
   test::TempDir dir;
   const std::string cli = (test::build_dir() / "app/lookalike-cli").string();
   const std::string gallery = (dir / "lfw10.lkg").string();
@@ -102,6 +178,26 @@ TEST_F(MorphTest, CliWritesTheStripAndTheVideo) {
   EXPECT_EQ(unknown.exit_code, 2);
   EXPECT_NE(unknown.err.find("no identity named 'Nobody'"), std::string::npos) << unknown.err;
   EXPECT_FALSE(fs::exists(dir / "x.png"));
+
+  // A full disk (a real tmpfs of 32 kB) under the video: the previous file stays, no temporary
+  // file is left, and the message names the file and says the disk is full.
+  const fs::path small = dir / "small";
+  const std::string d = dir.path().string(), m = (small / "m.mp4").string();
+  test::write_file(dir / "old.mp4", std::string(4096, 'o'));
+  const auto full = test::run_with_small_disk(
+      small, 32,
+      "cp " + d + "/old.mp4 " + m + "\n" + cli + " morph " + photo + " --gallery " + gallery +
+          " -o " + m + " >" + d + "/full.out 2>" + d + "/full.err; echo $? >" + d +
+          "/full.rc\ncmp -s " + d + "/old.mp4 " + m + " && echo intact >" + d +
+          "/full.same\nls -A " + small.string() + " >" + d + "/full.left\n");
+  if (!full) GTEST_SKIP() << "no mount namespace here (needs root or user namespaces)";
+  ASSERT_EQ(full->exit_code, 0) << full->err;
+  EXPECT_EQ(test::read_file_text(dir / "full.rc"), "1\n");
+  const std::string err = test::read_file_text(dir / "full.err");
+  EXPECT_NE(err.find("the disk is full"), std::string::npos) << err;
+  EXPECT_NE(err.find(m), std::string::npos) << "names the file: " << err;
+  EXPECT_EQ(test::read_file_text(dir / "full.same"), "intact\n");
+  EXPECT_EQ(test::read_file_text(dir / "full.left"), "m.mp4\n") << "temporary files left";
 }
 
 }  // namespace

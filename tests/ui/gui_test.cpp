@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
+#include <opencv2/videoio.hpp>
 #include <set>
 
 #include "http_test_server.hpp"
@@ -317,11 +318,109 @@ TEST_F(GuiTest, KioskShowsOneResultCardPerPersonWithoutGrowingTextures) {
   // people are covered by the state machine tests (kiosk_test.cpp).
   EXPECT_GE(layout["kiosk_cards"].get<int>(), 1);
   EXPECT_LE(layout["kiosk_cards"].get<int>(), 2);
-  // Frame + 4 card faces + thumbnails (<= 10 identities) + font atlas: nothing per frame.
+  // Frame + 4 card faces (the morphs reuse them) + thumbnails (<= 10 identities) + font
+  // atlas: nothing per frame.
   EXPECT_LE(layout["textures_alive"].get<int>(), 16);
   EXPECT_FALSE(fs::exists(*dir_ / "kiosk.toml.tmp"));
   if (const char* keep = std::getenv("LOOKALIKE_KEEP_SCREENSHOTS"))
     fs::copy_file(png, fs::path(keep) / "kiosk.png", fs::copy_options::overwrite_existing);
+}
+
+// Group play in the kiosk: Amy and Raj step in together (a video of two frontal BBT photos;
+// against lfw10 both look most like Hugo Chavez). Without the unique cast (and with the morph off)
+// both cards show that celebrity and the live faces; with it each card shows a different one, the
+// card whose part is not the person's top-1 says "plays NAME", and both cards morph.
+TEST_F(GuiTest, KioskCardsCastTwoPeopleDifferentlyAndMorphThem) {
+  const fs::path bbt = shared_data("faces/bbt");
+  const FaceVideo pair =
+      write_face_video(*dir_ / "kiosk_pair.avi", {bbt / "amy/amy5.png", bbt / "raj/raj3.png"}, 600,
+                       {1280, 720}, 300);
+  // --loop: on a busy machine the app may show 200 frames only after the video's 20 s.
+  auto kiosk = [&](const std::string& name, const std::string& kiosk_settings) {
+    const fs::path config = *dir_ / (name + ".toml");
+    std::ofstream(config) << "[kiosk]\nhold_seconds = 60.0\n" << kiosk_settings;
+    const Shot shot = run_app(name,
+                              "--kiosk --loop --source " + pair.path.string() + " --gallery " +
+                                  gallery_ + " --exit-after-frames 200",
+                              "", config);
+    EXPECT_EQ(shot.run.exit_code, 0) << shot.run.err;
+    EXPECT_EQ(shot.layout["kiosk_state"], "result") << shot.layout.dump();
+    EXPECT_EQ(shot.layout["kiosk_cards"], 2) << "one card each: " << shot.layout.dump();
+    EXPECT_LE(shot.layout["textures_alive"].get<int>(), 16) << "morphs reuse the card textures";
+    return shot.layout;
+  };
+  const json own = kiosk("kiosk-own", "unique_cast = false\nmorph = false\n");
+  ASSERT_EQ(own["kiosk_names"].size(), 2u) << own.dump();
+  ASSERT_EQ(own["kiosk_names"][0], own["kiosk_names"][1])
+      << "precondition: the two share a top-1 without the unique cast";
+  EXPECT_EQ(own["kiosk_morph_t"], json::array({-1.0, -1.0})) << "morph off: the live faces";
+
+  const json cast = kiosk("kiosk-cast", "unique_cast = true\n");
+  ASSERT_EQ(cast["kiosk_names"].size(), 2u) << cast.dump();
+  EXPECT_NE(cast["kiosk_names"][0], cast["kiosk_names"][1]) << cast.dump();
+  EXPECT_FALSE(cast["kiosk_names"][0].get<std::string>().empty());
+  EXPECT_FALSE(cast["kiosk_names"][1].get<std::string>().empty());
+  EXPECT_EQ(cast["kiosk_plays"][0].get<bool>() + cast["kiosk_plays"][1].get<bool>(), 1)
+      << "one keeps the shared top-1, the other plays another part: " << cast.dump();
+  for (const auto& t : cast["kiosk_morph_t"]) {
+    EXPECT_GE(t.get<double>(), 0.0) << "the card shows its morph: " << cast.dump();
+    EXPECT_LE(t.get<double>(), 1.0);
+  }
+}
+
+// Photo mode's "save morph": V writes the selected face's morph as an MP4 there and back,
+// Shift+V as a PNG strip, into the result card folder, on a Task; a toast says where.
+TEST_F(GuiTest, PhotoModeSavesTheMorphAsAVideoOrAStrip) {
+  const fs::path saved = *dir_ / "saved-morphs";
+  const fs::path photo = shared_data("faces/bbt/sheldon/sheldon1.png");
+  auto save = [&](const std::string& name, const std::string& keys) {
+    std::ofstream(*dir_ / (name + ".toml")) << "[view]\nsave_dir = \"" << saved.string() << "\"\n";
+    const Shot shot =
+        run_app(name, "--source /dev/video99 --gallery " + gallery_ + " --drop " + photo.string() +
+                          " --press " + keys + " --exit-after-frames 3");
+    EXPECT_EQ(shot.run.exit_code, 0) << shot.run.err;
+    EXPECT_EQ(shot.layout["photo_faces"], 1) << shot.layout.dump();
+    return shot.layout;
+  };
+  // The notices on screen that start with `prefix` (the gallery's may still be up).
+  auto toasts_with = [](const json& layout, const std::string& prefix) {
+    std::vector<std::string> found;
+    for (const auto& t : layout["toasts"])
+      if (t.get<std::string>().rfind(prefix, 0) == 0) found.push_back(t);
+    return found;
+  };
+  auto files_with = [&](const std::string& extension) {
+    std::vector<fs::path> found;
+    if (fs::is_directory(saved))
+      for (const auto& e : fs::directory_iterator(saved))
+        if (e.path().extension() == extension) found.push_back(e.path());
+    return found;
+  };
+  const json video_run = save("save-morph", "v");
+  const auto videos = files_with(".mp4");
+  ASSERT_EQ(videos.size(), 1u) << video_run.dump();
+  EXPECT_EQ(toasts_with(video_run, "Morph"),
+            std::vector<std::string>{"Morph saved: " + videos[0].string()})
+      << video_run.dump();
+  cv::VideoCapture capture(videos[0].string());
+  ASSERT_TRUE(capture.isOpened());
+  int frames = 0;
+  cv::Mat frame, first;
+  for (; capture.read(frame); ++frames)
+    if (frames == 0) first = frame.clone();
+  EXPECT_EQ(frames, 101) << "2 s there and back at 25 fps";
+  EXPECT_EQ(first.size(), cv::Size(192, 192)) << "photo mode's morph size";
+
+  const json strip_run = save("save-morph-strip", "V");
+  const auto strips = files_with(".png");
+  ASSERT_EQ(strips.size(), 1u) << strip_run.dump();
+  EXPECT_EQ(toasts_with(strip_run, "Morph"),
+            std::vector<std::string>{"Morph saved: " + strips[0].string()})
+      << strip_run.dump();
+  const cv::Mat png = cv::imread(strips[0].string());
+  EXPECT_EQ(png.size(), cv::Size(6 * 192, 192)) << "six frames side by side";
+  for (const auto& e : fs::directory_iterator(saved))
+    EXPECT_EQ(e.path().filename().string().find(".tmp-"), std::string::npos) << e.path();
 }
 
 TEST_F(GuiTest, DroppingAFolderOfPersonFoldersBuildsAndOpensAGallery) {

@@ -1,5 +1,6 @@
 // Kiosk state machine driven by scripted snapshots and a scripted clock:
-// attract -> result -> live -> attract, and the conditions that must hold it back.
+// attract -> result -> live -> attract, the conditions that must hold it back, people who join
+// the cards, the unique cast on the cards, and the card morph's timing.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -21,10 +22,26 @@ Landmarks face_landmarks(const cv::Rect2f& b, float nose_shift = 0.f) {
   return lm;
 }
 
+IdentityMatch match(std::uint32_t identity, float similarity) {
+  IdentityMatch m;
+  m.identity = identity;
+  m.name = "Celebrity " + std::to_string(identity);
+  m.similarity_percent = similarity;
+  return m;
+}
+
+// A descriptor per person: far from every other person's (distance sqrt(2)).
+Embedding descriptor_of(std::uint64_t person) {
+  Embedding e{};
+  e[person % e.size()] = 1.f;
+  return e;
+}
+
 TrackView person(std::uint64_t id, float x, float size = 260, bool named = true,
                  float nose_shift = 0.f) {
   TrackView t;
   t.id = id;
+  t.embedding = descriptor_of(id);
   t.box = {x, 200, size, size};
   t.landmarks = face_landmarks(t.box, nose_shift);
   t.quality = 0.8f;
@@ -100,6 +117,133 @@ TEST_F(KioskScript, SeveralPeopleGetOneCardEachLeftToRight) {
   ASSERT_EQ(kiosk.cards().size(), 2u);
   EXPECT_EQ(kiosk.cards()[0].track_id, 4u);
   EXPECT_EQ(kiosk.cards()[1].track_id, 3u);
+}
+
+// Someone stepping in beside a person whose card is up gets a card beside it (left to right),
+// and the cards stay up until the newcomer's card was held too.
+TEST_F(KioskScript, APersonWhoStepsInJoinsTheCardsAndIsHeldAsLong) {
+  play(1.2, {person(5, 800)});
+  ASSERT_EQ(kiosk.state(), KioskState::result);
+  ASSERT_EQ(kiosk.cards().size(), 1u);
+  play(2.0, {person(5, 800), person(6, 100)});
+  ASSERT_EQ(kiosk.cards().size(), 2u);
+  EXPECT_EQ(kiosk.cards()[0].track_id, 6u);
+  EXPECT_EQ(kiosk.cards()[1].track_id, 5u);
+  EXPECT_GE(kiosk.cards()[0].opened_at - kiosk.cards()[1].opened_at, 1s);
+  EXPECT_FALSE(kiosk.cards()[0].frame.empty()) << "the frame the card opened on (the morph's)";
+  EXPECT_TRUE(kiosk.cards()[0].landmarks.has_value());
+  play(3.0, {person(5, 800), person(6, 100)});  // the first card was held 5.2 s
+  EXPECT_EQ(kiosk.state(), KioskState::result) << "the newcomer's card is held its 5 s too";
+  EXPECT_EQ(kiosk.cards().size(), 2u);
+  play(1.5, {person(5, 800), person(6, 100)});
+  EXPECT_EQ(kiosk.state(), KioskState::live);
+}
+
+// A person whose track is lost for a moment and found again as a new track keeps their card;
+// someone else stepping into that place gets a card of their own; a full row takes nobody, who
+// gets their card when the row closes.
+TEST_F(KioskScript, APersonFoundAgainKeepsTheCardAndAFullRowWaits) {
+  play(1.2, {person(5, 500)});
+  ASSERT_EQ(kiosk.cards().size(), 1u);
+  play(0.2, {});
+  TrackView again = person(9, 505);
+  again.embedding = descriptor_of(5);  // the same person, a new track id
+  play(1.2, {again});
+  ASSERT_EQ(kiosk.cards().size(), 1u) << "no second card for the same person";
+  EXPECT_EQ(kiosk.cards()[0].track_id, 9u);
+  EXPECT_TRUE(kiosk.cards()[0].present);
+  play(0.2, {});
+  play(1.2, {person(11, 505)});  // someone else, same place
+  ASSERT_EQ(kiosk.cards().size(), 2u);
+
+  play(1.2, {person(11, 505), person(12, 100), person(13, 800), person(14, 1000)});
+  EXPECT_EQ(kiosk.cards().size(), 4u);
+  play(1.2, {person(11, 505), person(12, 100), person(13, 800), person(14, 1000), person(15, 300)});
+  EXPECT_EQ(kiosk.cards().size(), 4u) << "max_cards";
+  play(6.0, {person(11, 505), person(12, 100), person(13, 800), person(14, 1000), person(15, 300)});
+  // The row (9, 11, 12, 13) closed when its newest card was held; 14 and 15, who found no room
+  // in it, got their cards then.
+  ASSERT_EQ(kiosk.cards().size(), 2u);
+  EXPECT_EQ(kiosk.cards()[0].track_id, 15u);
+  EXPECT_EQ(kiosk.cards()[1].track_id, 14u);
+}
+
+// Two people whose top-1 is the same celebrity: with the unique cast each card shows a
+// different one, the better-placed person keeps it, the other "plays" their second; without
+// it both show their own top-1. A person who joins later plays a part no card shows.
+TEST(KioskCast, CardsShowDifferentCelebritiesWithTheUniqueCast) {
+  auto twins_of_7 = [](std::uint64_t id, float x, float own, float second) {
+    TrackView t = person(id, x);
+    t.matches = {match(7, own), match(static_cast<std::uint32_t>(id * 10), second)};
+    return t;
+  };
+  const std::vector<TrackView> pair = {twins_of_7(1, 100, 80, 40), twins_of_7(2, 700, 70, 65)};
+  auto cards_after = [&](bool unique_cast, const std::vector<TrackView>& tracks) {
+    KioskStateMachine kiosk(KioskOptions{.unique_cast = unique_cast});
+    Clock::time_point now{};
+    for (int i = 0; i < 45; ++i) {
+      Snapshot s;
+      s.frame = cv::Mat(720, 1280, CV_8UC3, cv::Scalar::all(0));
+      s.tracks = tracks;
+      kiosk.update(s, now += 33ms);
+    }
+    EXPECT_EQ(kiosk.state(), KioskState::result);
+    return kiosk.cards();
+  };
+  const auto own = cards_after(false, pair);
+  ASSERT_EQ(own.size(), 2u);
+  EXPECT_EQ(own[0].shown()->identity, 7u);
+  EXPECT_EQ(own[1].shown()->identity, 7u);
+  EXPECT_FALSE(own[0].plays_other_part() || own[1].plays_other_part());
+
+  const auto cast = cards_after(true, pair);
+  ASSERT_EQ(cast.size(), 2u);
+  // Best total: person 1 keeps 7 (80 + 65 > 70 + 40), person 2 plays 20.
+  EXPECT_EQ(cast[0].shown()->identity, 7u);
+  EXPECT_FALSE(cast[0].plays_other_part());
+  EXPECT_EQ(cast[1].shown()->identity, 20u);
+  EXPECT_TRUE(cast[1].plays_other_part());
+  EXPECT_EQ(cast[1].shown()->name, "Celebrity 20");
+
+  // Alone, a card has no part; a newcomer whose top-1 is on that card plays their second.
+  KioskStateMachine kiosk(KioskOptions{.unique_cast = true});
+  Clock::time_point now{};
+  auto play = [&](int frames, const std::vector<TrackView>& tracks) {
+    for (int i = 0; i < frames; ++i) {
+      Snapshot s;
+      s.frame = cv::Mat(720, 1280, CV_8UC3, cv::Scalar::all(0));
+      s.tracks = tracks;
+      kiosk.update(s, now += 33ms);
+    }
+  };
+  play(40, {pair[1]});
+  ASSERT_EQ(kiosk.cards().size(), 1u);
+  EXPECT_FALSE(kiosk.cards()[0].plays_other_part());
+  play(40, pair);
+  ASSERT_EQ(kiosk.cards().size(), 2u);
+  EXPECT_EQ(kiosk.cards()[1].shown()->identity, 7u) << "the card already up keeps its part";
+  EXPECT_EQ(kiosk.cards()[0].shown()->identity, 10u) << "the newcomer plays a free part";
+  EXPECT_TRUE(kiosk.cards()[0].plays_other_part());
+}
+
+TEST(KioskMorph, GoesFromThePersonToTheCelebrityAndBackWithinTheHold) {
+  EXPECT_DOUBLE_EQ(kiosk_morph_t(0, 5), 0.0);
+  EXPECT_DOUBLE_EQ(kiosk_morph_t(2.5, 5), 1.0);  // one cycle in a 5 s hold
+  EXPECT_NEAR(kiosk_morph_t(5 - 1e-9, 5), 0.0, 1e-6);
+  EXPECT_LT(kiosk_morph_t(0.4, 5), 0.1);  // eased: lingers on the person...
+  EXPECT_GT(kiosk_morph_t(2.1, 5), 0.9);  // ...and on the celebrity
+  double last = 0;
+  for (double at = 0; at <= 2.5; at += 0.05) {  // rises without a jump
+    const double t = kiosk_morph_t(at, 5);
+    EXPECT_GE(t, last);
+    EXPECT_LT(t - last, 0.1);
+    last = t;
+  }
+  // A long hold: whole cycles of 4-8 s, so it still ends on the person.
+  EXPECT_DOUBLE_EQ(kiosk_morph_t(2.0, 60), 1.0);  // 15 cycles of 4 s
+  EXPECT_NEAR(kiosk_morph_t(60 - 1e-9, 60), 0.0, 1e-6);
+  EXPECT_DOUBLE_EQ(kiosk_morph_t(3.5, 7), 1.0);  // 1 cycle of 7 s
+  EXPECT_DOUBLE_EQ(kiosk_morph_t(1, 0), 0.0);
 }
 
 TEST_F(KioskScript, SmallTurnedUnnamedOrMovingFacesDoNotTrigger) {

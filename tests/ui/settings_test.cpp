@@ -30,6 +30,8 @@ Settings non_default_settings() {
   s.kiosk.hold_seconds = 7.5;
   s.kiosk.leave_seconds = 3.0;
   s.kiosk.attract_title = "Wer bist du? Schröder?";
+  s.kiosk.unique_cast = true;
+  s.kiosk.morph = false;
   return s;
 }
 

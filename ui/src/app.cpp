@@ -57,13 +57,14 @@ void copy_to(std::array<char, 1024>& buffer, const std::string& text) {
   buffer[n] = '\0';
 }
 
-std::string timestamp_name() {
+// "lookalike-20261206-104500" + `what` + `extension`: saved files sort by time.
+std::string timestamp_name(const std::string& what, const std::string& extension) {
   const std::time_t t = std::time(nullptr);
   std::tm tm{};
   localtime_r(&t, &tm);
   char buf[64];
-  std::strftime(buf, sizeof buf, "lookalike-%Y%m%d-%H%M%S.png", &tm);
-  return buf;
+  std::strftime(buf, sizeof buf, "lookalike-%Y%m%d-%H%M%S", &tm);
+  return buf + what + extension;
 }
 
 }  // namespace
@@ -75,12 +76,14 @@ App::App(AppOptions options, Settings settings, fs::path settings_path,
       settings_path_(std::move(settings_path)),
       kiosk_(KioskOptions{.dwell_seconds = settings_.kiosk.dwell_seconds,
                           .hold_seconds = settings_.kiosk.hold_seconds,
-                          .leave_seconds = settings_.kiosk.leave_seconds}),
+                          .leave_seconds = settings_.kiosk.leave_seconds,
+                          .unique_cast = settings_.kiosk.unique_cast}),
       gate_(settings_.kiosk.pin),
       settings_warning_(std::move(settings_warning)) {
   if (options_.source) settings_.source = *options_.source;
   if (options_.kiosk) mode_ = Mode::kiosk;
   map_requested_ = options_.map;
+  press_ = options_.press;
 
   WindowOptions wo;
   wo.width = options_.width;
@@ -128,6 +131,8 @@ App::~App() {
   retired_feeds_->retire(std::move(feed_));  // stops beside the feeds retired before it
   retired_feeds_.reset();                    // waits for every one of them
   photos_.reset();
+  morph_save_.reset();
+  kiosk_morph_task_.reset();
   download_.reset();
   model_download_.reset();
   map_task_.reset();
@@ -324,6 +329,17 @@ void App::poll_workers() {
     map_task_.reset();
     if (stale && mode_ == Mode::map) open_face_map();  // the gallery changed meanwhile
   }
+  if (morph_save_ && !morph_save_->running()) {
+    const auto status = morph_save_->status();
+    if (status.state == app::Task::State::done)
+      toast("Morph saved: " + morph_written_->path.string() +
+            (morph_written_->note.empty() ? "" : " (" + morph_written_->note + ")"));
+    else if (status.state == app::Task::State::failed)
+      toast("Could not save the morph: " + status.error, true);
+    else
+      toast("Morph not saved (cancelled)");
+    morph_save_.reset();
+  }
   if (builder_ && !builder_->running()) {
     const auto status = builder_->status();
     if (status.state == app::Task::State::done) {
@@ -411,6 +427,18 @@ void App::handle_keys() {
   if (ImGui::IsKeyPressed(GLFW_KEY_F11, false)) window_->set_fullscreen(!window_->fullscreen());
   if (ImGui::IsKeyPressed(GLFW_KEY_TAB, false)) settings_.show_panel = !settings_.show_panel;
   if (ImGui::IsKeyPressed(GLFW_KEY_S, false)) save_requested_ = true;
+  if (ImGui::IsKeyPressed(GLFW_KEY_V, false) && mode_ == Mode::photo) {
+    // The face last pointed at, else the first face that has a morph.
+    std::shared_ptr<const app::Morph> morph = morph_selected_;
+    if (const auto batch = photos_ ? photos_->latest() : nullptr; batch && !morph)
+      for (const auto& photo : batch->photos)
+        for (const auto& face : photo.faces)
+          if (!morph) morph = face.morph;
+    if (morph)
+      start_morph_save(std::move(morph), io.KeyShift);
+    else
+      toast("No morph to save: drop a photo with a face (and open a gallery)", true);
+  }
   if (ImGui::IsKeyPressed(GLFW_KEY_M, false) && gallery_) {
     if (mode_ == Mode::map)
       mode_ = Mode::live;
@@ -440,7 +468,7 @@ void App::save_result_card(const cv::Mat& pixels) {
     toast("Saving is disabled in kiosk mode", true);
     return;
   }
-  const fs::path path = result_card_dir(settings_) / timestamp_name();
+  const fs::path path = result_card_dir(settings_) / timestamp_name("", ".png");
   try {
     cv::Mat card = pixels;
     if (mode_ != Mode::photo && layout_.frame.width() > 0) {
@@ -460,6 +488,52 @@ void App::save_result_card(const cv::Mat& pixels) {
   }
 }
 
+void App::start_morph_save(std::shared_ptr<const app::Morph> morph, bool strip) {
+  if (mode_ == Mode::kiosk && !settings_.kiosk.allow_saving) {
+    toast("Saving is disabled in kiosk mode", true);
+    return;
+  }
+  if (morph_save_) {
+    toast("A morph is being saved; wait for it or cancel it", true);
+    return;
+  }
+  const fs::path path =
+      result_card_dir(settings_) / timestamp_name("-morph", strip ? ".png" : ".mp4");
+  auto written = std::make_shared<app::MorphWritten>();
+  morph_written_ = written;
+  morph_save_ = std::make_unique<app::Task>(
+      "save morph",
+      [morph = std::move(morph), path, written](app::Task::Context& context) {
+        app::MorphWriteOptions options;
+        options.strip_if_no_video = true;
+        const auto result = app::write_morph(*morph, path, options, context.stop(), [&](double f) {
+          context.report(f, "writing " + path.filename().string());
+        });
+        if (result) *written = *result;
+        return result.has_value();
+      },
+      [] { glfwPostEmptyEvent(); });
+}
+
+void App::press_scripted_key() {
+  ImGuiIO& io = ImGui::GetIO();
+  if (pressed_key_ >= 0) {  // released the frame after it was pressed
+    io.KeysDown[pressed_key_] = false;
+    io.KeyShift = false;
+    pressed_key_ = -1;
+    return;
+  }
+  if (press_.empty() || settled_frames_ < 1) return;
+  const char c = press_.front();
+  press_.erase(0, 1);
+  if (c >= 'a' && c <= 'z') pressed_key_ = GLFW_KEY_A + (c - 'a');
+  if (c >= 'A' && c <= 'Z') pressed_key_ = GLFW_KEY_A + (c - 'A');
+  if (c >= '0' && c <= '9') pressed_key_ = GLFW_KEY_0 + (c - '0');
+  if (pressed_key_ < 0) return;
+  io.KeysDown[pressed_key_] = true;  // as the GLFW backend's key callback sets it
+  io.KeyShift = c >= 'A' && c <= 'Z';
+}
+
 Rect App::central_area() const {
   const ImGuiViewport* vp = ImGui::GetMainViewport();
   Rect r{vp->WorkPos, {vp->WorkPos.x + vp->WorkSize.x, vp->WorkPos.y + vp->WorkSize.y}};
@@ -474,7 +548,7 @@ bool App::settled_frame() {
   switch (mode_) {
     case Mode::photo: {
       auto batch = photos_ ? photos_->latest() : nullptr;
-      return batch && batch->done;
+      return batch && batch->done && !morph_save_;
     }
     case Mode::map:
       if (map_task_ || map_requested_ || !face_map_) return false;  // still laying it out
@@ -504,7 +578,9 @@ bool App::something_moves() const {
   if (window_->seconds_since_input() < kInputActiveSeconds || ImGui::GetIO().WantTextInput)
     return true;
   // Running work (progress bars, results about to appear).
-  if (loader_->busy() || builder_ || download_ || model_download_ || map_task_) return true;
+  if (loader_->busy() || builder_ || download_ || model_download_ || map_task_ || morph_save_)
+    return true;
+  if (!press_.empty() || pressed_key_ >= 0) return true;
   if (mode_ == Mode::photo && photos_) {
     const auto batch = photos_->latest();
     if (!batch || !batch->done) return true;
@@ -533,6 +609,7 @@ int App::run() {
   while (!window_->should_close()) {
     const double now = glfwGetTime();
     const double wait = idle ? kIdleWait : std::max(0.0, next_deadline - now);
+    press_scripted_key();
     window_->begin_frame(wait > 0.001 ? wait : 0.0);
     next_deadline = std::max(next_deadline + kDisplayInterval, glfwGetTime());
     const auto frame_start = clock::now();

@@ -17,6 +17,7 @@
 #include <array>
 #include <deque>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -90,6 +91,10 @@ class App {
   void poll_workers();
   void handle_keys();
   void save_result_card(const cv::Mat& pixels);
+  // Photo mode's "save morph" (V: MP4, Shift+V: PNG strip): app::write_morph on a Task into
+  // the result card folder; a toast says where it went or why not.
+  void start_morph_save(std::shared_ptr<const app::Morph> morph, bool strip);
+  void press_scripted_key();  // --press: before a frame, one key down or the last one up
   void persist_settings();
   void toast(std::string text, bool error = false);
   void ask_path(PathPurpose purpose);  // opens the path dialog for `purpose`, empty
@@ -113,6 +118,7 @@ class App {
   void draw_photo(const Rect& area);                                   // view_photo.cpp
   void draw_kiosk(const Rect& area);                                   // view_kiosk.cpp
   void draw_kiosk_gate();
+  void update_kiosk_morphs();       // view_kiosk.cpp: starts / collects the cards' morph task
   void draw_map(const Rect& area);  // view_map.cpp                                              //
                                     // view_kiosk.cpp
   bool update_frame_texture();      // view_live.cpp
@@ -137,6 +143,9 @@ class App {
   Texture morph_texture_;                    // the morph frame of the face being dragged across
   const app::Morph* morph_shown_ = nullptr;  // what morph_texture_ holds: that morph at that t
   float morph_shown_t_ = -1;
+  std::shared_ptr<const app::Morph> morph_selected_;  // photo mode: the face V saves
+  std::unique_ptr<app::Task> morph_save_;             // "save morph" in progress
+  std::shared_ptr<app::MorphWritten> morph_written_;  // written by morph_save_'s body
 
   std::shared_ptr<const IdentityMatcher> gallery_;
   std::filesystem::path gallery_path_;
@@ -174,10 +183,18 @@ class App {
   OverlayAnimator animator_;
   KioskStateMachine kiosk_;
   KioskExitGate gate_;
+  // The result cards' morphs by track id (null: none could be made), made on a Task (the
+  // landmark fit needs an engine); entries leave with their cards.
+  std::map<std::uint64_t, std::shared_ptr<const app::Morph>> kiosk_morphs_;
+  std::unique_ptr<app::Task> kiosk_morph_task_;
+  using KioskMorphs = std::vector<std::pair<std::uint64_t, std::shared_ptr<const app::Morph>>>;
+  std::shared_ptr<KioskMorphs> kiosk_morph_result_;  // written by kiosk_morph_task_'s body
 
   std::deque<Toast> toasts_;
   std::optional<std::string> settings_warning_;
   bool save_requested_ = false;
+  std::string press_;     // --press: keys still to press (testing hook)
+  int pressed_key_ = -1;  // the GLFW key pressed last frame, released this one
   PathPurpose path_purpose_ = PathPurpose::none;
   std::array<char, 1024> path_buffer_{};
   std::array<char, 1024> source_buffer_{};

@@ -1,13 +1,54 @@
 #include "lookalike/app/morph.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cmath>
 #include <opencv2/imgproc.hpp>
+#include <opencv2/videoio.hpp>
 #include <stdexcept>
+
+#include "lookalike/engine/aligner.hpp"
+#include "lookalike/engine/image_io.hpp"
+#include "lookalike/file_util.hpp"
+
+namespace fs = std::filesystem;
 
 namespace lookalike::app {
 namespace {
+
+// A private temporary file, removed when it goes out of scope (written, failed or cancelled).
+class TempFile {
+ public:
+  explicit TempFile(const std::string& extension) {
+    static std::atomic<int> counter{0};
+    path_ = fs::temp_directory_path() / (".lookalike-morph-" + std::to_string(::getpid()) + "-" +
+                                         std::to_string(counter++) + extension);
+  }
+  ~TempFile() {
+    std::error_code ignored;
+    fs::remove(path_, ignored);
+  }
+  TempFile(const TempFile&) = delete;
+  TempFile& operator=(const TempFile&) = delete;
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
+
+int video_fourcc(const std::string& extension) {
+  if (extension == ".mp4") return cv::VideoWriter::fourcc('m', 'p', '4', 'v');
+  if (extension == ".avi") return cv::VideoWriter::fourcc('M', 'J', 'P', 'G');
+  return 0;
+}
+
+// Person -> celebrity -> person, one frame per step of 1 / n.
+double there_and_back(int i, int n) {
+  return 1.0 - std::abs(i - n) / static_cast<double>(n);
+}
 
 void add_border_points(std::vector<cv::Point2f>& points, int side) {
   const float e = static_cast<float>(side - 1), h = e / 2;
@@ -58,6 +99,14 @@ MorphFace morph_face(FaceEngine& engine, const cv::Mat& chip, int side) {
   return face;
 }
 
+Morph morph_frame_face(FaceEngine& engine, const cv::Mat& frame,
+                       const std::optional<Landmarks>& landmarks, const cv::Rect& box,
+                       const cv::Mat& thumbnail, int side, bool mirrored) {
+  cv::Mat chip = align_face(frame, landmarks ? *landmarks : engine.landmarks(frame, box));
+  if (mirrored) cv::flip(chip, chip, 1);
+  return Morph(morph_face(engine, chip, side), morph_face(engine, thumbnail, side));
+}
+
 Morph::Morph(MorphFace from, MorphFace to) : from_(std::move(from)), to_(std::move(to)) {
   if (from_.image.size() != to_.image.size() || from_.points.size() != to_.points.size() ||
       from_.image.empty())
@@ -105,6 +154,63 @@ cv::Mat Morph::frame(double t) const {
     draw_triangle(from_.image, to_.image, a, b, d, t, out);
   }
   return out;
+}
+
+std::optional<MorphWritten> write_morph(const Morph& morph, const fs::path& out,
+                                        const MorphWriteOptions& options, std::stop_token stop,
+                                        const std::function<void(double)>& progress) {
+  auto report = [&](double f) {
+    if (progress) progress(f);
+  };
+  const std::string ext = out.extension().string();
+  const bool strip = ext == ".png";
+  if (!strip && video_fourcc(ext) == 0)
+    throw std::runtime_error(out.string() + ": write a .png (strip), .mp4 or .avi (video)");
+  MorphWritten written{out, 0, morph.size(), {}};
+  if (!strip) {
+    const int n =
+        std::max(1, static_cast<int>(std::lround(options.fps * options.seconds_each_way)));
+    TempFile tmp(ext);
+    cv::VideoWriter writer(tmp.path().string(), video_fourcc(ext), options.fps, morph.size());
+    if (writer.isOpened()) {
+      for (int i = 0; i <= 2 * n; ++i) {
+        if (stop.stop_requested()) return std::nullopt;
+        writer.write(morph.frame(there_and_back(i, n)));
+        report(0.9 * i / (2.0 * n));
+      }
+      writer.release();
+      // VideoWriter reports no write errors: read the file back before it replaces anything.
+      cv::VideoCapture check(tmp.path().string());
+      const int frames =
+          check.isOpened() ? static_cast<int>(check.get(cv::CAP_PROP_FRAME_COUNT)) : 0;
+      if (frames != 2 * n + 1)
+        throw std::runtime_error(out.string() + ": the video encoder wrote " +
+                                 std::to_string(frames) + " of " + std::to_string(2 * n + 1) +
+                                 " frames (is " + tmp.path().parent_path().string() + " full?)");
+      if (out.has_parent_path()) fs::create_directories(out.parent_path());
+      write_file_atomically(out, read_file_bytes(tmp.path()));
+      written.frames = frames;
+      report(1.0);
+      return written;
+    }
+    if (!options.strip_if_no_video)
+      throw std::runtime_error(out.string() + ": no video encoder for " + ext + " here");
+    written.path.replace_extension(".png");
+    written.note = "no video encoder for " + ext + " here: wrote a PNG strip";
+  }
+  const int steps = std::max(2, options.steps);
+  std::vector<cv::Mat> frames;
+  for (int i = 0; i < steps; ++i) {
+    if (stop.stop_requested()) return std::nullopt;
+    frames.push_back(morph.frame(i / static_cast<double>(steps - 1)));
+    report(0.9 * (i + 1) / steps);
+  }
+  cv::Mat pixels;
+  cv::hconcat(frames, pixels);
+  write_png_atomically(written.path, pixels);
+  written.frames = steps;
+  report(1.0);
+  return written;
 }
 
 }  // namespace lookalike::app

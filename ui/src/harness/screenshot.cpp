@@ -46,6 +46,9 @@ void write_screenshot(const std::filesystem::path& png, const cv::Mat& pixels,
   j["map_people"] = layout.map_people;
   j["kiosk_state"] = layout.kiosk_state;
   j["kiosk_cards"] = layout.kiosk_cards;
+  j["kiosk_names"] = layout.kiosk_names;
+  j["kiosk_plays"] = layout.kiosk_plays;
+  j["kiosk_morph_t"] = layout.kiosk_morph_t;
   j["welcome"] = layout.welcome;
   j["welcome_sources"] = layout.welcome_sources;
   j["toasts"] = layout.toasts;

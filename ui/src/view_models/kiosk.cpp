@@ -3,9 +3,14 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <set>
+
+#include "lookalike/app/group_play.hpp"
 
 namespace lookalike::ui {
 namespace {
+
+constexpr double kMorphCycleSeconds = 4.0;  // at least this long: there, a look, and back
 
 double seconds_between(Clock::time_point a, Clock::time_point b) {
   return std::chrono::duration<double>(b - a).count();
@@ -24,7 +29,52 @@ float yaw_ratio(const Landmarks& lm) {
   return std::abs(lm[30].x - mid_x) / interocular;
 }
 
+// Unique cast for the cards from `first_new` on: the application layer's assignment over their
+// own matches, without the identities the cards before them already show (their parts stay).
+// A card the candidates cannot give a free part keeps its own top-1 (as live mode does).
+void cast_new_cards(std::vector<KioskCard>& cards, std::size_t first_new) {
+  if (cards.size() < 2) return;
+  std::set<std::uint32_t> taken;
+  for (std::size_t i = 0; i < first_new; ++i)
+    if (const IdentityMatch* m = cards[i].shown()) taken.insert(m->identity);
+  std::vector<std::vector<IdentityMatch>> candidates;
+  for (std::size_t i = first_new; i < cards.size(); ++i) {
+    auto& list = candidates.emplace_back();
+    for (const auto& m : cards[i].matches)
+      if (!taken.contains(m.identity)) list.push_back(m);
+  }
+  const auto parts = app::assign_unique_cast(candidates);
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    KioskCard& card = cards[first_new + i];
+    if (parts[i])
+      card.part = candidates[i][*parts[i]];
+    else if (!card.matches.empty())
+      card.part = card.matches.front();
+  }
+  // A card that was alone had no part yet: it keeps showing its top-1, now as its part.
+  for (std::size_t i = 0; i < first_new; ++i)
+    if (!cards[i].part && !cards[i].matches.empty()) cards[i].part = cards[i].matches.front();
+}
+
 }  // namespace
+
+const IdentityMatch* KioskCard::shown() const {
+  if (part) return &*part;
+  return matches.empty() ? nullptr : &matches.front();
+}
+
+bool KioskCard::plays_other_part() const {
+  return part && !matches.empty() && part->identity != matches.front().identity;
+}
+
+double kiosk_morph_t(double seconds, double hold_seconds) {
+  if (hold_seconds <= 0) return 0;
+  const double cycles = std::max(1.0, std::floor(hold_seconds / kMorphCycleSeconds));
+  const double period = hold_seconds / cycles;
+  const double phase = std::fmod(std::max(0.0, seconds), period) / period;  // 0..1
+  const double x = 1 - std::abs(2 * phase - 1);                             // 0 -> 1 -> 0
+  return x * x * (3 - 2 * x);
+}
 
 const char* to_string(KioskState state) {
   switch (state) {
@@ -116,15 +166,46 @@ void KioskStateMachine::update(const Snapshot& snapshot, Clock::time_point now) 
       snapshot.tracks.empty() &&
       (!seen_anyone_ || seconds_between(last_someone_, now) >= options_.leave_seconds);
 
-  auto open_cards = [&] {
+  // Cards for the ready people not shown yet (left to right), after the cards already up.
+  auto add_cards = [&] {
     std::sort(ready.begin(), ready.end(),
               [](const TrackView* a, const TrackView* b) { return a->box.x < b->box.x; });
-    cards_.clear();
+    const std::size_t first_new = cards_.size();
     for (const TrackView* t : ready) {
-      if (static_cast<int>(cards_.size()) >= options_.max_cards) break;
-      cards_.push_back({t->id, t->matches, t->box, true});
+      if (shown_.contains(t->id)) continue;
+      // The person of a card, lost for a moment and found again as a new track (same place,
+      // same person by dlib's verdict), keeps that card.
+      const auto lost = std::find_if(cards_.begin(), cards_.end(), [&](const KioskCard& c) {
+        return !c.present && c.embedding && t->embedding &&
+               euclidean_distance(*c.embedding, *t->embedding) < kSamePersonDistance &&
+               (c.box & t->box).area() > 0.5f * std::min(c.box.area(), t->box.area());
+      });
+      if (lost != cards_.end()) {
+        lost->track_id = t->id;
+        lost->present = true;
+        lost->box = t->box;
+        shown_.insert(t->id);
+        continue;
+      }
+      if (static_cast<int>(cards_.size()) >= options_.max_cards) continue;
+      KioskCard card;
+      card.track_id = t->id;
+      card.matches = t->matches;
+      card.box = t->box;
+      card.opened_at = now;
+      card.frame = snapshot.frame;
+      card.landmarks = t->landmarks;
+      card.embedding = t->embedding;
+      cards_.push_back(std::move(card));
       shown_.insert(t->id);
     }
+    if (options_.unique_cast) cast_new_cards(cards_, first_new);
+    std::stable_sort(cards_.begin(), cards_.end(),
+                     [](const KioskCard& a, const KioskCard& b) { return a.box.x < b.box.x; });
+  };
+  auto open_cards = [&] {
+    cards_.clear();
+    add_cards();
     enter(KioskState::result, now);
   };
   auto has_unshown_ready = [&] {
@@ -147,9 +228,14 @@ void KioskStateMachine::update(const Snapshot& snapshot, Clock::time_point now) 
         cards_.clear();
         shown_.clear();
         enter(KioskState::attract, now);
-      } else if (seconds_in_state(now) >= options_.hold_seconds) {
-        cards_.clear();
-        enter(KioskState::live, now);
+      } else {
+        if (has_unshown_ready()) add_cards();  // someone stepped in beside them, or came back
+        if (std::all_of(cards_.begin(), cards_.end(), [&](const KioskCard& c) {
+              return seconds_between(c.opened_at, now) >= options_.hold_seconds;
+            })) {
+          cards_.clear();
+          enter(KioskState::live, now);
+        }
       }
       break;
     case KioskState::live:

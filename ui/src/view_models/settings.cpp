@@ -150,6 +150,8 @@ Settings parse_settings(const std::string& toml_text) {
   k.leave_seconds =
       clamped(get_or(t, "kiosk", "leave_seconds", k.leave_seconds), 0.2, 30.0, k.leave_seconds);
   k.attract_title = get_or<std::string>(t, "kiosk", "attract_title", k.attract_title);
+  k.unique_cast = get_or(t, "kiosk", "unique_cast", k.unique_cast);
+  k.morph = get_or(t, "kiosk", "morph", k.morph);
   return s;
 }
 
@@ -173,7 +175,9 @@ std::string format_settings(const Settings& s) {
                             {"dwell_seconds", s.kiosk.dwell_seconds},
                             {"hold_seconds", s.kiosk.hold_seconds},
                             {"leave_seconds", s.kiosk.leave_seconds},
-                            {"attract_title", s.kiosk.attract_title}}},
+                            {"attract_title", s.kiosk.attract_title},
+                            {"unique_cast", s.kiosk.unique_cast},
+                            {"morph", s.kiosk.morph}}},
   };
   std::ostringstream out;
   out << "# Lookalike desktop settings (written by the app; edit while it is closed)\n\n"

@@ -1,9 +1,18 @@
 // Kiosk mode: attract screen, result cards (one per person, side by side), live overlay, and
 // the PIN prompt for leaving. Textures: the camera frame plus a fixed pool of card face
 // textures (kiosk_faces_), refilled in place every frame, so nothing grows over a day.
+//
+// The card's morph: animated, not a slider. A kiosk stands unattended and most have no mouse
+// or touch screen; an animation shows the whole effect to everyone in front of it without
+// teaching a gesture. It goes person -> celebrity -> person over the card's hold time
+// (kiosk_morph_t), so each card closes on the person. The landmark fit needs an engine, so
+// the Morph objects are made on a Task; each displayed frame renders one card's morph frame on
+// this thread (Morph::frame is const), in turn, into the card's pooled texture.
 #include <imgui.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <opencv2/imgproc.hpp>
 
@@ -39,14 +48,75 @@ void centered_text(ImDrawList* dl, ImFont* font, float size, float cx, float y, 
   draw::text(dl, font, size, {cx - ts.x / 2, y}, color, text, true);
 }
 
+double seconds_since(Clock::time_point then, Clock::time_point now) {
+  return std::chrono::duration<double>(now - then).count();
+}
+
 }  // namespace
+
+void App::update_kiosk_morphs() {
+  const auto& cards = kiosk_.cards();
+  if (kiosk_morph_task_ && !kiosk_morph_task_->running()) {
+    for (auto& [id, morph] : *kiosk_morph_result_) kiosk_morphs_[id] = std::move(morph);
+    kiosk_morph_task_.reset();
+  }
+  std::erase_if(kiosk_morphs_, [&](const auto& entry) {  // bounded: only the cards up now
+    return std::none_of(cards.begin(), cards.end(),
+                        [&](const KioskCard& c) { return c.track_id == entry.first; });
+  });
+  if (!settings_.kiosk.morph || kiosk_morph_task_ || !gallery_) return;
+  struct Request {
+    std::uint64_t id;
+    cv::Mat frame;
+    std::optional<Landmarks> landmarks;
+    cv::Rect box;
+    std::uint32_t identity;
+  };
+  std::vector<Request> requests;
+  for (const KioskCard& card : cards)
+    if (!kiosk_morphs_.contains(card.track_id) && card.shown() && !card.frame.empty())
+      requests.push_back(
+          {card.track_id, card.frame, card.landmarks, cv::Rect(card.box), card.shown()->identity});
+  if (requests.empty()) return;
+  const bool mirrored =
+      settings_.mirror && feed_ && classify_source_spec(feed_->spec()) == SourceKind::camera;
+  kiosk_morph_result_ = std::make_shared<KioskMorphs>();
+  kiosk_morph_task_ = std::make_unique<app::Task>(
+      "kiosk morph",
+      [requests = std::move(requests), gallery = gallery_, mirrored,
+       result = kiosk_morph_result_](app::Task::Context& context) {
+        std::unique_ptr<FaceEngine> engine;
+        try {
+          engine = FaceEngine::create();  // the models are loaded once per process
+        } catch (const std::exception& e) {
+          spdlog::warn("kiosk morph: {}", e.what());  // cards show the live face instead
+        }
+        for (const Request& r : requests) {
+          if (context.stop().stop_requested()) return false;
+          std::shared_ptr<const app::Morph> morph;
+          try {
+            const cv::Mat thumbnail = gallery->thumbnail(r.identity);
+            if (engine && !thumbnail.empty())
+              morph = std::make_shared<const app::Morph>(app::morph_frame_face(
+                  *engine, r.frame, r.landmarks, r.box, thumbnail, kCardFaceSide, mirrored));
+          } catch (const std::exception& e) {
+            spdlog::warn("kiosk morph: {}", e.what());
+          }
+          result->emplace_back(r.id, std::move(morph));  // null: tried, the live face stays
+        }
+        return true;
+      },
+      [] { glfwPostEmptyEvent(); });
+}
 
 void App::draw_kiosk(const Rect& area) {
   const float s = window_->scale();
   const Fonts& f = window_->fonts();
   // The live frame under everything (with the normal overlay in the live state).
   draw_live(area, kiosk_.state() == KioskState::live);
-  if (shown_) kiosk_.update(*shown_, Clock::now());
+  const Clock::time_point now = Clock::now();
+  if (shown_) kiosk_.update(*shown_, now);
+  update_kiosk_morphs();
   layout_.kiosk_state = to_string(kiosk_.state());
   ImDrawList* dl = ImGui::GetBackgroundDrawList();
   const float cx = (area.min.x + area.max.x) / 2;
@@ -92,14 +162,25 @@ void App::draw_kiosk(const Rect& area) {
       const float card_h = img + 40 * s + f.large->FontSize + f.huge->FontSize + 60 * s;
       float x = cx - (static_cast<float>(n) * card_w + static_cast<float>(n - 1) * gap) / 2;
       const float y = area.min.y + (area.height() - card_h) / 2;
-      const double held = kiosk_.seconds_in_state(Clock::now());
       for (int i = 0; i < n && i < static_cast<int>(kiosk_faces_.size()); ++i) {
         const KioskCard& card = cards[static_cast<std::size_t>(i)];
         const ImVec2 c0{x, y}, c1{x + card_w, y + card_h};
         dl->AddRectFilled(c0, c1, IM_COL32(18, 20, 26, 240), 18 * s);
         dl->AddRect(c0, c1, draw::with_alpha(draw::kMatch, 0.7f), 18 * s, 0, 2 * s);
-        // The person's live face (from the current frame), refilled into a fixed texture.
-        if (shown_ && !shown_->frame.empty()) {
+        const double held = seconds_since(card.opened_at, now);
+        const double hold = settings_.kiosk.hold_seconds;
+        const auto made = kiosk_morphs_.find(card.track_id);
+        const app::Morph* morph =
+            settings_.kiosk.morph && made != kiosk_morphs_.end() ? made->second.get() : nullptr;
+        const double morph_t = morph ? kiosk_morph_t(held, hold) : -1;
+        layout_.kiosk_morph_t.push_back(morph_t);
+        if (morph) {
+          // One card's morph frame per displayed frame, in turn (a 256 px frame takes ~4-6 ms
+          // here): 4 cards still animate at a quarter of the display rate.
+          if (ImGui::GetFrameCount() % n == i || !kiosk_faces_[static_cast<std::size_t>(i)].valid())
+            kiosk_faces_[static_cast<std::size_t>(i)].upload(morph->frame(morph_t));
+        } else if (shown_ && !shown_->frame.empty()) {
+          // The person's live face (from the current frame), refilled into a fixed texture.
           const cv::Rect box(card.box);
           cv::Mat crop = face_crop(shown_->frame, box, 0.3f, 4096);
           if (!crop.empty()) {
@@ -115,16 +196,20 @@ void App::draw_kiosk(const Rect& area) {
         draw::image_or_placeholder(dl, &kiosk_faces_[static_cast<std::size_t>(i)], a0,
                                    {a0.x + img, a0.y + img}, 12 * s, 1.f, "You", f.large);
         draw::text(dl, f.regular, f.regular->FontSize, {a0.x, a0.y + img + 6 * s}, draw::kTextDim,
-                   "You");
-        const IdentityMatch* top = card.matches.empty() ? nullptr : &card.matches.front();
+                   morph_t > 0.02 ? "Morph " + draw::percent_text(100 * static_cast<float>(morph_t))
+                                  : std::string("You"));
+        const IdentityMatch* top = card.shown();  // the part it plays, else its top-1
+        layout_.kiosk_names.push_back(top ? top->name : "");
+        layout_.kiosk_plays.push_back(card.plays_other_part());
         const ImVec2 b0{a0.x + img + 20 * s, a0.y};
         const Texture* thumb = top && thumbnails_ ? thumbnails_->get(top->identity) : nullptr;
         draw::image_or_placeholder(dl, thumb, b0, {b0.x + img, b0.y + img}, 12 * s, 1.f,
                                    top ? top->name : "?", f.large);
         draw::text(dl, f.regular, f.regular->FontSize, {b0.x, b0.y + img + 6 * s}, draw::kTextDim,
-                   "Look-alike");
+                   card.plays_other_part() ? "Your part" : "Look-alike");
         float ty = a0.y + img + 36 * s;
-        const std::string name = top ? top->name : "Unknown";
+        const std::string name =
+            !top ? "Unknown" : (card.plays_other_part() ? "plays " : "") + top->name;
         centered_text(dl, f.large, f.large->FontSize, x + card_w / 2, ty, draw::kText,
                       draw::fit_text(f.large, f.large->FontSize, name, card_w - 40 * s));
         ty += f.large->FontSize + 8 * s;
@@ -133,8 +218,7 @@ void App::draw_kiosk(const Rect& area) {
                       low ? draw::kLow : draw::kMatch,
                       top ? draw::percent_text(top->similarity_percent) : "--");
         // Countdown bar until the card closes.
-        const float left =
-            1.f - static_cast<float>(held / std::max(0.1, settings_.kiosk.hold_seconds));
+        const float left = std::max(0.f, 1.f - static_cast<float>(held / std::max(0.1, hold)));
         draw::percent_bar(dl, {x + 20 * s, c1.y - 18 * s}, {c1.x - 20 * s, c1.y - 12 * s},
                           100.f * left, draw::kMatch, 0.8f);
         x += card_w + gap;

@@ -80,6 +80,7 @@ void App::draw_photo(const Rect& area) {
     if (!photo_batch_shown_ || !batch || batch->id != photo_batch_shown_->id)
       photo_textures_.clear();
     morph_shown_ = nullptr;  // its morphs belong to the batch
+    morph_selected_.reset();
     if (batch) {
       for (std::size_t i = photo_textures_.size(); i < batch->photos.size(); ++i) {
         std::vector<Texture> faces;
@@ -118,7 +119,17 @@ void App::draw_photo(const Rect& area) {
     ImGui::SetNextItemWidth(220 * s);
     ImGui::ProgressBar(fraction, {220 * s, 0}, batch->status.c_str());
   } else {
-    ImGui::TextDisabled("  Esc: back to live   S: save result card");
+    ImGui::TextDisabled(
+        "  Esc: back to live   S: save result card   V: save morph (MP4; "
+        "Shift+V: PNG strip)");
+  }
+  if (morph_save_) {  // "save morph" runs on a Task: its progress and a way out
+    const auto status = morph_save_->status();
+    ImGui::SameLine();
+    ImGui::ProgressBar(std::max(0.f, static_cast<float>(status.fraction)), {160 * s, 0},
+                       "saving morph");
+    ImGui::SameLine();
+    if (ImGui::SmallButton("Cancel##morph")) morph_save_->cancel();
   }
   // Group play: a different celebrity for everyone, and the two most alike people.
   if (face_count >= 2 && gallery_) {
@@ -194,8 +205,9 @@ void App::draw_photo(const Rect& area) {
       ImGui::InvisibleButton("##morph", {crop, crop});
       ImGui::PopID();
       const bool morphing = face.morph && ImGui::IsItemActive();
+      if (face.morph && (morphing || ImGui::IsItemHovered())) morph_selected_ = face.morph;
       if (face.morph && ImGui::IsItemHovered() && !morphing)
-        ImGui::SetTooltip("Drag across the face to morph it into %s",
+        ImGui::SetTooltip("Drag across the face to morph it into %s (V: save the morph)",
                           (face.assigned ? *face.assigned : face.matches.front()).name.c_str());
       ImGui::SetCursorScreenPos(c0);
       ImGui::Dummy({card_w, card_h});

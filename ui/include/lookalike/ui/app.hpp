@@ -20,6 +20,9 @@ struct AppOptions {
   std::filesystem::path config;        // --config: settings file ("" = XDG default)
   // --drop FILE...: open photo mode on these files exactly as the window's drop callback does.
   std::vector<std::filesystem::path> drop;
+  // --press KEYS: once the first frame has settled (see exit_after_frames), press these keys
+  // one per frame, as if typed ("V" is Shift+V), e.g. photo mode's save-morph in a test.
+  std::string press;
   // --download NAME: start downloading and installing gallery source NAME at once, as the
   // welcome screen's "Download" button does (kiosk setup scripts, tests).
   std::string download;

@@ -1,13 +1,20 @@
-// Kiosk mode logic, free of any GL/ImGui: the attract/result/live state machine and the PIN
-// gate that guards leaving kiosk mode.
+// Kiosk mode logic, free of any GL/ImGui: the attract/result/live state machine, the result
+// card's morph timing, and the PIN gate that guards leaving kiosk mode.
 //
 // Contract: KioskStateMachine is a value-like object fed one Snapshot per displayed frame with
 // the current time (the caller's clock, so tests script time). It keeps bounded per-track
 // state (entries for vanished tracks are dropped on the next update) so it can run all day.
-// Not thread-safe: the UI thread owns it. KioskExitGate likewise.
+// A person who becomes ready while cards are up joins them (up to max_cards), and a card's
+// person lost and found again as a new track at the same place keeps the card; the result
+// state lasts until the newest card was held hold_seconds. With unique_cast, cards opened
+// together are cast with the application layer's assignment (app::assign_unique_cast, as
+// live and photo mode), and a card that joins plays a part no card on screen plays; a card's
+// part never changes while it is up. Not thread-safe: the UI thread owns it. KioskExitGate
+// likewise.
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -32,6 +39,8 @@ struct KioskOptions {
   // Without landmarks, the track's quality score (0..1) stands in for frontalness.
   float min_quality_without_landmarks = 0.35f;
   int max_cards = 4;  // people shown side by side at once
+  // Group play: two or more people on cards each play a different celebrity.
+  bool unique_cast = false;
 };
 
 enum class KioskState { attract, result, live };
@@ -45,7 +54,25 @@ struct KioskCard {
   std::vector<IdentityMatch> matches;  // frozen when the card opened
   cv::Rect2f box;                      // last known box of the person (frame pixels)
   bool present = true;                 // the track is still in the latest snapshot
+  Clock::time_point opened_at{};
+  // Unique cast: the part this person plays (set only with two or more cards).
+  std::optional<IdentityMatch> part;
+  // The frame the card opened on (shared pixels) and the person's landmarks there, if the
+  // detector gave them: what the card's morph starts from.
+  cv::Mat frame;
+  std::optional<Landmarks> landmarks;
+  std::optional<Embedding> embedding;  // the person's descriptor then: found again, same card
+
+  // The celebrity the card shows: its part, else its own top-1; null when unnamed.
+  const IdentityMatch* shown() const;
+  // The part differs from the person's own top-1 (the card says "plays NAME").
+  bool plays_other_part() const;
 };
+
+// The morph's position on a card shown `seconds` of `hold_seconds`: 0 (the person) -> 1 (the
+// celebrity) -> 0, eased at both ends (smoothstep), in whole cycles of about 4-8 s so that
+// the card always closes on the person.
+double kiosk_morph_t(double seconds, double hold_seconds);
 
 class KioskStateMachine {
  public:

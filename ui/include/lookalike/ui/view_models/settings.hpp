@@ -25,6 +25,8 @@ struct KioskSettings {
   double hold_seconds = 5.0;   // how long the result card stays
   double leave_seconds = 1.5;  // nobody in front this long -> attract screen
   std::string attract_title = "Which celebrity do you look like?";
+  bool unique_cast = false;  // two or more people on cards each play a different celebrity
+  bool morph = true;         // the result card morphs the person into the celebrity
   bool operator==(const KioskSettings&) const = default;
 };
 
