@@ -1,0 +1,78 @@
+#include "lookalike/tfjs_graph/graph_model.hpp"
+
+#include <stdexcept>
+
+#include "graph_ir.hpp"
+#include "lookalike/engine/tfjs_weights.hpp"
+#include "lookalike/errors.hpp"
+#include "opencv_net.hpp"
+
+namespace lookalike::tfjs_graph {
+
+struct GraphModel::Impl {
+  std::vector<int> input_shape;
+  std::vector<std::string> output_names;
+  std::vector<std::vector<int>> output_shapes;
+  GraphSummary summary;
+  OpencvNet opencv;
+  cv::Mat input;
+  std::vector<cv::Mat> outputs;
+};
+
+GraphModel GraphModel::load(const std::filesystem::path& model_json) {
+  Graph graph = parse_graph(model_json);
+  auto impl = std::make_unique<Impl>();
+  impl->input_shape = graph.ops.front().shape;
+  impl->output_names = graph.output_names;
+  for (int op : graph.outputs) impl->output_shapes.push_back(graph.ops[op].shape);
+  impl->summary = graph.summary;
+  GraphModel model(std::move(impl));
+  try {
+    model.impl_->opencv = build_opencv_net(graph);
+    model.impl_->summary.layers = model.impl_->opencv.layers;
+    // OpenCV creates its layers on the first forward: run one now, so whatever it refuses is
+    // refused by load(), never by run().
+    model.run(Tensor{model.input_shape(), std::vector<float>(element_count(model.input_shape()))});
+  } catch (const std::exception& e) {
+    throw ModelError(model_json.string() + ": OpenCV dnn cannot run this graph: " + e.what());
+  }
+  return model;
+}
+
+GraphModel::GraphModel(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+GraphModel::GraphModel(GraphModel&&) noexcept = default;
+GraphModel& GraphModel::operator=(GraphModel&&) noexcept = default;
+GraphModel::~GraphModel() = default;
+
+const std::vector<int>& GraphModel::input_shape() const {
+  return impl_->input_shape;
+}
+const std::vector<std::string>& GraphModel::output_names() const {
+  return impl_->output_names;
+}
+const GraphSummary& GraphModel::summary() const {
+  return impl_->summary;
+}
+
+std::vector<Tensor> GraphModel::run(const Tensor& input) {
+  if (input.shape != impl_->input_shape || input.values.size() != element_count(impl_->input_shape))
+    throw std::invalid_argument("GraphModel::run: the input does not have the model's shape");
+  const auto& shape = impl_->input_shape;
+  impl_->input.create(static_cast<int>(shape.size()), shape.data(), CV_32F);
+  std::copy(input.values.begin(), input.values.end(), impl_->input.ptr<float>());
+  impl_->opencv.net.setInput(impl_->input);
+  impl_->opencv.net.forward(impl_->outputs, impl_->opencv.output_layers);
+  std::vector<Tensor> out;
+  for (std::size_t i = 0; i < impl_->outputs.size(); ++i) {
+    const cv::Mat& blob = impl_->outputs[i];
+    Tensor t{impl_->output_shapes[i], {}};
+    if (blob.type() != CV_32F || blob.total() != element_count(t.shape) || !blob.isContinuous())
+      throw std::logic_error("GraphModel::run: OpenCV returned an unexpected blob for " +
+                             impl_->output_names[i]);
+    t.values.assign(blob.ptr<float>(), blob.ptr<float>() + blob.total());
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+}  // namespace lookalike::tfjs_graph

