@@ -116,6 +116,8 @@ struct GoldenCase {
   double of_range = 0;
 };
 
+void PrintTo(const GoldenCase& c, std::ostream* os) { *os << c.model; }  // test names
+
 class TfjsGolden : public ::testing::TestWithParam<GoldenCase> {};
 
 TEST_P(TfjsGolden, OutputsEqualTfjsOnTheSameInputs) {

@@ -1,13 +1,12 @@
 #include "lookalike/engine/resnet_weights.hpp"
 
-#include "lookalike/engine/tfjs_weights.hpp"
-
 #include <cmath>
 #include <cstring>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "lookalike/engine/tfjs_weights.hpp"
 #include "lookalike/errors.hpp"
 #include "lookalike/file_util.hpp"
 
