@@ -114,9 +114,17 @@ struct GoldenCase {
   // (8e-4) whether ours or TF.js's. Its bound is 1e-5 of each output's range; a wrong
   // padding, layout or weight moves outputs by whole units.
   double of_range = 0;
+  Backend backend = Backend::kOpencv;
+  std::string label() const {
+    std::string name = model + (backend == Backend::kOnednn ? "_onednn" : "_opencv");
+    std::erase(name, '-');
+    return name;
+  }
 };
 
-void PrintTo(const GoldenCase& c, std::ostream* os) { *os << c.model; }  // test names
+void PrintTo(const GoldenCase& c, std::ostream* os) {
+  *os << c.model;
+}  // test names
 
 class TfjsGolden : public ::testing::TestWithParam<GoldenCase> {};
 
@@ -124,7 +132,7 @@ TEST_P(TfjsGolden, OutputsEqualTfjsOnTheSameInputs) {
   const std::string& name = GetParam().model;
   const fs::path model_json = human_models_dir() / (name + ".json");
   if (!fs::exists(model_json)) GTEST_SKIP() << model_json << " missing: run models/fetch";
-  GraphModel model = GraphModel::load(model_json);
+  GraphModel model = GraphModel::load(model_json, GetParam().backend);
   expect_golden(model, golden_dir() / (name + ".golden.json"), GetParam().of_range);
   // Outputs for a real face crop, made by tfjs-golden.mjs --raw outside the repository.
   if (const char* extra = std::getenv("LOOKALIKE_TFJS_EXTRA_GOLDEN"))
@@ -134,12 +142,10 @@ TEST_P(TfjsGolden, OutputsEqualTfjsOnTheSameInputs) {
 
 INSTANTIATE_TEST_SUITE_P(HumanModels, TfjsGolden,
                          ::testing::Values(GoldenCase{"blazeface-front"},
-                                           GoldenCase{"blazeface-back", 1e-5}),
-                         [](const auto& param_info) {
-                           std::string name = param_info.param.model;
-                           std::erase(name, '-');
-                           return name;
-                         });
+                                           GoldenCase{"blazeface-back", 1e-5},
+                                           GoldenCase{"blazeface-front", 0, Backend::kOnednn},
+                                           GoldenCase{"blazeface-back", 1e-5, Backend::kOnednn}),
+                         [](const auto& param_info) { return param_info.param.label(); });
 
 // A small graph in the layout of human-models' BlazeFace blocks: input 1x6x6x2; a 3x3/2 SAME
 // convolution with bias and ReLU (fused) and a 3x3 depthwise one, added to the input max-pooled
@@ -208,7 +214,7 @@ std::string load_error(const fs::path& model_json) {
 
 TEST(TfjsGraphHostile, TheIntactSmallGraphLoadsAndRuns) {
   test::TempDir dir;
-  GraphModel model = GraphModel::load(TinyGraph().write(dir.path()));
+  GraphModel model = GraphModel::load(TinyGraph().write(dir.path()), Backend::kOpencv);
   EXPECT_EQ(model.input_shape(), (std::vector<int>{1, 6, 6, 2}));
   ASSERT_EQ(model.output_names(), std::vector<std::string>{"out"});
   const auto out = model.run(synthetic_input(model.input_shape(), "gradient"));
@@ -216,6 +222,14 @@ TEST(TfjsGraphHostile, TheIntactSmallGraphLoadsAndRuns) {
   EXPECT_EQ(out[0].shape, (std::vector<int>{1, 9, 4}));  // 3x3 positions, 4 channels
   EXPECT_EQ(out[0].values.size(), 36u);
   EXPECT_THROW(model.run(Tensor{{1, 5, 6, 2}, std::vector<float>(60)}), std::invalid_argument);
+  // oneDNN runs the same graph to the same values (unequal SAME pads, depthwise, channel pad,
+  // the max pool's shortcut, the Reshape of NHWC data).
+  GraphModel onednn = GraphModel::load(TinyGraph().write(dir.path()), Backend::kOnednn);
+  const auto again = onednn.run(synthetic_input(model.input_shape(), "gradient"));
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_EQ(again[0].shape, out[0].shape);
+  for (std::size_t i = 0; i < out[0].values.size(); ++i)
+    EXPECT_NEAR(again[0].values[i], out[0].values[i], 1e-5) << i;
 }
 
 TEST(TfjsGraphHostile, TruncatedShardIsRefusedNamingTheShard) {

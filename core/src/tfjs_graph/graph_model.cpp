@@ -1,10 +1,12 @@
 #include "lookalike/tfjs_graph/graph_model.hpp"
 
+#include <optional>
 #include <stdexcept>
 
 #include "graph_ir.hpp"
 #include "lookalike/engine/tfjs_weights.hpp"
 #include "lookalike/errors.hpp"
+#include "onednn_net.hpp"
 #include "opencv_net.hpp"
 
 namespace lookalike::tfjs_graph {
@@ -14,12 +16,32 @@ struct GraphModel::Impl {
   std::vector<std::string> output_names;
   std::vector<std::vector<int>> output_shapes;
   GraphSummary summary;
-  OpencvNet opencv;
+  // Exactly one of the two runs the graph.
+  std::optional<OpencvNet> opencv;
+  std::optional<OnednnNet> onednn;
   cv::Mat input;
   std::vector<cv::Mat> outputs;
+
+  std::vector<Tensor> run_opencv(const Tensor& in) {
+    input.create(static_cast<int>(input_shape.size()), input_shape.data(), CV_32F);
+    std::copy(in.values.begin(), in.values.end(), input.ptr<float>());
+    opencv->net.setInput(input);
+    opencv->net.forward(outputs, opencv->output_layers);
+    std::vector<Tensor> out;
+    for (std::size_t i = 0; i < outputs.size(); ++i) {
+      const cv::Mat& blob = outputs[i];
+      Tensor t{output_shapes[i], {}};
+      if (blob.type() != CV_32F || blob.total() != element_count(t.shape) || !blob.isContinuous())
+        throw std::logic_error("GraphModel::run: OpenCV returned an unexpected blob for " +
+                               output_names[i]);
+      t.values.assign(blob.ptr<float>(), blob.ptr<float>() + blob.total());
+      out.push_back(std::move(t));
+    }
+    return out;
+  }
 };
 
-GraphModel GraphModel::load(const std::filesystem::path& model_json) {
+GraphModel GraphModel::load(const std::filesystem::path& model_json, Backend backend) {
   Graph graph = parse_graph(model_json);
   auto impl = std::make_unique<Impl>();
   impl->input_shape = graph.ops.front().shape;
@@ -27,14 +49,22 @@ GraphModel GraphModel::load(const std::filesystem::path& model_json) {
   for (int op : graph.outputs) impl->output_shapes.push_back(graph.ops[op].shape);
   impl->summary = graph.summary;
   GraphModel model(std::move(impl));
+  Impl& m = *model.impl_;
   try {
-    model.impl_->opencv = build_opencv_net(graph);
-    model.impl_->summary.layers = model.impl_->opencv.layers;
-    // OpenCV creates its layers on the first forward: run one now, so whatever it refuses is
-    // refused by load(), never by run().
-    model.run(Tensor{model.input_shape(), std::vector<float>(element_count(model.input_shape()))});
+    if (backend == Backend::kOnednn) {
+      m.onednn.emplace(graph);
+      m.summary.layers = m.onednn->primitives();
+    } else {
+      m.opencv = build_opencv_net(graph);
+      m.summary.layers = m.opencv->layers;
+    }
+    // OpenCV creates its layers on the first forward: run one now, so whatever a backend
+    // refuses is refused by load(), never by run().
+    model.run(Tensor{m.input_shape, std::vector<float>(element_count(m.input_shape))});
   } catch (const std::exception& e) {
-    throw ModelError(model_json.string() + ": OpenCV dnn cannot run this graph: " + e.what());
+    throw ModelError(model_json.string() + ": " +
+                     (backend == Backend::kOnednn ? "oneDNN" : "OpenCV dnn") +
+                     " cannot run this graph: " + e.what());
   }
   return model;
 }
@@ -57,22 +87,7 @@ const GraphSummary& GraphModel::summary() const {
 std::vector<Tensor> GraphModel::run(const Tensor& input) {
   if (input.shape != impl_->input_shape || input.values.size() != element_count(impl_->input_shape))
     throw std::invalid_argument("GraphModel::run: the input does not have the model's shape");
-  const auto& shape = impl_->input_shape;
-  impl_->input.create(static_cast<int>(shape.size()), shape.data(), CV_32F);
-  std::copy(input.values.begin(), input.values.end(), impl_->input.ptr<float>());
-  impl_->opencv.net.setInput(impl_->input);
-  impl_->opencv.net.forward(impl_->outputs, impl_->opencv.output_layers);
-  std::vector<Tensor> out;
-  for (std::size_t i = 0; i < impl_->outputs.size(); ++i) {
-    const cv::Mat& blob = impl_->outputs[i];
-    Tensor t{impl_->output_shapes[i], {}};
-    if (blob.type() != CV_32F || blob.total() != element_count(t.shape) || !blob.isContinuous())
-      throw std::logic_error("GraphModel::run: OpenCV returned an unexpected blob for " +
-                             impl_->output_names[i]);
-    t.values.assign(blob.ptr<float>(), blob.ptr<float>() + blob.total());
-    out.push_back(std::move(t));
-  }
-  return out;
+  return impl_->onednn ? impl_->onednn->run(input) : impl_->run_opencv(input);
 }
 
 }  // namespace lookalike::tfjs_graph

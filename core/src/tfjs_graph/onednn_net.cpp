@@ -1,0 +1,240 @@
+#include "onednn_net.hpp"
+
+#include <cstring>
+#include <oneapi/dnnl/dnnl.hpp>
+#include <unordered_map>
+
+#include "lookalike/engine/tfjs_weights.hpp"
+#include "lookalike/errors.hpp"
+
+namespace lookalike::tfjs_graph {
+namespace {
+
+using dnnl::memory;
+using dt = memory::data_type;
+using tag = memory::format_tag;
+
+memory::dims dims_of(const std::vector<int>& shape) {
+  return {shape.begin(), shape.end()};
+}
+
+// oneDNN orders 4-D dimensions N, C, H, W whatever the layout: NHWC shape -> NCHW dims.
+memory::dims logical_dims(const std::vector<int>& nhwc) {
+  return {nhwc[0], nhwc[3], nhwc[1], nhwc[2]};
+}
+
+memory::desc desc_of(const std::vector<int>& shape) {
+  if (shape.size() == 4) return {logical_dims(shape), dt::f32, tag::nhwc};
+  memory::dims strides(shape.size(), 1);  // row-major
+  for (std::size_t i = shape.size(); i-- > 1;) strides[i - 1] = strides[i] * shape[i];
+  return {dims_of(shape), dt::f32, strides};
+}
+
+// How many ops read each op's output, and which (to fuse a ReLU into its only producer).
+std::vector<int> consumer_counts(const Graph& graph) {
+  std::vector<int> counts(graph.ops.size(), 0);
+  for (const Op& op : graph.ops)
+    for (int in : op.inputs) ++counts[in];
+  for (int out : graph.outputs) ++counts[out];
+  return counts;
+}
+
+}  // namespace
+
+struct OnednnNet::Impl {
+  struct Step {
+    dnnl::primitive primitive;
+    std::unordered_map<int, memory> args;
+  };
+
+  explicit Impl(const Graph& graph)
+      : graph_ops(&graph.ops), engine(dnnl::engine::kind::cpu, 0), stream(engine) {
+    const auto consumers = consumer_counts(graph);
+    values.resize(graph.ops.size());
+    std::vector<bool> fused_away(graph.ops.size(), false);
+    for (std::size_t i = 0; i < graph.ops.size(); ++i) {
+      const Op& op = graph.ops[i];
+      // A ReLU whose input has no other reader runs as that op's post-op.
+      const bool relu_next = [&] {
+        if (op.kind != OpKind::kConv && op.kind != OpKind::kAdd) return false;
+        if (consumers[i] != 1 || i + 1 >= graph.ops.size()) return false;
+        const Op& next = graph.ops[i + 1];
+        return next.kind == OpKind::kRelu && next.inputs[0] == static_cast<int>(i);
+      }();
+      if (fused_away[i]) {
+        values[i] = values[op.inputs[0]];
+        continue;
+      }
+      switch (op.kind) {
+        case OpKind::kInput:
+          values[i] = memory(desc_of(op.shape), engine);
+          break;
+        case OpKind::kConv:
+          values[i] = conv(op, values[op.inputs[0]], op.relu || relu_next);
+          break;
+        case OpKind::kAdd:
+          values[i] = add(op, relu_next);
+          break;
+        case OpKind::kRelu:
+          values[i] = relu(op);
+          break;
+        case OpKind::kPad:
+          values[i] = pad(op);
+          break;
+        case OpKind::kMaxPool:
+          values[i] = max_pool(op);
+          break;
+        case OpKind::kReshape:  // the same bytes in TensorFlow's order: a view
+          values[i] = memory(desc_of(op.shape), engine, values[op.inputs[0]].get_data_handle());
+          break;
+      }
+      if (relu_next) fused_away[i + 1] = true;
+    }
+    for (int out : graph.outputs) {
+      outputs.push_back(values[out]);
+      output_shapes.push_back(graph.ops[out].shape);
+    }
+    input = values[0];
+  }
+
+  memory conv(const Op& op, const memory& src, bool relu) {
+    const Op& in = *producer_of(op);
+    const int cout = op.shape[3], cin = in.shape[3], g = op.groups;
+    const Window& w = op.window;
+    memory::desc dst_md = desc_of(op.shape);
+    const memory::dims weight_dims =
+        g == 1 ? memory::dims{cout, cin, w.kernel_h, w.kernel_w}
+               : memory::dims{g, cout / g, cin / g, w.kernel_h, w.kernel_w};
+    memory::desc weights_any(weight_dims, dt::f32, tag::any);
+    memory::desc bias_md({cout}, dt::f32, tag::x);
+    const memory::dims strides{w.stride_h, w.stride_w}, pad_l{w.pad_top, w.pad_left},
+        pad_r{w.pad_bottom, w.pad_right};
+    const bool has_bias = !op.bias.empty();
+    auto desc = has_bias
+                    ? dnnl::convolution_forward::desc(
+                          dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct,
+                          src.get_desc(), weights_any, bias_md, dst_md, strides, pad_l, pad_r)
+                    : dnnl::convolution_forward::desc(
+                          dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct,
+                          src.get_desc(), weights_any, dst_md, strides, pad_l, pad_r);
+    dnnl::primitive_attr attr;
+    if (relu) {
+      dnnl::post_ops ops;
+      ops.append_eltwise(1.f, dnnl::algorithm::eltwise_relu, 0.f, 0.f);
+      attr.set_post_ops(ops);
+    }
+    dnnl::convolution_forward::primitive_desc pd(desc, attr, engine);
+    // Our filters are OIHW, which is goihw for groups (O = g * O/g, I/g outer).
+    memory plain({weight_dims, dt::f32, g == 1 ? tag::oihw : tag::goihw}, engine,
+                 const_cast<float*>(op.filters.data()));
+    memory weights(pd.weights_desc(), engine);
+    dnnl::reorder(plain, weights).execute(stream, plain, weights);
+    stream.wait();
+    memory dst(pd.dst_desc(), engine);
+    Step step{dnnl::convolution_forward(pd),
+              {{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, weights}, {DNNL_ARG_DST, dst}}};
+    if (has_bias) {
+      memory bias(bias_md, engine);
+      std::memcpy(bias.get_data_handle(), op.bias.data(), op.bias.size() * sizeof(float));
+      step.args[DNNL_ARG_BIAS] = bias;
+    }
+    steps.push_back(std::move(step));
+    return dst;
+  }
+
+  memory add(const Op& op, bool relu) {
+    const memory &a = values[op.inputs[0]], &b = values[op.inputs[1]];
+    memory dst(desc_of(op.shape), engine);
+    dnnl::binary::desc desc(dnnl::algorithm::binary_add, a.get_desc(), b.get_desc(),
+                            dst.get_desc());
+    dnnl::primitive_attr attr;
+    if (relu) {
+      dnnl::post_ops ops;
+      ops.append_eltwise(1.f, dnnl::algorithm::eltwise_relu, 0.f, 0.f);
+      attr.set_post_ops(ops);
+    }
+    dnnl::binary::primitive_desc pd(desc, attr, engine);
+    steps.push_back(
+        {dnnl::binary(pd), {{DNNL_ARG_SRC_0, a}, {DNNL_ARG_SRC_1, b}, {DNNL_ARG_DST, dst}}});
+    return dst;
+  }
+
+  memory relu(const Op& op) {
+    const memory& src = values[op.inputs[0]];
+    memory dst(src.get_desc(), engine);
+    dnnl::eltwise_forward::desc desc(dnnl::prop_kind::forward_inference,
+                                     dnnl::algorithm::eltwise_relu, src.get_desc(), 0.f, 0.f);
+    dnnl::eltwise_forward::primitive_desc pd(desc, engine);
+    steps.push_back({dnnl::eltwise_forward(pd), {{DNNL_ARG_SRC, src}, {DNNL_ARG_DST, dst}}});
+    return dst;
+  }
+
+  // A zeroed buffer of the padded shape; each run reorders the input into its inside.
+  memory pad(const Op& op) {
+    const memory& src = values[op.inputs[0]];
+    memory dst(desc_of(op.shape), engine);
+    std::memset(dst.get_data_handle(), 0, dst.get_desc().get_size());
+    memory::dims offsets;
+    for (const auto& p : op.paddings) offsets.push_back(p[0]);
+    memory::dims inner = src.get_desc().dims();
+    if (op.shape.size() == 4) offsets = {offsets[0], offsets[3], offsets[1], offsets[2]};
+    memory inside(dst.get_desc().submemory_desc(inner, offsets), engine, dst.get_data_handle());
+    steps.push_back({dnnl::reorder(src, inside), {{DNNL_ARG_FROM, src}, {DNNL_ARG_TO, inside}}});
+    return dst;
+  }
+
+  memory max_pool(const Op& op) {
+    const memory& src = values[op.inputs[0]];
+    const Window& w = op.window;
+    memory dst(desc_of(op.shape), engine);
+    dnnl::pooling_v2_forward::desc desc(
+        dnnl::prop_kind::forward_inference, dnnl::algorithm::pooling_max, src.get_desc(),
+        dst.get_desc(), {w.stride_h, w.stride_w}, {w.kernel_h, w.kernel_w}, {0, 0},
+        {w.pad_top, w.pad_left}, {w.pad_bottom, w.pad_right});
+    dnnl::pooling_v2_forward::primitive_desc pd(desc, engine);
+    steps.push_back({dnnl::pooling_v2_forward(pd), {{DNNL_ARG_SRC, src}, {DNNL_ARG_DST, dst}}});
+    return dst;
+  }
+
+  const Op* producer_of(const Op& op) const { return &graph_ops->at(op.inputs[0]); }
+
+  const std::vector<Op>* graph_ops = nullptr;
+  dnnl::engine engine;
+  dnnl::stream stream;
+  std::vector<Step> steps;
+  std::vector<memory> values;
+  memory input;
+  std::vector<memory> outputs;
+  std::vector<std::vector<int>> output_shapes;
+};
+
+OnednnNet::OnednnNet(const Graph& graph) {
+  try {
+    impl_ = std::make_unique<Impl>(graph);
+  } catch (const dnnl::error& e) {
+    throw ModelError(std::string("oneDNN: ") + e.what());
+  }
+}
+OnednnNet::OnednnNet(OnednnNet&&) noexcept = default;
+OnednnNet& OnednnNet::operator=(OnednnNet&&) noexcept = default;
+OnednnNet::~OnednnNet() = default;
+
+int OnednnNet::primitives() const {
+  return static_cast<int>(impl_->steps.size());
+}
+
+std::vector<Tensor> OnednnNet::run(const Tensor& input) {
+  std::memcpy(impl_->input.get_data_handle(), input.values.data(),
+              input.values.size() * sizeof(float));
+  for (auto& step : impl_->steps) step.primitive.execute(impl_->stream, step.args);
+  impl_->stream.wait();
+  std::vector<Tensor> out;
+  for (std::size_t i = 0; i < impl_->outputs.size(); ++i) {
+    const auto* p = static_cast<const float*>(impl_->outputs[i].get_data_handle());
+    out.push_back({impl_->output_shapes[i],
+                   std::vector<float>(p, p + element_count(impl_->output_shapes[i]))});
+  }
+  return out;
+}
+
+}  // namespace lookalike::tfjs_graph
