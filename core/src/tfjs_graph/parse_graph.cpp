@@ -18,8 +18,11 @@ using nlohmann::json;
 namespace lookalike::tfjs_graph {
 namespace {
 
-constexpr std::uintmax_t kMaxJsonBytes = 64u << 20;         // human-models' largest is ~1 MB
-constexpr std::size_t kMaxElements = std::size_t{1} << 26;  // per tensor: 256 MB of float32
+constexpr std::uintmax_t kMaxJsonBytes = 64u << 20;  // human-models' largest is ~1 MB
+// Activations: a hostile model.json must not make load() allocate gigabytes. BlazeFace-back's
+// largest tensor has 393,216 elements (128x128x24).
+constexpr std::size_t kMaxElements = std::size_t{1} << 24;       // per tensor: 64 MB of float32
+constexpr std::size_t kMaxTotalElements = std::size_t{1} << 26;  // all of them: 256 MB
 constexpr int kMaxDim = 1 << 16;
 
 const std::set<std::string> kSupportedOps = {
@@ -466,6 +469,10 @@ class Parser {
   }
 
   int add(Op op) {
+    total_elements_ += element_count(op.shape);
+    if (total_elements_ > kMaxTotalElements)
+      throw ModelError("node " + op.node + ": the graph's tensors would take more than " +
+                       std::to_string(kMaxTotalElements * 4 >> 20) + " MB");
     graph_.ops.push_back(std::move(op));
     return static_cast<int>(graph_.ops.size()) - 1;
   }
@@ -475,6 +482,7 @@ class Parser {
   std::map<std::string, TfjsTensor> weights_;
   std::map<std::string, Value> values_;
   Graph graph_;
+  std::size_t total_elements_ = 0;
 };
 
 }  // namespace
