@@ -294,6 +294,18 @@ TEST(TfjsGraphHostile, MissingFileAndShardEscapingTheFolderAreRefused) {
       << error;
 }
 
+TEST(TfjsGraphHostile, HugeDeclaredInputIsRefusedBeforeAllocating) {
+  test::TempDir dir;
+  TinyGraph graph;
+  auto& dims = graph.model()["modelTopology"]["node"][0]["attr"]["shape"]["shape"]["dim"];
+  dims[1]["size"] = "8192";
+  dims[2]["size"] = "8192";  // 8192 x 8192 x 2 floats: 512 MB
+  const std::string error = load_error(graph.write(dir.path()));
+  EXPECT_NE(error.find("node input (Placeholder): output shape [1,8192,8192,2] is too large"),
+            std::string::npos)
+      << error;
+}
+
 TEST(TfjsGraphHostile, CycleIsRefused) {
   test::TempDir dir;
   TinyGraph graph;
