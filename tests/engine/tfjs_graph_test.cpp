@@ -10,6 +10,7 @@
 #include <cmath>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "lookalike/build_config.hpp"
 #include "lookalike/engine/model_paths.hpp"
@@ -97,21 +98,23 @@ void expect_golden(GraphModel& model, const fs::path& golden_file, double of_ran
         if (d > worst) worst = d, at = k;
         range = std::max(range, std::abs(double(want[k])));
       }
-      const std::string what = golden.at("model").get<std::string>() + " " + pattern + " " + name +
-                               ": max |ours - tfjs| " + std::to_string(worst) + " at tfjs value " +
-                               std::to_string(want[at]) + " (values up to " +
-                               std::to_string(range) + ")";
-      EXPECT_LE(worst, std::max(1e-4, of_range * range)) << what;
-      std::cout << what << "\n";
+      std::ostringstream what;
+      what << golden.at("model").get<std::string>() << " " << pattern << " " << name
+           << ": max |ours - tfjs| " << worst << " at tfjs value " << want[at] << " (values up to "
+           << range << ")";
+      EXPECT_LE(worst, std::max(1e-4, of_range * range)) << what.str();
+      std::cout << what.str() << "\n";
     }
   }
 }
 
 struct GoldenCase {
   std::string model;
-  // blazeface-back's logits reach 170-840 (real face crop and synthetic inputs alike) and its
-  // activations more: float32 summation order alone moves them by up to 2.4e-6 of the range
-  // (8e-4) whether ours or TF.js's. Its bound is 1e-5 of each output's range; a wrong
+  // 0: max |ours - TF.js| <= 1e-4, as the issue asks. oneDNN meets it exactly: the difference
+  // is 0 on every input tried (these and a real face crop), likely because its kernels sum in
+  // TF.js's order with single-rounding FMAs. OpenCV dnn sums in another order: on blazeface-back,
+  // whose logits reach 170-840 (real face crop and synthetic inputs alike), that moves outputs by
+  // up to 2.4e-6 of their range (8e-4), so its bound there is 1e-5 of each output's range; a wrong
   // padding, layout or weight moves outputs by whole units.
   double of_range = 0;
   Backend backend = Backend::kOpencv;
@@ -144,7 +147,7 @@ INSTANTIATE_TEST_SUITE_P(HumanModels, TfjsGolden,
                          ::testing::Values(GoldenCase{"blazeface-front"},
                                            GoldenCase{"blazeface-back", 1e-5},
                                            GoldenCase{"blazeface-front", 0, Backend::kOnednn},
-                                           GoldenCase{"blazeface-back", 1e-5, Backend::kOnednn}),
+                                           GoldenCase{"blazeface-back", 0, Backend::kOnednn}),
                          [](const auto& param_info) { return param_info.param.label(); });
 
 // A small graph in the layout of human-models' BlazeFace blocks: input 1x6x6x2; a 3x3/2 SAME

@@ -1,5 +1,6 @@
 #include "onednn_net.hpp"
 
+#include <algorithm>
 #include <cstring>
 #include <oneapi/dnnl/dnnl.hpp>
 #include <unordered_map>
@@ -30,13 +31,46 @@ memory::desc desc_of(const std::vector<int>& shape) {
   return {dims_of(shape), dt::f32, strides};
 }
 
-// How many ops read each op's output, and which (to fuse a ReLU into its only producer).
-std::vector<int> consumer_counts(const Graph& graph) {
-  std::vector<int> counts(graph.ops.size(), 0);
-  for (const Op& op : graph.ops)
-    for (int in : op.inputs) ++counts[in];
-  for (int out : graph.outputs) ++counts[out];
-  return counts;
+// Which ops read each op's output (graph outputs count as a reader, -1).
+std::vector<std::vector<int>> readers_of(const Graph& graph) {
+  std::vector<std::vector<int>> readers(graph.ops.size());
+  for (std::size_t j = 0; j < graph.ops.size(); ++j)
+    for (int in : graph.ops[j].inputs) readers[in].push_back(static_cast<int>(j));
+  for (int out : graph.outputs) readers[out].push_back(-1);
+  return readers;
+}
+
+// Residual adds done in place: for Add a = conv c + x, c may accumulate onto x's buffer (a sum
+// post-op) when c has no other reader, x was computed before c and owns its buffer (not the
+// input, a view or a zero-bordered Pad), and every other reader of x runs before c. Returns, per
+// op, the conv that absorbs it (for adds) or -1.
+std::vector<int> adds_done_in_place(const Graph& graph,
+                                    const std::vector<std::vector<int>>& readers) {
+  std::vector<int> absorbed_by(graph.ops.size(), -1);
+  for (std::size_t a = 0; a < graph.ops.size(); ++a) {
+    const Op& add = graph.ops[a];
+    if (add.kind != OpKind::kAdd) continue;
+    for (int side = 0; side < 2; ++side) {
+      const int c = add.inputs[side], x = add.inputs[1 - side];
+      const Op &conv = graph.ops[c], &shortcut = graph.ops[x];
+      const bool owns = shortcut.kind == OpKind::kConv || shortcut.kind == OpKind::kAdd ||
+                        shortcut.kind == OpKind::kMaxPool || shortcut.kind == OpKind::kRelu;
+      if (conv.kind != OpKind::kConv || conv.relu || readers[c].size() != 1 || x >= c || !owns)
+        continue;
+      const bool others_done = std::all_of(readers[x].begin(), readers[x].end(), [&](int r) {
+        return r == static_cast<int>(a) ||
+               (r >= 0 && r < c && graph.ops[r].kind != OpKind::kReshape);
+      });
+      // A ReLU's buffer may be its producer's (fused): that producer must have no other reader.
+      const bool alias_free =
+          shortcut.kind != OpKind::kRelu || readers[shortcut.inputs[0]].size() == 1;
+      if (others_done && alias_free) {
+        absorbed_by[a] = c;
+        break;
+      }
+    }
+  }
+  return absorbed_by;
 }
 
 }  // namespace
@@ -49,18 +83,23 @@ struct OnednnNet::Impl {
 
   explicit Impl(const Graph& graph)
       : graph_ops(&graph.ops), engine(dnnl::engine::kind::cpu, 0), stream(engine) {
-    const auto consumers = consumer_counts(graph);
+    const auto readers = readers_of(graph);
+    const auto absorbed_by = adds_done_in_place(graph, readers);
+    std::vector<int> absorbs(graph.ops.size(), -1);  // conv -> the add it performs
+    for (std::size_t a = 0; a < graph.ops.size(); ++a)
+      if (absorbed_by[a] >= 0) absorbs[absorbed_by[a]] = static_cast<int>(a);
+    // A ReLU whose input has no other reader runs as that op's post-op.
+    auto relu_after = [&](std::size_t i) {
+      if (readers[i].size() != 1 || i + 1 >= graph.ops.size()) return false;
+      const Op& next = graph.ops[i + 1];
+      return next.kind == OpKind::kRelu && next.inputs[0] == static_cast<int>(i);
+    };
     values.resize(graph.ops.size());
     std::vector<bool> fused_away(graph.ops.size(), false);
     for (std::size_t i = 0; i < graph.ops.size(); ++i) {
       const Op& op = graph.ops[i];
-      // A ReLU whose input has no other reader runs as that op's post-op.
-      const bool relu_next = [&] {
-        if (op.kind != OpKind::kConv && op.kind != OpKind::kAdd) return false;
-        if (consumers[i] != 1 || i + 1 >= graph.ops.size()) return false;
-        const Op& next = graph.ops[i + 1];
-        return next.kind == OpKind::kRelu && next.inputs[0] == static_cast<int>(i);
-      }();
+      const bool relu_next =
+          (op.kind == OpKind::kConv || op.kind == OpKind::kAdd) && absorbs[i] < 0 && relu_after(i);
       if (fused_away[i]) {
         values[i] = values[op.inputs[0]];
         continue;
@@ -70,10 +109,18 @@ struct OnednnNet::Impl {
           values[i] = memory(desc_of(op.shape), engine);
           break;
         case OpKind::kConv:
-          values[i] = conv(op, values[op.inputs[0]], op.relu || relu_next);
+          if (const int a = absorbs[i]; a >= 0) {  // conv + shortcut, in the shortcut's buffer
+            const Op& add_op = graph.ops[a];
+            const int x = add_op.inputs[add_op.inputs[0] == static_cast<int>(i) ? 1 : 0];
+            const bool relu = relu_after(a);
+            values[i] = conv(op, values[op.inputs[0]], relu, values[x]);
+            if (relu) fused_away[a + 1] = true;
+          } else {
+            values[i] = conv(op, values[op.inputs[0]], op.relu || relu_next);
+          }
           break;
         case OpKind::kAdd:
-          values[i] = add(op, relu_next);
+          values[i] = absorbed_by[i] >= 0 ? values[absorbed_by[i]] : add(op, relu_next);
           break;
         case OpKind::kRelu:
           values[i] = relu(op);
@@ -97,7 +144,8 @@ struct OnednnNet::Impl {
     input = values[0];
   }
 
-  memory conv(const Op& op, const memory& src, bool relu) {
+  // With `sum_into`, the result is added onto that buffer (oneDNN's sum post-op), ReLU after.
+  memory conv(const Op& op, const memory& src, bool relu, memory sum_into = {}) {
     const Op& in = *producer_of(op);
     const int cout = op.shape[3], cin = in.shape[3], g = op.groups;
     const Window& w = op.window;
@@ -118,11 +166,10 @@ struct OnednnNet::Impl {
                           dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct,
                           src.get_desc(), weights_any, dst_md, strides, pad_l, pad_r);
     dnnl::primitive_attr attr;
-    if (relu) {
-      dnnl::post_ops ops;
-      ops.append_eltwise(1.f, dnnl::algorithm::eltwise_relu, 0.f, 0.f);
-      attr.set_post_ops(ops);
-    }
+    dnnl::post_ops ops;
+    if (sum_into) ops.append_sum(1.f);
+    if (relu) ops.append_eltwise(1.f, dnnl::algorithm::eltwise_relu, 0.f, 0.f);
+    attr.set_post_ops(ops);
     dnnl::convolution_forward::primitive_desc pd(desc, attr, engine);
     // Our filters are OIHW, which is goihw for groups (O = g * O/g, I/g outer).
     memory plain({weight_dims, dt::f32, g == 1 ? tag::oihw : tag::goihw}, engine,
@@ -130,7 +177,7 @@ struct OnednnNet::Impl {
     memory weights(pd.weights_desc(), engine);
     dnnl::reorder(plain, weights).execute(stream, plain, weights);
     stream.wait();
-    memory dst(pd.dst_desc(), engine);
+    memory dst = sum_into ? sum_into : memory(pd.dst_desc(), engine);
     Step step{dnnl::convolution_forward(pd),
               {{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, weights}, {DNNL_ARG_DST, dst}}};
     if (has_bias) {

@@ -3,8 +3,9 @@
 //
 // Contract: every activation stays in TensorFlow's NHWC order (oneDNN's nhwc tag), so the input
 // is read in place and a Reshape is a view of its input's buffer. Convolutions (grouped for
-// depthwise, TensorFlow's unequal SAME pads as they are) carry bias and ReLU; a ReLU after an
-// Add is fused into the binary add; Pad is a reorder into the inside of a zeroed buffer. All
+// depthwise, TensorFlow's unequal SAME pads as they are) carry bias and ReLU; a residual Add
+// whose shortcut buffer is free is done by the convolution in place (sum post-op, then ReLU),
+// others by a binary add (ReLU fused); Pad is a reorder into the inside of a zeroed buffer. All
 // primitives and buffers are made at construction (throws ModelError / dnnl::error there), run()
 // only executes them. Threads: oneDNN's OpenMP pool (omp_set_num_threads); not thread-safe.
 #pragma once
