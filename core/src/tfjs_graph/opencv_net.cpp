@@ -25,7 +25,7 @@ class NetBuilder {
       case OpKind::kInput:
         return {permute(0, {0, 3, 1, 2}), Layout::kNchw};  // NHWC -> NCHW
       case OpKind::kConv: {
-        const int layer = conv(op, in(0).layer);
+        const int layer = conv(op, as_nchw(in(0)));
         return {op.relu ? add("ReLU", {}, {layer}) : layer, Layout::kNchw};
       }
       case OpKind::kAdd: {
@@ -43,7 +43,7 @@ class NetBuilder {
         cv::dnn::LayerParams p = window(op.window);
         p.set("pool", "max");
         p.set("ceil_mode", false);
-        return {add("Pooling", p, {in(0).layer}), Layout::kNchw};
+        return {add("Pooling", p, {as_nchw(in(0))}), Layout::kNchw};
       }
       case OpKind::kReshape: {
         int layer = in(0).layer;
@@ -55,6 +55,11 @@ class NetBuilder {
       }
     }
     throw ModelError("node " + op.node + ": unknown op kind");
+  }
+
+  // The layer that yields a 4-D `placed` as NCHW (after a Reshape it is in TensorFlow's NHWC).
+  int as_nchw(const Placed& placed) {
+    return placed.layout == Layout::kNchw ? placed.layer : permute(placed.layer, {0, 3, 1, 2});
   }
 
   // The layer that yields `placed` in TensorFlow's layout.
