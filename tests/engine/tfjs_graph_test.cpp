@@ -4,8 +4,8 @@
 //   synthetic inputs, max |difference| <= 1e-4; skipped when models/fetch has not run.
 // - small: a graph written here (no download needed) runs the same on both backends, also
 //   with a Reshape that regroups NHWC elements before a convolution.
-// - hostile: the same graph damaged one way at a time: a
-//   truncated shard, an unknown op, a manifest whose shapes lie; each refused at load time by
+// - hostile: the same graph damaged one way at a time (a truncated shard, an unknown op, shapes
+//   that lie, a shard outside the folder, a cycle, a huge input): each refused at load time by
 //   name, with the file named.
 #include <openssl/evp.h>
 
