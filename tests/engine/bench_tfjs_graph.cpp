@@ -4,7 +4,8 @@
 // table: median and p90 over --repeats runs after --warmup runs.
 //
 //   build/release/tests/engine/lookalike-bench-tfjs-graph [--repeats 200] [--threads 1]
-//       [--models DIR] [MODEL...]     (default: blazeface-front blazeface-back)
+//       [--models DIR] [MODEL...]     (default: blazeface-front blazeface-back
+//       gender-ssrnet-imdb; a backend that refuses a model says so in its row)
 #include <omp.h>
 
 #include <CLI/CLI.hpp>
@@ -12,8 +13,10 @@
 #include <chrono>
 #include <cstdio>
 #include <opencv2/core.hpp>
+#include <optional>
 
 #include "lookalike/engine/model_paths.hpp"
+#include "lookalike/errors.hpp"
 #include "lookalike/machine.hpp"
 #include "lookalike/tfjs_graph/graph_model.hpp"
 
@@ -38,7 +41,7 @@ int main(int argc, char** argv) {
   CLI::App app{"OpenCV dnn vs oneDNN for the imported TF.js graph models"};
   int repeats = 200, warmup = 20, threads = 1;
   std::string dir = (default_model_dir() / "human-models").string();
-  std::vector<std::string> models{"blazeface-front", "blazeface-back"};
+  std::vector<std::string> models{"blazeface-front", "blazeface-back", "gender-ssrnet-imdb"};
   app.add_option("--repeats", repeats, "timed forward passes per model and backend");
   app.add_option("--warmup", warmup, "untimed passes first");
   app.add_option("--threads", threads, "threads for both backends");
@@ -54,9 +57,17 @@ int main(int argc, char** argv) {
   std::printf("|---|---|---:|---:|---:|---:|\n");
   for (const std::string& name : models) {
     for (const auto backend : {tfjs_graph::Backend::kOpencv, tfjs_graph::Backend::kOnednn}) {
+      const char* backend_name = backend == tfjs_graph::Backend::kOnednn ? "oneDNN" : "OpenCV dnn";
       const auto start = Clock::now();
-      auto model = tfjs_graph::GraphModel::load(fs::path(dir) / (name + ".json"), backend);
+      std::optional<tfjs_graph::GraphModel> loaded;
+      try {
+        loaded.emplace(tfjs_graph::GraphModel::load(fs::path(dir) / (name + ".json"), backend));
+      } catch (const ModelError&) {
+        std::printf("| %s | %s | refused | | | |\n", name.c_str(), backend_name);
+        continue;
+      }
       const double load_ms = ms_since(start);
+      auto& model = *loaded;
       tfjs_graph::Tensor input{model.input_shape(), {}};
       input.values.resize(static_cast<std::size_t>(input.shape[1]) * input.shape[2] *
                           input.shape[3]);
@@ -69,8 +80,7 @@ int main(int argc, char** argv) {
         model.run(input);
         times.push_back(ms_since(t));
       }
-      std::printf("| %s | %s | %d | %.1f | %.3f | %.3f |\n", name.c_str(),
-                  backend == tfjs_graph::Backend::kOnednn ? "oneDNN" : "OpenCV dnn",
+      std::printf("| %s | %s | %d | %.1f | %.3f | %.3f |\n", name.c_str(), backend_name,
                   model.summary().layers, load_ms, percentile(times, 0.5), percentile(times, 0.9));
     }
   }

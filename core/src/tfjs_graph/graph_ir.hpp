@@ -13,7 +13,24 @@
 
 namespace lookalike::tfjs_graph {
 
-enum class OpKind { kInput, kConv, kAdd, kRelu, kPad, kMaxPool, kReshape };
+enum class OpKind {
+  kInput,
+  kConv,
+  kAdd,
+  kRelu,
+  kPad,
+  kMaxPool,
+  kReshape,
+  // SSR-Net's ops; the OpenCV dnn backend refuses the last three.
+  kAvgPool,
+  kTanh,
+  kMatMul,
+  kBinary,
+  kSlice
+};
+
+// kBinary: out = a OP b, b another op of the same shape or a scalar constant.
+enum class BinaryOp { kAdd, kMul, kDiv };
 
 // A 2-D window (convolution or pooling) with TensorFlow's SAME/VALID padding made explicit.
 struct Window {
@@ -24,15 +41,19 @@ struct Window {
 
 struct Op {
   OpKind kind = OpKind::kInput;
-  std::string node;                          // the GraphDef node it comes from
-  std::vector<int> inputs;                   // indices of earlier ops
-  std::vector<int> shape;                    // of its output, TensorFlow layout
-  Window window;                             // kConv, kMaxPool
-  int groups = 1;                            // kConv: input channels for depthwise convolutions
-  bool relu = false;                         // kConv: ReLU fused after the bias
-  std::vector<float> filters;                // kConv: OIHW (out, in / groups, kh, kw)
-  std::vector<float> bias;                   // kConv: empty when the op has none
+  std::string node;            // the GraphDef node it comes from
+  std::vector<int> inputs;     // indices of earlier ops
+  std::vector<int> shape;      // of its output, TensorFlow layout
+  Window window;               // kConv, kMaxPool, kAvgPool
+  int groups = 1;              // kConv: input channels for depthwise convolutions
+  bool relu = false;           // kConv, kMatMul: ReLU fused after the bias
+  std::vector<float> filters;  // kConv: OIHW (out, in / groups, kh, kw); kMatMul: [in][out]
+  std::vector<float> bias;     // kConv, kMatMul: empty when the op has none
   std::vector<std::array<int, 2>> paddings;  // kPad: (before, after) per TensorFlow dimension
+  BinaryOp binary = BinaryOp::kAdd;          // kBinary
+  bool has_scalar = false;                   // kBinary: b is `scalar`, not inputs[1]
+  float scalar = 0;
+  std::vector<int> offsets, sizes;  // kSlice: the box taken, before shrunk axes are dropped
 };
 
 struct Graph {

@@ -25,6 +25,7 @@ memory::dims logical_dims(const std::vector<int>& nhwc) {
 }
 
 memory::desc desc_of(const std::vector<int>& shape) {
+  if (shape.empty()) return {{1}, dt::f32, tag::a};  // a scalar
   if (shape.size() == 4) return {logical_dims(shape), dt::f32, tag::nhwc};
   memory::dims strides(shape.size(), 1);  // row-major
   for (std::size_t i = shape.size(); i-- > 1;) strides[i - 1] = strides[i] * shape[i];
@@ -123,13 +124,28 @@ struct OnednnNet::Impl {
           values[i] = absorbed_by[i] >= 0 ? values[absorbed_by[i]] : add(op, relu_next);
           break;
         case OpKind::kRelu:
-          values[i] = relu(op);
+          values[i] = eltwise(op, dnnl::algorithm::eltwise_relu);
           break;
         case OpKind::kPad:
           values[i] = pad(op);
           break;
         case OpKind::kMaxPool:
-          values[i] = max_pool(op);
+          values[i] = pool(op, dnnl::algorithm::pooling_max);
+          break;
+        case OpKind::kAvgPool:
+          values[i] = pool(op, dnnl::algorithm::pooling_avg_exclude_padding);
+          break;
+        case OpKind::kTanh:
+          values[i] = eltwise(op, dnnl::algorithm::eltwise_tanh);
+          break;
+        case OpKind::kMatMul:
+          values[i] = matmul(op);
+          break;
+        case OpKind::kBinary:
+          values[i] = binary(op);
+          break;
+        case OpKind::kSlice:
+          values[i] = slice(op);
           break;
         case OpKind::kReshape:  // the same bytes in TensorFlow's order: a view
           values[i] = memory(desc_of(op.shape), engine, values[op.inputs[0]].get_data_handle());
@@ -206,14 +222,76 @@ struct OnednnNet::Impl {
     return dst;
   }
 
-  memory relu(const Op& op) {
+  memory eltwise(const Op& op, dnnl::algorithm algorithm) {
     const memory& src = values[op.inputs[0]];
     memory dst(src.get_desc(), engine);
-    dnnl::eltwise_forward::desc desc(dnnl::prop_kind::forward_inference,
-                                     dnnl::algorithm::eltwise_relu, src.get_desc(), 0.f, 0.f);
+    dnnl::eltwise_forward::desc desc(dnnl::prop_kind::forward_inference, algorithm, src.get_desc(),
+                                     0.f, 0.f);
     dnnl::eltwise_forward::primitive_desc pd(desc, engine);
     steps.push_back({dnnl::eltwise_forward(pd), {{DNNL_ARG_SRC, src}, {DNNL_ARG_DST, dst}}});
     return dst;
+  }
+
+  // [1, K] x [K, M] + bias (+ ReLU).
+  memory matmul(const Op& op) {
+    const memory& src = values[op.inputs[0]];
+    const int m = op.shape[1], k = static_cast<int>(op.filters.size()) / m;
+    memory weights({{k, m}, dt::f32, tag::ab}, engine);
+    std::memcpy(weights.get_data_handle(), op.filters.data(), op.filters.size() * sizeof(float));
+    memory bias({{1, m}, dt::f32, tag::ab}, engine);
+    std::memcpy(bias.get_data_handle(), op.bias.data(), op.bias.size() * sizeof(float));
+    memory dst(desc_of(op.shape), engine);
+    dnnl::matmul::desc desc(src.get_desc(), weights.get_desc(), bias.get_desc(), dst.get_desc());
+    dnnl::primitive_attr attr;
+    if (op.relu) {
+      dnnl::post_ops ops;
+      ops.append_eltwise(1.f, dnnl::algorithm::eltwise_relu, 0.f, 0.f);
+      attr.set_post_ops(ops);
+    }
+    dnnl::matmul::primitive_desc pd(desc, attr, engine);
+    steps.push_back({dnnl::matmul(pd),
+                     {{DNNL_ARG_SRC, src},
+                      {DNNL_ARG_WEIGHTS, weights},
+                      {DNNL_ARG_BIAS, bias},
+                      {DNNL_ARG_DST, dst}}});
+    return dst;
+  }
+
+  // a OP b, b a tensor of a's shape or a scalar broadcast from a one-element buffer.
+  memory binary(const Op& op) {
+    const memory& a = values[op.inputs[0]];
+    memory b;
+    if (op.has_scalar) {
+      const std::size_t rank = a.get_desc().dims().size();
+      b = memory({memory::dims(rank, 1), dt::f32, memory::dims(rank, 1)}, engine);
+      *static_cast<float*>(b.get_data_handle()) = op.scalar;
+    } else {
+      b = values[op.inputs[1]];
+    }
+    const auto algorithm = op.binary == BinaryOp::kMul   ? dnnl::algorithm::binary_mul
+                           : op.binary == BinaryOp::kDiv ? dnnl::algorithm::binary_div
+                                                         : dnnl::algorithm::binary_add;
+    memory dst(a.get_desc(), engine);
+    dnnl::binary::desc desc(algorithm, a.get_desc(), b.get_desc(), dst.get_desc());
+    dnnl::binary::primitive_desc pd(desc, engine);
+    steps.push_back(
+        {dnnl::binary(pd), {{DNNL_ARG_SRC_0, a}, {DNNL_ARG_SRC_1, b}, {DNNL_ARG_DST, dst}}});
+    return dst;
+  }
+
+  // The box of `src` at op.offsets, copied dense; shrunk axes dropped by viewing it as op.shape.
+  memory slice(const Op& op) {
+    const memory& src = values[op.inputs[0]];
+    memory::dims offsets(op.offsets.begin(), op.offsets.end());
+    memory::dims sizes(op.sizes.begin(), op.sizes.end());
+    if (op.sizes.size() == 4) {
+      offsets = {offsets[0], offsets[3], offsets[1], offsets[2]};
+      sizes = logical_dims(op.sizes);
+    }
+    memory box(src.get_desc().submemory_desc(sizes, offsets), engine, src.get_data_handle());
+    memory dense(desc_of(op.sizes), engine);
+    steps.push_back({dnnl::reorder(box, dense), {{DNNL_ARG_FROM, box}, {DNNL_ARG_TO, dense}}});
+    return memory(desc_of(op.shape), engine, dense.get_data_handle());
   }
 
   // A zeroed buffer of the padded shape; each run reorders the input into its inside.
@@ -230,14 +308,14 @@ struct OnednnNet::Impl {
     return dst;
   }
 
-  memory max_pool(const Op& op) {
+  memory pool(const Op& op, dnnl::algorithm algorithm) {
     const memory& src = values[op.inputs[0]];
     const Window& w = op.window;
     memory dst(desc_of(op.shape), engine);
-    dnnl::pooling_v2_forward::desc desc(
-        dnnl::prop_kind::forward_inference, dnnl::algorithm::pooling_max, src.get_desc(),
-        dst.get_desc(), {w.stride_h, w.stride_w}, {w.kernel_h, w.kernel_w}, {0, 0},
-        {w.pad_top, w.pad_left}, {w.pad_bottom, w.pad_right});
+    dnnl::pooling_v2_forward::desc desc(dnnl::prop_kind::forward_inference, algorithm,
+                                        src.get_desc(), dst.get_desc(), {w.stride_h, w.stride_w},
+                                        {w.kernel_h, w.kernel_w}, {0, 0}, {w.pad_top, w.pad_left},
+                                        {w.pad_bottom, w.pad_right});
     dnnl::pooling_v2_forward::primitive_desc pd(desc, engine);
     steps.push_back({dnnl::pooling_v2_forward(pd), {{DNNL_ARG_SRC, src}, {DNNL_ARG_DST, dst}}});
     return dst;

