@@ -11,6 +11,7 @@
 
 #include <cmath>
 #include <fstream>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -373,6 +374,87 @@ TEST(TfjsGraphHostile, OpencvBackendRefusesSsrNetAtLoadByName) {
             std::string::npos)
       << error;
   EXPECT_NE(error.find("not supported by the OpenCV dnn backend"), std::string::npos) << error;
+}
+
+// SSR-Net's tail in small: AvgPool, Tanh, Reshape, _FusedMatMul, StridedSlice, Mul by a
+// constant, ExpandDims, RealDiv. Nodes: 0 input, 1-8 constants, 9 pool ... 16 ratio.
+json ssr_tail() {
+  return json::parse(R"({"format": "graph-model", "modelTopology": {"node": [
+    {"name": "input", "op": "Placeholder", "attr": {"shape": {"shape": {"dim": [
+      {"size": "-1"}, {"size": "4"}, {"size": "4"}, {"size": "1"}]}}}},
+    {"name": "flat", "op": "Const"}, {"name": "w", "op": "Const"}, {"name": "b", "op": "Const"},
+    {"name": "begin", "op": "Const"}, {"name": "end", "op": "Const"},
+    {"name": "strides", "op": "Const"}, {"name": "three", "op": "Const"},
+    {"name": "axis", "op": "Const"},
+    {"name": "pool", "op": "AvgPool", "input": ["input"], "attr": {
+      "ksize": {"list": {"i": ["1", "2", "2", "1"]}},
+      "strides": {"list": {"i": ["1", "2", "2", "1"]}}, "padding": {"s": "VkFMSUQ="}}},
+    {"name": "tanh", "op": "Tanh", "input": ["pool"]},
+    {"name": "reshape", "op": "Reshape", "input": ["tanh", "flat"]},
+    {"name": "dense", "op": "_FusedMatMul", "input": ["reshape", "w", "b"], "attr": {
+      "fused_ops": {"list": {"s": ["Qmlhc0FkZA==", "UmVsdQ=="]}}}},
+    {"name": "column", "op": "StridedSlice", "input": ["dense", "begin", "end", "strides"],
+     "attr": {"begin_mask": {"i": "1"}, "end_mask": {"i": "1"}, "shrink_axis_mask": {"i": "2"}}},
+    {"name": "scaled", "op": "Mul", "input": ["three", "column"]},
+    {"name": "expanded", "op": "ExpandDims", "input": ["scaled", "axis"]},
+    {"name": "ratio", "op": "RealDiv", "input": ["expanded", "expanded"]}]},
+    "weightsManifest": [{"paths": ["ssr.bin"], "weights": [
+      {"name": "flat", "shape": [2], "dtype": "int32"},
+      {"name": "w", "shape": [4, 3], "dtype": "float32"},
+      {"name": "b", "shape": [3], "dtype": "float32"},
+      {"name": "begin", "shape": [2], "dtype": "int32"},
+      {"name": "end", "shape": [2], "dtype": "int32"},
+      {"name": "strides", "shape": [2], "dtype": "int32"},
+      {"name": "three", "shape": [], "dtype": "float32"},
+      {"name": "axis", "shape": [], "dtype": "int32"}]}]})");
+}
+
+std::string ssr_tail_shard() {
+  std::string bytes;
+  auto put = [&](auto v) { bytes.append(reinterpret_cast<const char*>(&v), sizeof v); };
+  for (std::int32_t v : {-1, 4}) put(v);
+  for (int i = 0; i < 12; ++i) put(static_cast<float>(i % 5 - 2) / 3.f);
+  for (float v : {0.5f, 1.f, -0.25f}) put(v);
+  for (std::int32_t v : {0, 1, 0, 2, 1, 1}) put(v);
+  put(3.f);
+  put(std::int32_t{-1});
+  return bytes;
+}
+
+TEST(TfjsGraphHostile, SsrNetOpsWithUnsupportedArgumentsAreRefusedByName) {
+  test::TempDir dir;
+  test::write_file(dir / "ssr.bin", ssr_tail_shard());
+  auto error_with = [&](const std::function<void(json&)>& damage) {
+    json model = ssr_tail();
+    damage(model);
+    return load_error(test::write_file(dir / "ssr.json", model.dump()));
+  };
+  // Intact, it loads and runs on oneDNN: [1, 1] = x / x.
+  GraphModel model = GraphModel::load(test::write_file(dir / "ssr.json", ssr_tail().dump()));
+  const auto out = model.run(synthetic_input(model.input_shape(), "gradient"));
+  EXPECT_EQ(out.at(0).shape, (std::vector<int>{1, 1}));
+
+  const auto nodes = [](json& m) -> json& { return m["modelTopology"]["node"]; };
+  EXPECT_NE(error_with([&](json& m) {
+              nodes(m)[13]["attr"]["ellipsis_mask"] = {{"i", "1"}};
+            }).find("node column (StridedSlice): ellipsis and new-axis masks are not supported"),
+            std::string::npos);
+  EXPECT_NE(error_with([&](json& m) {
+              nodes(m)[16]["input"] = {"three", "expanded"};
+            }).find("node ratio (RealDiv): dividing a constant by a tensor is not supported"),
+            std::string::npos);
+  EXPECT_NE(error_with([&](json& m) {
+              nodes(m)[12]["attr"]["transpose_b"] = {{"b", true}};
+            }).find("node dense (_FusedMatMul): transpose_b is not supported"),
+            std::string::npos);
+  EXPECT_NE(error_with([&](json& m) {
+              nodes(m)[16]["input"] = {"expanded", "dense"};
+            }).find("node ratio (RealDiv): broadcasting [1,1] and [1,3] is not supported"),
+            std::string::npos);
+  EXPECT_NE(error_with([&](json& m) {
+              nodes(m)[14]["input"] = {"w", "column"};
+            }).find("node scaled (Mul): a constant operand of shape [4,3]"),
+            std::string::npos);
 }
 
 TEST(TfjsGraphHostile, CycleIsRefused) {
