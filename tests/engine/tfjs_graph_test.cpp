@@ -7,14 +7,13 @@
 // - hostile: the same graph damaged one way at a time (a truncated shard, an unknown op, shapes
 //   that lie, a shard outside the folder, a cycle, a huge input): each refused at load time by
 //   name, with the file named.
-#include <openssl/evp.h>
-
 #include <cmath>
 #include <fstream>
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "graph_def_json.hpp"
 #include "lookalike/build_config.hpp"
 #include "lookalike/engine/model_paths.hpp"
 #include "lookalike/errors.hpp"
@@ -57,13 +56,8 @@ Tensor synthetic_input(const std::vector<int>& shape, const std::string& pattern
 }
 
 std::vector<float> decode_floats(const std::string& base64) {
-  std::string bytes(base64.size() / 4 * 3, '\0');
-  const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(bytes.data()),
-                                reinterpret_cast<const unsigned char*>(base64.data()),
-                                static_cast<int>(base64.size()));
-  std::size_t padding = 0;
-  for (auto it = base64.rbegin(); it != base64.rend() && *it == '='; ++it) ++padding;
-  std::vector<float> values((static_cast<std::size_t>(n) - padding) / 4);
+  const std::string bytes = decode_base64(base64);  // the importer's decoder
+  std::vector<float> values(bytes.size() / 4);
   std::memcpy(values.data(), bytes.data(), values.size() * 4);
   return values;
 }

@@ -1,14 +1,12 @@
 // model.json -> Graph: node checks, constant folding and shape inference (see graph_ir.hpp).
-#include <openssl/evp.h>
-
 #include <algorithm>
-#include <charconv>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <span>
 
+#include "graph_def_json.hpp"
 #include "graph_ir.hpp"
 #include "lookalike/engine/tfjs_weights.hpp"
 #include "lookalike/errors.hpp"
@@ -31,91 +29,6 @@ const std::set<std::string> kSupportedOps = {
     "_FusedConv2D", "AddV2",   "Add",          "Relu",      "Pad",
     "MaxPool",      "Reshape", "AvgPool",      "Tanh",      "_FusedMatMul",
     "Mul",          "RealDiv", "StridedSlice", "ExpandDims"};
-
-// A problem with one node: parse_graph prefixes the file.
-[[noreturn]] void fail_node(const json& node, const std::string& what) {
-  throw ModelError("node " + node.value("name", std::string("?")) + " (" +
-                   node.value("op", std::string("?")) + "): " + what);
-}
-
-// GraphDef attributes: strings are base64 in TF.js's JSON.
-std::string decode_base64(const std::string& text) {
-  if (text.size() % 4 != 0) throw ModelError("attribute \"" + text + "\" is not base64");
-  std::string out(text.size() / 4 * 3, '\0');
-  // OpenSSL's decoder; it keeps the zero bytes that '=' padding stands for.
-  const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(text.data()),
-                                static_cast<int>(text.size()));
-  if (n < 0) throw ModelError("attribute \"" + text + "\" is not base64");
-  std::size_t padding = 0;
-  for (auto it = text.rbegin(); it != text.rend() && *it == '=' && padding < 2; ++it) ++padding;
-  out.resize(static_cast<std::size_t>(n) - padding);
-  return out;
-}
-
-const json* attr(const json& node, const char* key) {
-  if (!node.contains("attr") || !node["attr"].is_object() || !node["attr"].contains(key))
-    return nullptr;
-  return &node["attr"][key];
-}
-
-std::string attr_string(const json& node, const char* key, const std::string& fallback) {
-  const json* a = attr(node, key);
-  if (!a) return fallback;
-  if (!a->contains("s") || !(*a)["s"].is_string())
-    fail_node(node, std::string("attribute ") + key + " is not a string");
-  return decode_base64((*a)["s"].get<std::string>());
-}
-
-// An integer as GraphDef's JSON writes it: a string of digits (int64), or a number.
-long long parse_int(const json& node, const json& value) {
-  if (value.is_number_integer()) return value.get<long long>();
-  if (value.is_string()) {
-    const std::string& s = value.get_ref<const std::string&>();
-    long long v = 0;
-    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (ec == std::errc() && end == s.data() + s.size()) return v;
-  }
-  fail_node(node, "integer attribute " + value.dump() + " is not an integer");
-}
-
-std::vector<long long> attr_ints(const json& node, const char* key) {
-  const json* a = attr(node, key);
-  if (!a) return {};
-  if (!a->contains("list")) fail_node(node, std::string("attribute ") + key + " is not a list");
-  std::vector<long long> out;
-  const json& list = (*a)["list"];
-  if (list.contains("i"))
-    for (const auto& v : list["i"]) out.push_back(parse_int(node, v));
-  return out;
-}
-
-std::vector<std::string> attr_strings(const json& node, const char* key) {
-  const json* a = attr(node, key);
-  std::vector<std::string> out;
-  if (a && a->contains("list") && (*a)["list"].contains("s"))
-    for (const auto& v : (*a)["list"]["s"]) out.push_back(decode_base64(v.get<std::string>()));
-  return out;
-}
-
-std::string shape_text(const std::vector<int>& shape) {
-  std::string s = "[";
-  for (std::size_t i = 0; i < shape.size(); ++i) {
-    if (i) s += ',';
-    s += std::to_string(shape[i]);
-  }
-  return s + "]";
-}
-
-// The node an input names: "name", "name:0"; other outputs and control inputs are refused.
-std::string input_node(const json& node, const std::string& input) {
-  if (input.starts_with('^')) fail_node(node, "control input " + input + " is not supported");
-  const auto colon = input.rfind(':');
-  if (colon == std::string::npos) return input;
-  if (input.substr(colon + 1) != "0")
-    fail_node(node, "input " + input + " (an op's second output) is not supported");
-  return input.substr(0, colon);
-}
 
 // What a node lowers to: an op of the graph, or a constant folded at load time.
 struct Value {
