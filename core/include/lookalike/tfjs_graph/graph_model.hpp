@@ -26,10 +26,9 @@
 
 namespace lookalike::tfjs_graph {
 
-// What runs the imported graph. Both give TF.js's outputs (golden test); oneDNN is the default:
-// per forward on one thread, blazeface-front 0.9 ms vs OpenCV dnn's 3.5-7.3 ms, blazeface-back
-// 6.2 ms vs 23.8 ms (lookalike-bench-tfjs-graph; README, "TF.js graph models"), and its
-// outputs equal those of TF.js's cpu backend exactly on every input tried.
+// What runs the imported graph. Both give TF.js's outputs (golden test). oneDNN is the default:
+// 2-8x faster per forward on one thread (README, "TF.js graph models"), its outputs equal
+// those of TF.js's cpu backend exactly on every input tried, and only it runs SSR-Net.
 enum class Backend { kOpencv, kOnednn };
 
 struct Tensor {
