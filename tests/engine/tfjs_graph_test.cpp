@@ -451,6 +451,18 @@ TEST(TfjsGraphHostile, SsrNetOpsWithUnsupportedArgumentsAreRefusedByName) {
             std::string::npos);
 }
 
+// The shards' total is bounded before anything is read (a manifest may also list one shard
+// many times: the same running total stops it).
+TEST(TfjsGraphHostile, OversizedShardIsRefusedBeforeReading) {
+  test::TempDir dir;
+  const fs::path path = TinyGraph().write(dir.path());
+  fs::resize_file(dir / "tiny.bin", std::uintmax_t{1100} << 20);  // sparse: no disk used
+  const std::string error = load_error(path);
+  EXPECT_NE(error.find("tiny.json: the shards of a weights group exceed 1024 MB"),
+            std::string::npos)
+      << error;
+}
+
 TEST(TfjsGraphHostile, CycleIsRefused) {
   test::TempDir dir;
   TinyGraph graph;

@@ -13,6 +13,9 @@ namespace fs = std::filesystem;
 namespace lookalike {
 namespace {
 
+// Shards in use: face-api's ResNet 6 MB, human-models' largest (blazepose-heavy) 28 MB.
+constexpr std::uintmax_t kMaxGroupBytes = std::uintmax_t{1} << 30;
+
 // How a tensor is stored in the shard.
 enum class Storage { kFloat32, kInt32, kUint8, kUint16, kFloat16 };
 
@@ -135,6 +138,12 @@ std::map<std::string, TfjsTensor> read_tfjs_tensors(const nlohmann::json& groups
     shards.clear();
     for (const auto& shard : group.at("paths")) {
       const fs::path path = shard_path(dir, shard);
+      // A manifest may list one shard many times: the total is bounded before reading.
+      std::error_code ec;
+      const auto size = fs::file_size(path, ec);
+      if (!ec && data.size() + size > kMaxGroupBytes)
+        throw ModelError("the shards of a weights group exceed " +
+                         std::to_string(kMaxGroupBytes >> 20) + " MB");
       auto bytes = read_file_bytes(path);
       data.insert(data.end(), bytes.begin(), bytes.end());
       if (!shards.empty()) shards += '+';
