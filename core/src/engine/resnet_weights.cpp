@@ -3,10 +3,10 @@
 #include <cmath>
 #include <cstring>
 #include <fstream>
-#include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "lookalike/engine/tfjs_weights.hpp"
 #include "lookalike/errors.hpp"
 #include "lookalike/file_util.hpp"
 
@@ -33,34 +33,7 @@ constexpr Unit kUnits[] = {
     {"conv256_1", 2, false},  {"conv256_2", 2, false},  {"conv256_down_out", 2, true},
 };
 
-struct Tensor {
-  std::vector<int> shape;
-  std::vector<float> values;
-};
-
-// A manifest shape: whole non-negative dimensions whose product fits (nlohmann's get<int>()
-// of 1e300 or a negative dimension would be undefined or wrap to a huge allocation).
-std::vector<int> read_shape(const nlohmann::json& shape) {
-  if (!shape.is_array()) throw ModelError("tensor shape " + shape.dump() + " is not a list");
-  std::vector<int> dims;
-  std::size_t n = 1;
-  for (const auto& d : shape) {
-    if (!d.is_number_integer() || d.get<std::int64_t>() < 0 ||
-        d.get<std::int64_t>() > std::numeric_limits<int>::max())
-      throw ModelError("tensor shape " + shape.dump() + " is not a list of sizes");
-    dims.push_back(static_cast<int>(d.get<std::int64_t>()));
-    if (dims.back() != 0 && n > std::numeric_limits<std::size_t>::max() / 4 / dims.back())
-      throw ModelError("tensor shape " + shape.dump() + " is too large");
-    n *= static_cast<std::size_t>(dims.back());
-  }
-  return dims;
-}
-
-std::size_t element_count(const std::vector<int>& shape) {
-  std::size_t n = 1;
-  for (int d : shape) n *= static_cast<std::size_t>(d);
-  return n;
-}
+using Tensor = TfjsTensor;
 
 std::map<std::string, Tensor> read_tfjs(const fs::path& dir, TfjsLoadReport& report,
                                         std::string& sha256) {
@@ -76,51 +49,8 @@ std::map<std::string, Tensor> read_tfjs(const fs::path& dir, TfjsLoadReport& rep
   } catch (const std::exception& e) {
     throw ModelError(manifest_path.string() + ": not a valid weights manifest: " + e.what());
   }
-  std::map<std::string, Tensor> tensors;
   try {
-    std::vector<std::byte> data;
-    for (const auto& group : manifest) {
-      data.clear();
-      for (const auto& shard : group.at("paths")) {
-        auto bytes = read_file_bytes(dir / shard.get<std::string>());
-        data.insert(data.end(), bytes.begin(), bytes.end());
-      }
-      if (sha256.empty()) sha256 = sha256_hex(data);
-      std::size_t offset = 0;
-      for (const auto& w : group.at("weights")) {
-        Tensor t;
-        t.shape = read_shape(w.at("shape"));
-        const std::size_t n = element_count(t.shape);
-        // Sizes are checked against the shard before allocating: a 100-byte manifest must not
-        // allocate gigabytes (found by fuzz_tfjs). offset <= data.size() always.
-        if (w.contains("quantization")) {
-          const auto& q = w.at("quantization");
-          if (q.at("dtype") != "uint8")
-            throw ModelError("unsupported quantization " + q.at("dtype").dump());
-          const double scale = q.at("scale").get<double>(), min = q.at("min").get<double>();
-          if (n > data.size() - offset) throw ModelError("weights file is truncated");
-          t.values.resize(n);
-          for (std::size_t i = 0; i < n; ++i)
-            t.values[i] = static_cast<float>(min + scale * static_cast<double>(data[offset + i]));
-          offset += n;
-          ++report.quantized_tensors;
-        } else {
-          if (w.at("dtype") != "float32")
-            throw ModelError("unsupported dtype " + w.at("dtype").dump());
-          if (n > (data.size() - offset) / 4) throw ModelError("weights file is truncated");
-          t.values.resize(n);
-          // memcpy from/to null is undefined even for 0 bytes (a [0] shape; fuzz_tfjs).
-          if (n != 0) std::memcpy(t.values.data(), data.data() + offset, 4 * n);
-          offset += 4 * n;
-        }
-        ++report.tensors;
-        report.weights += static_cast<long long>(n);
-        tensors.emplace(w.at("name").get<std::string>(), std::move(t));
-      }
-      if (offset != data.size())
-        throw ModelError("weights file has " + std::to_string(data.size() - offset) +
-                         " unexpected trailing bytes");
-    }
+    return read_tfjs_tensors(manifest, dir, report, &sha256);
   } catch (const ModelError& e) {
     throw ModelError(
         manifest_path.string() + ": " + e.what() +
@@ -130,13 +60,13 @@ std::map<std::string, Tensor> read_tfjs(const fs::path& dir, TfjsLoadReport& rep
         manifest_path.string() + ": cannot read weights: " + e.what() +
         "; run `lookalike-cli models fetch --force` (models/fetch in a source tree) again");
   }
-  return tensors;
 }
 
 const Tensor& need(const std::map<std::string, Tensor>& tensors, const std::string& name,
                    std::size_t expected_size) {
   auto it = tensors.find(name);
   if (it == tensors.end()) throw ModelError("tensor " + name + " is missing");
+  if (it->second.is_int) throw ModelError("tensor " + name + " is int32, expected float32");
   if (expected_size && it->second.values.size() != expected_size)
     throw ModelError("tensor " + name + " has " + std::to_string(it->second.values.size()) +
                      " values, expected " + std::to_string(expected_size));
