@@ -24,6 +24,7 @@ std::vector<PhotoFaceMatch> match_photo(FaceEngine& engine, const IdentityMatche
   for (auto& face : faces) {
     PhotoFaceMatch m;
     if (gallery) m.matches = gallery->match(face.embedding, search);
+    m.pose = estimate_head_pose(face.landmarks, image.size());
     m.face = std::move(face);
     out.push_back(std::move(m));
   }
