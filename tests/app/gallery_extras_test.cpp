@@ -43,8 +43,10 @@ class GalleryExtrasApp : public ::testing::Test {
 
   static std::vector<nlohmann::json> match_json(const std::string& gallery) {
     std::string cmd = cli_ + " match --gallery " + gallery + " --json --top 3";
-    for (const char* photo : {"bbt1.jpg", "bbt2.jpg"})
-      cmd += " " + (test::shared_data("faces/bbt/_group") / photo).string();
+    for (const char* photo : {"bbt1.jpg", "bbt2.jpg"}) {
+      cmd += ' ';
+      cmd += (test::shared_data("faces/bbt/_group") / photo).string();
+    }
     const auto run = test::run_command(cmd);
     EXPECT_EQ(run.exit_code, 0) << run.err;
     std::vector<nlohmann::json> lines;
