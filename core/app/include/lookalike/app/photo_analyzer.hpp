@@ -35,6 +35,9 @@ struct PhotoFace {
   std::optional<IdentityMatch> assigned;  // unique cast on: the identity this face plays
   // Into the part it plays (else its top-1); null without a gallery thumbnail or landmarks.
   std::shared_ptr<const Morph> morph;
+  // The top-1's gallery crop in the head pose nearest this face's (pose thumbnails of gallery
+  // format 2, else its thumbnail); empty without a gallery or a pose.
+  cv::Mat pose_thumbnail;
 };
 
 struct PhotoResult {
