@@ -253,6 +253,8 @@ TEST(GalleryExtras, HostileSectionsAreRefused) {
                  "pose thumbnail table");
   expect_refused(pose_field(3, offsetof(detail::PoseRecord, jpeg_size)), std::uint32_t{1} << 30,
                  "pose thumbnail table");
+  expect_refused(pose_field(3, offsetof(detail::PoseRecord, jpeg_size)), std::uint32_t{0},
+                 "pose thumbnail table");  // the writer never stores an empty one
   expect_refused(offsetof(detail::FileHeader, pose_count), std::uint64_t{1} << 40,
                  "pose thumbnail table");
   expect_refused(offsetof(detail::FileHeader, pose_offset), h.file_size - 8,

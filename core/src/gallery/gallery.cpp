@@ -81,8 +81,8 @@ void parse_extras(Gallery::Impl& g, std::uint64_t end, const Inconsistent& incon
       const bool ordered = k == 0 || r.identity > g.poses[k - 1].identity ||
                            (r.identity == g.poses[k - 1].identity && r.bin > g.poses[k - 1].bin);
       if (r.identity >= h.identity_count || r.bin >= kPoseBinCount || !ordered ||
-          !std::isfinite(r.yaw) || !std::isfinite(r.pitch) || r.jpeg_offset > h.blob_size ||
-          r.jpeg_size > h.blob_size - r.jpeg_offset)
+          !std::isfinite(r.yaw) || !std::isfinite(r.pitch) || r.jpeg_size == 0 ||
+          r.jpeg_offset > h.blob_size || r.jpeg_size > h.blob_size - r.jpeg_offset)
         inconsistent("pose thumbnail table");
     }
   }
