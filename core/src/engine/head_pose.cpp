@@ -64,8 +64,19 @@ std::optional<HeadPose> estimate_head_pose(const Landmarks& landmarks, cv::Size 
   }
   cv::Matx33d rotation;
   cv::Rodrigues(rvec, rotation);
-  // The face's forward direction (toward the viewer, -z in the model) in camera axes.
-  const double fx = -rotation(0, 2), fy = -rotation(1, 2), fz = -rotation(2, 2);
+  // The face's forward direction (toward the viewer, -z in the model) in camera axes, measured
+  // against the line of sight rather than the optical axis: a face off the image centre that
+  // looks into the lens is frontal (group photos put faces near the edges).
+  cv::Vec3d forward(-rotation(0, 2), -rotation(1, 2), -rotation(2, 2));
+  const cv::Vec3d sight = cv::normalize(tvec);  // camera -> face
+  const cv::Vec3d axis = sight.cross(cv::Vec3d(0, 0, 1));
+  const double sine = cv::norm(axis);
+  if (sine > 1e-9) {
+    cv::Matx33d to_axis;  // turns the line of sight onto the optical axis
+    cv::Rodrigues(axis * (std::asin(std::min(1.0, sine)) / sine), to_axis);
+    forward = to_axis * forward;
+  }
+  const double fx = forward[0], fy = forward[1], fz = forward[2];
   const double toward_camera = -fz;
   HeadPose pose;
   pose.yaw = static_cast<float>(std::atan2(fx, toward_camera) * kDegreesPerRadian);

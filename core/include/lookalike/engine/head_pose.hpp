@@ -4,7 +4,9 @@
 // Method: OpenCV's solvePnP fits a generic 3-D face (six points: nose tip, chin, outer eye
 // corners, mouth corners) to the landmarks, seen by a pinhole camera whose focal length is the
 // image width and whose centre is the image centre (no calibration exists for arbitrary
-// photos). Yaw and pitch are the angles of the face's forward direction in that camera.
+// photos). Yaw and pitch are the angles between the face's forward direction and the line of
+// sight from the camera (so a face near a group photo's edge that looks into the lens is
+// frontal).
 // Signs are those of the picture, not of the person: yaw > 0 when the face turns toward the
 // image's right side, pitch > 0 when it looks up. Mirroring a photo flips the yaw's sign.
 //
@@ -30,14 +32,16 @@ enum class PoseBin : std::uint8_t { frontal = 0, left = 1, right = 2, up = 3, do
 inline constexpr std::size_t kPoseBinCount = 5;
 
 // Bin thresholds, in degrees. Within them a face is frontal: dlib's landmarks and the generic
-// model scatter frontal LFW faces over about +-10 degrees of yaw and pitch. Outside, the axis
-// that leaves its threshold by the larger factor decides (a face turned 40 degrees and tilted
-// 15 is "left", not "up").
+// model scatter faces that look into the camera over about +-10 degrees of yaw, and pitch
+// more (a smile lifts the mouth corners, which reads as looking down: the smiling BBT cast of
+// the shared group photos comes out at -15 to -19 degrees). Outside, the axis that leaves its
+// threshold by the larger factor decides (a face turned 40 degrees and tilted 15 is "left",
+// not "up").
 inline constexpr float kFrontalYaw = 15.f;
-inline constexpr float kFrontalPitch = 12.f;
+inline constexpr float kFrontalPitch = 20.f;
 // The pose each bin stands for: the gallery keeps, per bin, the photo nearest this centre.
 inline constexpr std::array<HeadPose, kPoseBinCount> kPoseBinCentres = {
-    {{0.f, 0.f}, {-30.f, 0.f}, {30.f, 0.f}, {0.f, 20.f}, {0.f, -20.f}}};
+    {{0.f, 0.f}, {-30.f, 0.f}, {30.f, 0.f}, {0.f, 30.f}, {0.f, -30.f}}};
 
 std::optional<HeadPose> estimate_head_pose(const Landmarks& landmarks, cv::Size image_size);
 
