@@ -56,6 +56,13 @@ struct BuildFlags {
   }
 };
 
+// The bins an identity has a pose photo for: ["frontal", "left"].
+nlohmann::json pose_bins_json(const std::vector<PoseThumbnail>& thumbnails) {
+  nlohmann::json bins = nlohmann::json::array();
+  for (const auto& t : thumbnails) bins.push_back(std::string(to_string(t.bin)));
+  return bins;
+}
+
 void print_summary(const fs::path& output, const BuildResult& result, std::size_t sources) {
   const auto& d = result.data;
   std::size_t new_skipped = d.skipped.size();
@@ -100,6 +107,10 @@ int run_build(const fs::path& output, const std::vector<PhotoSource>& sources,
 int run_info(const fs::path& file, bool json) {
   auto g = Gallery::load(file);
   const auto skipped = g->skipped();
+  std::size_t with_pose_photos = 0;
+  for (std::uint32_t i = 0; i < g->identity_count(); ++i)
+    with_pose_photos += !g->pose_thumbnails(i).empty();
+  const auto note = g->format_note();
   if (json) {
     nlohmann::json ids = nlohmann::json::array();
     for (std::uint32_t i = 0; i < g->identity_count(); ++i) {
@@ -109,7 +120,9 @@ int run_info(const fs::path& file, bool json) {
                      {"aliases", g->aliases(i)},
                      {"gender", to_string(g->gender(i))},
                      {"birth_year", g->birth_year(i)},
-                     {"thumbnail", !g->thumbnail(i).empty()}});
+                     {"thumbnail", !g->thumbnail(i).empty()},
+                     {"pose_photos", pose_bins_json(g->pose_thumbnails(i))},
+                     {"percentile", g->percentile(i, 0.f).has_value()}});
     }
     nlohmann::json skipped_json = nlohmann::json::array();
     for (const auto& s : skipped)
@@ -125,8 +138,11 @@ int run_info(const fs::path& file, bool json) {
                           {"identities", g->identity_count()},
                           {"photos", g->photo_count()},
                           {"hnsw_index", g->has_index()},
+                          {"percentiles", g->has_resemblance()},
+                          {"identities_with_pose_photos", with_pose_photos},
                           {"skipped", skipped_json},
                           {"identity_list", ids}};
+    if (note) out["note"] = *note;
     std::cout << out.dump() << "\n";
     return 0;
   }
@@ -140,8 +156,12 @@ int run_info(const fs::path& file, bool json) {
             << "  identities      " << g->identity_count() << "\n"
             << "  photos          " << g->photo_count() << "\n"
             << "  HNSW index      " << (g->has_index() ? "yes" : "no") << "\n"
+            << "  percentiles     " << (g->has_resemblance() ? "yes" : "no") << "\n"
+            << "  pose photos     " << with_pose_photos << " of " << g->identity_count()
+            << " identities\n"
             << "  skipped files   " << skipped.size() << "\n";
   for (const auto& s : skipped) std::cout << "    " << s.source << ": " << s.reason << "\n";
+  if (note) std::cout << "  note            " << *note << "\n";
   return 0;
 }
 

@@ -1,7 +1,9 @@
 // `lookalike-cli match --gallery FILE [--top K] [--metric M] [--json] IMAGE...`: every face in
 // every image with its box and its top-k gallery identities. --json prints one object per
-// image line: {"image", "faces": [{"box", "rotation", "matches": [...]}]} or {"image", "error"}
-// ("rotation": the degrees the photo was turned to find the face, --try-rotations); with
+// image line: {"image", "faces": [{"box", "rotation", "pose", "matches": [...]}]} or
+// {"image", "error"} ("rotation": the degrees the photo was turned to find the face,
+// --try-rotations; "pose": {"yaw", "pitch", "bin"}, left out when the landmarks give none; each
+// match's "percentile" when the gallery has resemblance quantiles, match_json.hpp); with
 // `--assign unique` every face of a photo plays a different identity (Hungarian assignment) and
 // gains "assigned": {"name", "similarity", ...}. With --features the top-1 match (and
 // "assigned") gains "features": {"eyes", "brows", "nose", "mouth", "jaw"}, the similarity % of
@@ -78,17 +80,23 @@ struct MatchCommand {
           if (!json)
             std::cout << path << ": " << faces.size() << " face(s)"
                       << turned_note(faces.empty() ? 0 : faces.front().face.rotation) << "\n";
-          for (const auto& [face, matches, assigned, top_features, assigned_features] : faces) {
+          for (const auto& [face, matches, assigned, top_features, assigned_features, pose] :
+               faces) {
             auto& entry = line["faces"].emplace_back(face_matches_to_json(face.box, matches));
             entry["rotation"] = face.rotation;
+            if (pose) entry["pose"] = pose_to_json(*pose);
             if (assigned) entry["assigned"] = match_to_json(*assigned);
             if (top_features)
               entry["matches"][0]["features"] = app::features_to_json(*top_features);
             if (assigned_features)
               entry["assigned"]["features"] = app::features_to_json(*assigned_features);
             if (json) continue;
-            std::cout << fmt::format("  face at {},{} {}x{}\n", face.box.x, face.box.y,
+            std::cout << fmt::format("  face at {},{} {}x{}", face.box.x, face.box.y,
                                      face.box.width, face.box.height);
+            if (pose)
+              std::cout << fmt::format(", head {} (yaw {:.0f}, pitch {:.0f} degrees)",
+                                       to_string(pose_bin(*pose)), pose->yaw, pose->pitch);
+            std::cout << "\n";
             int rank = 1;
             for (const auto& m : matches)
               std::cout << fmt::format("    {}. {:<28} {:5.1f}%  {} {:.3f}{}  ({})\n", rank++,
@@ -97,6 +105,10 @@ struct MatchCommand {
             if (top_features)
               std::cout << fmt::format("    feature shapes vs {}: {}\n", matches.front().name,
                                        app::features_text(*top_features));
+            if (!matches.empty() && matches.front().percentile)
+              std::cout << fmt::format("    closer to {} than {:.{}f} % of the gallery\n",
+                                       matches.front().name, *matches.front().percentile,
+                                       *matches.front().percentile < 99.f ? 0 : 1);
             if (assigned && (matches.empty() || assigned->identity != matches.front().identity)) {
               std::cout << fmt::format("    plays {} ({:.1f}%) in the unique cast\n",
                                        assigned->name, assigned->similarity_percent);

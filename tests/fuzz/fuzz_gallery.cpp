@@ -1,10 +1,12 @@
 // Fuzz target: the gallery file loader (Gallery::load, gallery.hpp) on an arbitrary .lkg file,
-// then every accessor and a search on what it accepted.
+// then every accessor (the version 2 extras too) and a search on what it accepted.
 // The checksum is not verified: a hostile file can carry a valid one, so the table checks behind
 // it must hold on their own (and the fuzzer could never get past XXH64 otherwise). The HNSW
 // index has its own target (fuzz_hnsw).
 // Finding: a crash or sanitizer report, or an exception other than GalleryError from load()
 // (none at all from the accessors of a gallery that loaded).
+#include <spdlog/spdlog.h>
+
 #include <cstddef>
 #include <cstdint>
 
@@ -12,6 +14,12 @@
 #include "lookalike/gallery/gallery.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  // Every version 1 input would log the "built by an older version" note at info.
+  static const bool quiet = [] {
+    spdlog::set_level(spdlog::level::warn);
+    return true;
+  }();
+  (void)quiet;
   const auto path = lookalike::fuzz::scratch().write("input.lkg", data, size);
   lookalike::GalleryLoadOptions options;
   options.verify_checksum = false;
@@ -28,6 +36,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     (void)gallery->gender(i);
     (void)gallery->birth_year(i);
     (void)gallery->thumbnail(i);
+    // Format version 2's sections (resemblance quantiles, pose thumbnails).
+    (void)gallery->resemblance_quantiles(i);
+    (void)gallery->percentile(i, 0.5f);
+    (void)gallery->centre(i);
+    (void)gallery->pose_thumbnails(i);
+    (void)gallery->pose_thumbnail(i, {-30.f, 5.f});
     const auto [first, end] = gallery->photo_range(i);
     (void)first;
     (void)end;
@@ -39,7 +53,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   lookalike::Embedding query{};
   query[0] = 1.f;
-  (void)gallery->match(query, lookalike::SearchOptions{});
+  (void)gallery->format_note();
+  (void)gallery->has_resemblance();
+  (void)gallery->match(query, lookalike::SearchOptions{});  // with each match's percentile
   (void)gallery->nearest_photos(query, 5, lookalike::Metric::cosine, false);
   return 0;
 }

@@ -1,6 +1,7 @@
 // lookalike_fuzz_seeds OUT [PHOTOS_DIR] [FACE_API_DIR]: writes seed inputs for the fuzz targets
 // into OUT/<target>/, made by the project's own writers so that they follow the formats:
-//   gallery      .lkg files from write_gallery (synthetic identities, thumbnails, skipped list)
+//   gallery      .lkg files from write_gallery (synthetic identities, thumbnails, pose-bin
+//                thumbnails, resemblance quantiles, skipped list; one in format version 1)
 //   hnsw         the FILE.hnsw write_gallery writes, prefixed by its photo count (fuzz_hnsw)
 //   resnet_weights  save_resnet_weights of a network with 1x1 convolutions (131 KB)
 //   tfjs         face-api's manifest from FACE_API_DIR with every tensor shrunk + its shard
@@ -71,6 +72,9 @@ void gallery_and_hnsw_seeds(const fs::path& out) {
       identity.gender = static_cast<Gender>(i % 3);
       identity.birth_year = 1970 + static_cast<int>(i);
       if (i % 2 == 0) identity.thumbnail_jpeg = tiny_jpeg(static_cast<int>(i));
+      for (std::size_t b = i % 2; b < kPoseBinCount; b += 2)
+        identity.pose_thumbnails.push_back(
+            {static_cast<PoseBin>(b), kPoseBinCentres[b], tiny_jpeg(static_cast<int>(b + 3))});
     }
     data.skipped = {{"bad/photo.jpg", "no face found"}};
     const fs::path file = work / ("g" + std::to_string(n) + ".lkg");
@@ -81,6 +85,12 @@ void gallery_and_hnsw_seeds(const fs::path& out) {
     const auto index = read_all(index_path_for(file));
     hnsw.insert(hnsw.end(), index.begin(), index.end());
     write_all(out / "hnsw" / ("g" + std::to_string(n) + ".hnsw"), hnsw.data(), hnsw.size());
+    if (n == 1) {  // the format older releases wrote: no quantiles, no pose thumbnails
+      write_gallery(work / "v1.lkg", data,
+                    {.hnsw_threshold = SIZE_MAX, .format_version = kOldestGalleryFormatVersion});
+      fs::copy_file(work / "v1.lkg", out / "gallery" / "v1.lkg",
+                    fs::copy_options::overwrite_existing);
+    }
     ++n;
   }
   fs::remove_all(work);

@@ -1,5 +1,7 @@
 // The builder with the real engine on the shared photos: leave-one-out identification,
-// resume after interruption, aliases, IMDB-WIKI boxes and metadata, and the CLI end to end.
+// resume after interruption, aliases, IMDB-WIKI boxes and metadata, the CLI end to end, and
+// format version 2's extras (pose thumbnails, resemblance quantiles; `gallery add` ends where
+// building everything at once ends).
 #include <gtest/gtest.h>
 
 #include <fmt/format.h>
@@ -16,6 +18,7 @@
 #include "lookalike/gallery/builder.hpp"
 #include "lookalike/gallery/gallery.hpp"
 #include "lookalike/gallery/imdb_import.hpp"
+#include "lookalike/gallery/resemblance.hpp"
 #include "synthetic.hpp"
 #include "test_support.hpp"
 
@@ -96,6 +99,15 @@ void write_small_imdb(const fs::path& root) {
       {"Colin Powell", "Hugo Chavez"});
 }
 
+std::vector<PhotoSource> lfw10_people(std::initializer_list<const char*> names) {
+  std::vector<PhotoSource> sources;
+  for (const char* name : names) {
+    auto found = scan_identity_folders(shared_data(std::string("faces/lfw10/") + name));
+    sources.insert(sources.end(), found.begin(), found.end());
+  }
+  return sources;
+}
+
 }  // namespace
 
 TEST(GalleryBuild, LeaveOneOutRank1IsPerfectOnBbt) {
@@ -127,11 +139,7 @@ TEST(GalleryBuild, LeaveOneOutRank1IsPerfectOnLfw10) {
 
 TEST(GalleryBuild, InterruptedBuildResumesToTheSameGallery) {
   LOOKALIKE_REQUIRE_SHARED();
-  std::vector<PhotoSource> sources;
-  for (const char* name : {"Ariel_Sharon", "Hugo_Chavez", "Tony_Blair"}) {
-    auto found = scan_identity_folders(shared_data(std::string("faces/lfw10/") + name));
-    sources.insert(sources.end(), found.begin(), found.end());
-  }
+  const auto sources = lfw10_people({"Ariel_Sharon", "Hugo_Chavez", "Tony_Blair"});
   test::TempDir dir;
   // Uninterrupted reference.
   auto reference = build_gallery_file(dir / "ref.lkg", sources, two_workers());
@@ -446,4 +454,77 @@ TEST(GalleryCli, ImportImdbKeepsTheFilteredPhotosAndTheirMetadata) {
   EXPECT_NE(missing.exit_code, 0);
   EXPECT_NE(missing.err.find("nope"), std::string::npos) << missing.err;
   EXPECT_FALSE(fs::exists(dir / "x.lkg"));
+}
+
+// Format version 2's extras from real photos: every identity gets pose thumbnails (each in its own
+// bin, a decodable 112 px crop) and resemblance quantiles; a rebuild from scratch writes the same
+// bytes; a gallery photo of X ranks very high for X.
+TEST(GalleryExtrasBuild, PoseThumbnailsAndQuantilesFromRealPhotosRebuildIdentically) {
+  LOOKALIKE_REQUIRE_SHARED();
+  test::TempDir dir;
+  const auto sources = lfw10_people({"Ariel_Sharon", "Colin_Powell", "Hugo_Chavez"});
+  ASSERT_TRUE(build_gallery_file(dir / "a.lkg", sources, two_workers()).completed);
+  ASSERT_TRUE(build_gallery_file(dir / "b.lkg", sources, two_workers()).completed);
+  EXPECT_EQ(read_file_bytes(dir / "a.lkg"), read_file_bytes(dir / "b.lkg"))
+      << "a rebuild from scratch differs";
+
+  const auto g = Gallery::load(dir / "a.lkg");
+  ASSERT_EQ(g->identity_count(), 3u);
+  ASSERT_TRUE(g->has_resemblance());
+  std::size_t bins = 0;
+  for (std::uint32_t i = 0; i < g->identity_count(); ++i) {
+    const auto thumbnails = g->pose_thumbnails(i);
+    // Ten photos each, turned both ways (lfw10's poses): at least two bins per person.
+    EXPECT_GE(thumbnails.size(), 2u) << g->identity_name(i);
+    bins += thumbnails.size();
+    for (const auto& t : thumbnails) {
+      EXPECT_EQ(pose_bin(t.pose), t.bin) << g->identity_name(i) << " " << to_string(t.bin);
+      const cv::Mat crop = g->pose_thumbnail(i, t.pose);
+      EXPECT_EQ(crop.size(), cv::Size(112, 112)) << g->identity_name(i);
+    }
+    // Every photo of X is closer to X's centre than nearly all photos of the others.
+    const auto [first, end] = g->photo_range(i);
+    for (auto p = first; p < end; ++p) {
+      Embedding e;
+      std::copy_n(g->embeddings().data() + std::size_t{p} * kEmbeddingDim, kEmbeddingDim,
+                  e.begin());
+      const auto percentile = g->percentile_of(i, e);
+      ASSERT_TRUE(percentile.has_value());
+      EXPECT_GE(*percentile, 90.f) << g->photo_source(p);
+    }
+  }
+  EXPECT_GE(bins, 7u);
+}
+
+// `gallery add` (a base gallery extended by new photos) ends where building everything at once
+// ends: the same bytes, so the same quantiles and pose thumbnails.
+TEST(GalleryExtrasBuild, AddingAPersonGivesWhatBuildingAllAtOnceGives) {
+  LOOKALIKE_REQUIRE_SHARED();
+  test::TempDir dir;
+  const auto all = lfw10_people({"Colin_Powell", "Hugo_Chavez", "Tony_Blair"});
+  ASSERT_TRUE(build_gallery_file(dir / "all.lkg", all, two_workers()).completed);
+  ASSERT_TRUE(build_gallery_file(dir / "part.lkg", lfw10_people({"Colin_Powell", "Hugo_Chavez"}),
+                                 two_workers())
+                  .completed);
+  const auto base = Gallery::load(dir / "part.lkg")->to_data();
+  ASSERT_TRUE(build_gallery_file(dir / "part.lkg", lfw10_people({"Tony_Blair"}), two_workers(), {},
+                                 {}, &base)
+                  .completed);
+  const auto added = Gallery::load(dir / "part.lkg");
+  const auto whole = Gallery::load(dir / "all.lkg");
+  ASSERT_EQ(added->identity_count(), whole->identity_count());
+  for (std::uint32_t i = 0; i < whole->identity_count(); ++i) {
+    EXPECT_EQ(added->identity_name(i), whole->identity_name(i));
+    const auto a = added->resemblance_quantiles(i);
+    const auto w = whole->resemblance_quantiles(i);
+    EXPECT_TRUE(std::equal(a.begin(), a.end(), w.begin(), w.end())) << whole->identity_name(i);
+    const auto pa = added->pose_thumbnails(i);
+    const auto pw = whole->pose_thumbnails(i);
+    ASSERT_EQ(pa.size(), pw.size()) << whole->identity_name(i);
+    for (std::size_t k = 0; k < pa.size(); ++k) {
+      EXPECT_EQ(pa[k].bin, pw[k].bin);
+      EXPECT_EQ(pa[k].jpeg, pw[k].jpeg) << whole->identity_name(i) << " " << to_string(pa[k].bin);
+    }
+  }
+  EXPECT_EQ(read_file_bytes(dir / "part.lkg"), read_file_bytes(dir / "all.lkg"));
 }

@@ -138,7 +138,7 @@ class App {
   std::uint64_t frame_texture_seq_ = UINT64_MAX;
   const void* frame_texture_owner_ = nullptr;         // snapshot whose frame is in the texture
   std::array<Texture, 4> kiosk_faces_;                // fixed pool: kiosk never grows textures
-  std::vector<std::vector<Texture>> photo_textures_;  // [photo][face]
+  std::vector<std::vector<Texture>> photo_textures_;  // [photo][face crops, then pose crops]
   std::shared_ptr<const PhotoBatch> photo_batch_shown_;
   Texture morph_texture_;                    // the morph frame of the face being dragged across
   const app::Morph* morph_shown_ = nullptr;  // what morph_texture_ holds: that morph at that t

@@ -26,6 +26,7 @@ std::vector<PhotoFaceMatch> match_faces(FaceEngine& engine, const IdentityMatche
   for (auto& face : faces) {
     PhotoFaceMatch m;
     if (gallery) m.matches = gallery->match(face.embedding, search);
+    m.pose = estimate_head_pose(face.landmarks, image.size());
     m.face = std::move(face);
     out.push_back(std::move(m));
   }

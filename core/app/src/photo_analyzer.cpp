@@ -148,6 +148,8 @@ void PhotoAnalyzer::run(std::stop_token stop) {
           pf.matches = m.matches;
           pf.embedding = m.face.embedding;
           pf.assigned = m.assigned;
+          if (!m.matches.empty() && m.pose)
+            pf.pose_thumbnail = gallery->pose_thumbnail(m.matches.front().identity, *m.pose);
           if (const IdentityMatch* part = m.assigned          ? &*m.assigned
                                           : m.matches.empty() ? nullptr
                                                               : &m.matches.front()) {

@@ -18,6 +18,7 @@
 
 #include "checkpoint.hpp"
 #include "curate.hpp"
+#include "lookalike/engine/head_pose.hpp"
 #include "lookalike/engine/image_io.hpp"
 #include "lookalike/errors.hpp"
 #include "lookalike/gallery/gallery_error.hpp"
@@ -113,6 +114,7 @@ PhotoResult analyze_photo(FaceEngine& engine, const PhotoSource& source,
     r.ok = true;
     r.embedding = face.embedding;
     r.quality = face.quality;
+    r.pose = estimate_head_pose(face.landmarks, image.size());
     if (!face.chip.empty()) {
       cv::Mat thumb;
       cv::resize(face.chip, thumb, {options.thumbnail_size, options.thumbnail_size}, 0, 0,
@@ -121,9 +123,9 @@ PhotoResult analyze_photo(FaceEngine& engine, const PhotoSource& source,
                    {cv::IMWRITE_JPEG_QUALITY, options.thumbnail_jpeg_quality});
     }
   } catch (const ImageError& e) {
-    r = PhotoResult{r.source, false, {}, 0.f, {}, std::string("unreadable: ") + e.what()};
+    r = PhotoResult{r.source, false, {}, 0.f, {}, std::string("unreadable: ") + e.what(), {}};
   } catch (const std::exception& e) {
-    r = PhotoResult{r.source, false, {}, 0.f, {}, std::string("analysis failed: ") + e.what()};
+    r = PhotoResult{r.source, false, {}, 0.f, {}, std::string("analysis failed: ") + e.what(), {}};
   }
   return r;
 }
@@ -144,7 +146,8 @@ GalleryData assemble(const std::vector<PhotoSource>& sources,
   std::set<std::string> new_names;
   for (const auto& s : sources)
     if (data.find_identity(s.identity) < 0) new_names.insert(s.identity);
-  for (const auto& name : new_names) data.identities.push_back({name, {}, Gender::unknown, 0, {}});
+  for (const auto& name : new_names)
+    data.identities.push_back({name, {}, Gender::unknown, 0, {}, {}});
 
   const std::size_t n_id = data.identities.size();
   std::vector<std::vector<const PhotoSource*>> by_identity(n_id);
@@ -196,6 +199,7 @@ GalleryData assemble(const std::vector<PhotoSource>& sources,
     auto curated = detail::curate_identity(info.name, candidates, options.curation);
     for (auto& d : curated.dropped) data.skipped.push_back(std::move(d));
     for (auto& o : curated.outliers) outliers.push_back(std::move(o));
+    std::vector<detail::PosedPhoto> posed;
     for (std::size_t k : curated.kept) {
       if (k < existing[id].size()) {
         photos.push_back(data.photos[existing[id][k]]);
@@ -204,8 +208,10 @@ GalleryData assemble(const std::vector<PhotoSource>& sources,
         const auto& r = results.at(s->path.string());
         photos.push_back(
             {static_cast<std::uint32_t>(id), r.source, r.embedding, s->photo_year, r.quality});
+        if (r.pose) posed.push_back({*r.pose, &r.thumbnail_jpeg});
       }
     }
+    info.pose_thumbnails = detail::pick_pose_thumbnails(info.pose_thumbnails, posed);
     if (info.thumbnail_jpeg.empty() && curated.representative >= 0) {
       const PhotoSource* s =
           mine[static_cast<std::size_t>(curated.representative) - existing[id].size()];

@@ -65,6 +65,10 @@ std::vector<std::byte> encode(const PhotoResult& r) {
     w.pod(r.embedding);
     w.pod(r.quality);
     w.text(std::string(r.thumbnail_jpeg.begin(), r.thumbnail_jpeg.end()));
+    w.pod(static_cast<std::uint8_t>(r.pose.has_value()));
+    const HeadPose pose = r.pose.value_or(HeadPose{});
+    w.pod(pose.yaw);
+    w.pod(pose.pitch);
   } else {
     w.text(r.reason);
   }
@@ -80,6 +84,12 @@ bool decode(const std::byte* p, std::size_t n, PhotoResult& r) {
     std::string jpeg;
     if (!in.pod(r.embedding) || !in.pod(r.quality) || !in.text(jpeg)) return false;
     r.thumbnail_jpeg.assign(jpeg.begin(), jpeg.end());
+    if (!in.done()) {  // records written before poses were kept end here
+      std::uint8_t has_pose;
+      HeadPose pose;
+      if (!in.pod(has_pose) || !in.pod(pose.yaw) || !in.pod(pose.pitch)) return false;
+      if (has_pose) r.pose = pose;
+    }
   } else if (!in.text(r.reason)) {
     return false;
   }

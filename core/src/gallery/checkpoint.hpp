@@ -2,17 +2,20 @@
 // resumes. Internal to core.
 //
 // Layout: "LKCKPT01", u32 length + model weights SHA-256, then records
-// [u32 payload length][payload][u64 XXH64(payload)]. A torn or damaged tail (a kill during a
-// write) is detected by length/checksum and cut off on open; everything before it is kept.
-// A checkpoint of another model is discarded. Not thread-safe: owned by the builder's
-// coordinating thread.
+// [u32 payload length][payload][u64 XXH64(payload)]. A finished photo's payload ends with its
+// head pose (added later: records without it still decode, as photos without a pose). A torn or
+// damaged tail (a kill during a write) is detected by length/checksum and cut off on open;
+// everything before it is kept. A checkpoint of another model is discarded. Not thread-safe: owned
+// by the builder's coordinating thread.
 #pragma once
 
 #include <cstddef>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "lookalike/engine/head_pose.hpp"
 #include "lookalike/types.hpp"
 
 namespace lookalike::detail {
@@ -23,7 +26,8 @@ struct PhotoResult {
   Embedding embedding{};
   float quality = 0.f;
   std::vector<unsigned char> thumbnail_jpeg;
-  std::string reason;  // why it was skipped (when !ok)
+  std::string reason;            // why it was skipped (when !ok)
+  std::optional<HeadPose> pose;  // of the face, from its landmarks (when ok)
 };
 
 class Checkpoint {

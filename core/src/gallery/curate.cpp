@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <optional>
 
 namespace lookalike::detail {
 namespace {
@@ -96,6 +97,25 @@ Curated curate_identity(const std::string& name, const std::vector<Candidate>& c
       out.representative = static_cast<int>(i);
     }
   }
+  return out;
+}
+
+std::vector<PoseThumbnail> pick_pose_thumbnails(const std::vector<PoseThumbnail>& current,
+                                                std::span<const PosedPhoto> photos) {
+  std::array<std::optional<PoseThumbnail>, kPoseBinCount> best;
+  auto offer = [&](PoseBin bin, const HeadPose& pose, const std::vector<unsigned char>& jpeg) {
+    if (!std::isfinite(pose.yaw) || !std::isfinite(pose.pitch) || jpeg.empty()) return;
+    auto& slot = best[static_cast<std::size_t>(bin) % kPoseBinCount];
+    const float d = pose_distance(pose, bin_centre(bin));
+    if (!slot || d < pose_distance(slot->pose, bin_centre(bin)))
+      slot = PoseThumbnail{bin, pose, jpeg};
+  };
+  for (const auto& t : current) offer(t.bin, t.pose, t.jpeg);
+  for (const auto& p : photos)
+    if (p.jpeg) offer(pose_bin(p.pose), p.pose, *p.jpeg);
+  std::vector<PoseThumbnail> out;
+  for (auto& slot : best)
+    if (slot) out.push_back(std::move(*slot));
   return out;
 }
 

@@ -1,7 +1,8 @@
-// On-disk records of the gallery file, version 1 (see gallery_file.hpp for the layout).
+// On-disk records of the gallery file, versions 1 and 2 (see gallery_file.hpp for the layout).
 // Internal to core. All records are trivially copyable, little-endian, naturally aligned.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <type_traits>
 
@@ -42,9 +43,16 @@ struct FileHeader {
   std::uint32_t reserved0;
   std::uint64_t index_size;      // size of FILE.hnsw, 0 = no index
   std::uint64_t index_checksum;  // XXH64 of FILE.hnsw
-  std::uint8_t reserved[256 - 200];
+  // Version 2 (zero in version 1, whose reserved bytes they were; ignored there):
+  std::uint64_t resemblance_offset;       // 0 = none; else levels[n] + identity_count x n floats
+  std::uint32_t resemblance_level_count;  // n
+  std::uint32_t reserved1;
+  std::uint64_t pose_offset;  // 0 = none; else pose_count PoseRecords sorted by (identity, bin)
+  std::uint64_t pose_count;
+  std::uint8_t reserved[256 - 232];
 };
 static_assert(sizeof(FileHeader) == 256);
+static_assert(offsetof(FileHeader, resemblance_offset) == 200);  // version 1's reserved bytes
 
 struct IdentityRecord {
   StringRef name;
@@ -69,6 +77,19 @@ struct PhotoRecord {
   StringRef source;
 };
 static_assert(sizeof(PhotoRecord) == 32);
+
+// One pose-bin thumbnail of an identity (version 2): a JPEG in the blob and the pose it shows.
+struct PoseRecord {
+  std::uint32_t identity;
+  std::uint8_t bin;  // PoseBin
+  std::uint8_t reserved[3];
+  float yaw;
+  float pitch;
+  std::uint32_t jpeg_size;
+  std::uint32_t reserved2;
+  std::uint64_t jpeg_offset;  // into the blob
+};
+static_assert(sizeof(PoseRecord) == 32);
 
 struct SkippedRecord {
   StringRef source;

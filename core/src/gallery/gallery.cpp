@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <fmt/format.h>
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstring>
@@ -15,6 +16,7 @@
 #include "gallery_impl.hpp"
 #include "lookalike/engine/image_io.hpp"
 #include "lookalike/errors.hpp"
+#include "lookalike/gallery/resemblance.hpp"
 #include "quantize.hpp"
 #include "serialize.hpp"
 
@@ -46,6 +48,46 @@ std::span<const T> table(std::span<const std::byte> bytes, std::uint64_t offset,
   return {reinterpret_cast<const T*>(bytes.data() + offset), static_cast<std::size_t>(count)};
 }
 
+// The version 2 sections: every offset, count and value checked against the file, since a
+// hostile file can carry a valid checksum.
+template <typename Inconsistent>
+void parse_extras(Gallery::Impl& g, std::uint64_t end, const Inconsistent& inconsistent) {
+  const FileHeader& h = g.header;
+  const std::size_t levels = kResemblanceLevels.size();
+  if (h.resemblance_offset != 0) {
+    if (h.resemblance_level_count != levels || h.resemblance_offset % 4 != 0 ||
+        !fits(h.resemblance_offset, (std::uint64_t{h.identity_count} + 1) * levels, sizeof(float),
+              end))
+      inconsistent("resemblance table");
+    const auto section =
+        table<float>(g.bytes, h.resemblance_offset, (std::uint64_t{h.identity_count} + 1) * levels);
+    if (!std::equal(kResemblanceLevels.begin(), kResemblanceLevels.end(), section.begin()))
+      inconsistent("resemblance levels");
+    g.resemblance = section.subspan(levels);
+    for (std::size_t i = 0; i < h.identity_count; ++i) {
+      const auto row = g.resemblance.subspan(i * levels, levels);
+      const bool unknown =
+          std::all_of(row.begin(), row.end(), [](float v) { return std::isnan(v); });
+      if (!unknown && !resemblance_percentile(row, 0.f)) inconsistent("resemblance table");
+    }
+  }
+  if (h.pose_offset != 0) {
+    if (h.pose_offset % 8 != 0 || h.pose_count > std::uint64_t{h.identity_count} * kPoseBinCount ||
+        !fits(h.pose_offset, h.pose_count, sizeof(detail::PoseRecord), end))
+      inconsistent("pose thumbnail table");
+    g.poses = table<detail::PoseRecord>(g.bytes, h.pose_offset, h.pose_count);
+    for (std::size_t k = 0; k < g.poses.size(); ++k) {
+      const auto& r = g.poses[k];
+      const bool ordered = k == 0 || r.identity > g.poses[k - 1].identity ||
+                           (r.identity == g.poses[k - 1].identity && r.bin > g.poses[k - 1].bin);
+      if (r.identity >= h.identity_count || r.bin >= kPoseBinCount || !ordered ||
+          !std::isfinite(r.yaw) || !std::isfinite(r.pitch) || r.jpeg_size == 0 ||
+          r.jpeg_offset > h.blob_size || r.jpeg_size > h.blob_size - r.jpeg_offset)
+        inconsistent("pose thumbnail table");
+    }
+  }
+}
+
 void parse(Gallery::Impl& g, const GalleryLoadOptions& options) {
   const auto& path = g.path;
   const auto bytes = g.bytes;
@@ -61,12 +103,12 @@ void parse(Gallery::Impl& g, const GalleryLoadOptions& options) {
                        bytes.size(), sizeof(FileHeader), kRebuildHint));
   std::memcpy(&g.header, bytes.data(), sizeof(FileHeader));
   const FileHeader& h = g.header;
-  if (h.format_version != kGalleryFormatVersion)
+  if (h.format_version < kOldestGalleryFormatVersion || h.format_version > kGalleryFormatVersion)
     refuse(Kind::wrong_version, path,
-           fmt::format("gallery format version {}, but this Lookalike reads version {}: "
+           fmt::format("gallery format version {}, but this Lookalike reads versions {} to {}: "
                        "rebuild it with this version's `lookalike-cli gallery build` (or open "
                        "it with the Lookalike release that wrote it)",
-                       h.format_version, kGalleryFormatVersion));
+                       h.format_version, kOldestGalleryFormatVersion, kGalleryFormatVersion));
   if (h.header_size != sizeof(FileHeader))
     refuse(Kind::corrupted, path,
            fmt::format("corrupted gallery: header size {} instead of {}; {}", h.header_size,
@@ -143,6 +185,8 @@ void parse(Gallery::Impl& g, const GalleryLoadOptions& options) {
     if (p.identity >= h.identity_count || !ref_ok(p.source)) inconsistent("photo table");
   for (const auto& s : g.skipped)
     if (!ref_ok(s.source) || !ref_ok(s.reason)) inconsistent("skipped table");
+
+  if (h.format_version >= 2) parse_extras(g, end, inconsistent);
 
   g.model.id = std::string(g.str(h.model_id));
   g.model.weights_sha256 = std::string(g.str(h.weights_sha256));
@@ -225,6 +269,7 @@ std::shared_ptr<const Gallery> Gallery::load(const fs::path& path,
   const auto t1 = Clock::now();
   parse(g, options);
   if (options.expected_model) check_model_of(g, *options.expected_model);
+  if (const auto note = gallery->format_note()) spdlog::info("{}: {}", path.string(), *note);
   const auto t2 = Clock::now();
   start_index_loader(g, options);
   const auto t3 = Clock::now();
@@ -362,6 +407,78 @@ std::vector<SkippedPhoto> Gallery::skipped() const {
   return out;
 }
 
+std::optional<std::string> Gallery::format_note() const {
+  if (impl_->header.format_version >= 2) return std::nullopt;
+  return fmt::format(
+      "built by an older version (gallery format {}): no percentiles or pose photos; rebuild it "
+      "(`lookalike-cli gallery build`) to get them",
+      impl_->header.format_version);
+}
+
+bool Gallery::has_resemblance() const {
+  return !impl_->resemblance.empty();
+}
+
+std::span<const float> Gallery::resemblance_quantiles(std::uint32_t identity) const {
+  const std::size_t levels = kResemblanceLevels.size();
+  if (identity >= impl_->identities.size() || impl_->resemblance.empty()) return {};
+  return impl_->resemblance.subspan(std::size_t{identity} * levels, levels);
+}
+
+Embedding Gallery::centre(std::uint32_t identity) const {
+  const auto [first, end] = photo_range(identity);
+  return identity_centre(embeddings().subspan(std::size_t{first} * kEmbeddingDim,
+                                              std::size_t{end - first} * kEmbeddingDim));
+}
+
+std::optional<float> Gallery::percentile(std::uint32_t identity, float distance_to_centre) const {
+  return resemblance_percentile(resemblance_quantiles(identity), distance_to_centre);
+}
+
+std::optional<float> Gallery::percentile_of(std::uint32_t identity, const Embedding& face) const {
+  if (resemblance_quantiles(identity).empty()) return std::nullopt;
+  return percentile(identity, euclidean_distance(face, centre(identity)));
+}
+
+std::span<const detail::PoseRecord> Gallery::Impl::poses_of(std::uint32_t identity) const {
+  const auto lo = std::lower_bound(
+      poses.begin(), poses.end(), identity,
+      [](const detail::PoseRecord& r, std::uint32_t id) { return r.identity < id; });
+  const auto hi = std::upper_bound(
+      lo, poses.end(), identity,
+      [](std::uint32_t id, const detail::PoseRecord& r) { return id < r.identity; });
+  return {lo, hi};
+}
+
+std::vector<PoseThumbnail> Gallery::pose_thumbnails(std::uint32_t identity) const {
+  std::vector<PoseThumbnail> out;
+  for (const auto& r : impl_->poses_of(identity)) {
+    const auto* j = reinterpret_cast<const unsigned char*>(impl_->blob.data() + r.jpeg_offset);
+    out.push_back({static_cast<PoseBin>(r.bin), {r.yaw, r.pitch}, {j, j + r.jpeg_size}});
+  }
+  return out;
+}
+
+cv::Mat Gallery::pose_thumbnail(std::uint32_t identity, const HeadPose& pose) const {
+  const auto records = impl_->poses_of(identity);
+  const detail::PoseRecord* best = nullptr;
+  for (const auto& r : records)
+    if (!best || pose_distance(pose, bin_centre(static_cast<PoseBin>(r.bin))) <
+                     pose_distance(pose, bin_centre(static_cast<PoseBin>(best->bin))))
+      best = &r;
+  if (!best) return thumbnail(identity);
+  const std::span<const unsigned char> encoded(
+      reinterpret_cast<const unsigned char*>(impl_->blob.data() + best->jpeg_offset),
+      best->jpeg_size);
+  try {
+    return decode_image(encoded, fmt::format("{} pose thumbnail {} ({})", impl_->path.string(),
+                                             identity, to_string(static_cast<PoseBin>(best->bin))));
+  } catch (const ImageError& e) {
+    spdlog::warn("{}", e.what());
+    return thumbnail(identity);
+  }
+}
+
 GalleryData Gallery::to_data() const {
   const auto& g = *impl_;
   GalleryData data;
@@ -376,6 +493,7 @@ GalleryData Gallery::to_data() const {
     info.birth_year = rec.birth_year;
     const auto* t = reinterpret_cast<const unsigned char*>(g.blob.data() + rec.thumbnail_offset);
     info.thumbnail_jpeg.assign(t, t + rec.thumbnail_size);
+    info.pose_thumbnails = pose_thumbnails(i);
   }
   data.photos.resize(g.photos.size());
   for (std::uint32_t p = 0; p < g.photos.size(); ++p) {

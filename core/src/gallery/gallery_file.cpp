@@ -59,7 +59,7 @@ void write_gallery(const fs::path& path, const GalleryData& data,
     stamp.checksum = detail::xxh64(written);
   }
   try {
-    auto bytes = detail::serialize_gallery(data, stamp);
+    auto bytes = detail::serialize_gallery(data, stamp, options.format_version);
     write_file_atomically(path, bytes);
   } catch (...) {
     std::error_code ec;

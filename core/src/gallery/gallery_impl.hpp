@@ -51,6 +51,10 @@ struct Gallery::Impl {
   std::span<const detail::SkippedRecord> skipped;
   const float* embeddings = nullptr;
   std::span<const std::byte> blob;
+  // Version 2 sections (empty when absent): identity_count x kResemblanceLevels quantiles, and
+  // pose thumbnail records sorted by (identity, bin).
+  std::span<const float> resemblance;
+  std::span<const detail::PoseRecord> poses;
   ModelInfo model;
   // Published once by the background loader (or from_data); searches read it atomically and
   // search exactly while it is still null.
@@ -66,6 +70,9 @@ struct Gallery::Impl {
   }
   // Last member: joined first on destruction, while everything it touches still exists.
   std::jthread index_loader;
+
+  // The identity's pose thumbnail records (binary search: they are sorted by identity).
+  std::span<const detail::PoseRecord> poses_of(std::uint32_t identity) const;
 
   const float* embedding(std::uint32_t photo) const {
     return embeddings + static_cast<std::size_t>(photo) * kEmbeddingDim;

@@ -268,6 +268,7 @@ std::vector<IdentityMatch> Gallery::match(const Embedding& query,
     m.similarity_percent = similarity_percent(m.euclidean);
     m.same_person = m.euclidean < options.same_person_threshold;
     m.photo = std::string(g.str(g.photos[s.best_photo].source));
+    m.percentile = percentile_of(s.identity, query);
     out.push_back(std::move(m));
   }
   return out;

@@ -9,6 +9,7 @@
 #include "checksum.hpp"
 #include "format.hpp"
 #include "lookalike/gallery/gallery_error.hpp"
+#include "lookalike/gallery/resemblance.hpp"
 
 namespace lookalike::detail {
 namespace {
@@ -85,11 +86,24 @@ float pooled_within_variance(const GalleryData& data) {
   return static_cast<float>(ss / (static_cast<double>(dof) * kEmbeddingDim));
 }
 
-std::vector<std::byte> serialize_gallery(const GalleryData& data, const IndexStamp& index) {
+std::vector<std::byte> serialize_gallery(const GalleryData& data, const IndexStamp& index,
+                                         std::uint32_t format_version) {
+  if (format_version < kOldestGalleryFormatVersion || format_version > kGalleryFormatVersion)
+    invalid("unknown format version " + std::to_string(format_version));
+  const bool extras = format_version >= 2;
   if (data.identities.size() > UINT32_MAX - 1) invalid("too many identities");
   if (data.photos.size() > UINT32_MAX - 1) invalid("too many photos");
   for (std::size_t i = 0; i < data.identities.size(); ++i)
     if (data.identities[i].name.empty()) invalid("identity " + std::to_string(i) + " has no name");
+  for (std::size_t i = 0; i < data.identities.size(); ++i) {
+    const auto& poses = data.identities[i].pose_thumbnails;
+    for (std::size_t k = 0; k < poses.size(); ++k)
+      if (static_cast<std::size_t>(poses[k].bin) >= kPoseBinCount ||
+          (k > 0 && poses[k].bin <= poses[k - 1].bin) || !std::isfinite(poses[k].pose.yaw) ||
+          !std::isfinite(poses[k].pose.pitch) || poses[k].jpeg.empty())
+        invalid("identity " + data.identities[i].name +
+                " has pose thumbnails out of bin order, non-finite or empty");
+  }
   for (const auto& photo : data.photos) {
     if (photo.identity >= data.identities.size())
       invalid("photo " + photo.source + " refers to identity " + std::to_string(photo.identity) +
@@ -102,7 +116,7 @@ std::vector<std::byte> serialize_gallery(const GalleryData& data, const IndexSta
   BlobBuilder blob;
   FileHeader header{};
   std::memcpy(header.magic, kGalleryMagic, sizeof header.magic);
-  header.format_version = 1;
+  header.format_version = format_version;
   header.header_size = sizeof(FileHeader);
   header.dimension = kEmbeddingDim;
   header.identity_count = static_cast<std::uint32_t>(data.identities.size());
@@ -135,6 +149,20 @@ std::vector<std::byte> serialize_gallery(const GalleryData& data, const IndexSta
       rec.thumbnail_size = ref.length;
     }
   }
+  std::vector<PoseRecord> poses;
+  if (extras)
+    for (std::size_t i = 0; i < data.identities.size(); ++i)
+      for (const auto& pose : data.identities[i].pose_thumbnails) {
+        PoseRecord rec{};
+        rec.identity = static_cast<std::uint32_t>(i);
+        rec.bin = static_cast<std::uint8_t>(pose.bin);
+        rec.yaw = pose.pose.yaw;
+        rec.pitch = pose.pose.pitch;
+        const auto ref = blob.add_bytes(pose.jpeg.data(), pose.jpeg.size());
+        rec.jpeg_offset = ref.offset;
+        rec.jpeg_size = ref.length;
+        poses.push_back(rec);
+      }
   std::vector<PhotoRecord> photos(order.size());
   for (std::size_t k = 0; k < order.size(); ++k) {
     const auto& photo = data.photos[order[k]];
@@ -158,6 +186,19 @@ std::vector<std::byte> serialize_gallery(const GalleryData& data, const IndexSta
   offset += photos.size() * sizeof(PhotoRecord);
   header.skipped_offset = offset;
   offset += skipped.size() * sizeof(SkippedRecord);
+  // Quantiles need two identities (the other photos); a one-identity gallery has none.
+  const bool with_resemblance = extras && data.identities.size() >= 2;
+  if (with_resemblance) {
+    header.resemblance_offset = offset;
+    header.resemblance_level_count = static_cast<std::uint32_t>(kResemblanceLevels.size());
+    offset += (1 + identities.size()) * kResemblanceLevels.size() * sizeof(float);
+    offset = align_up(offset, 8);
+  }
+  if (!poses.empty()) {
+    header.pose_offset = offset;
+    header.pose_count = poses.size();
+    offset += poses.size() * sizeof(PoseRecord);
+  }
   offset = align_up(offset, kEmbeddingAlignment);
   header.embeddings_offset = offset;
   offset += photos.size() * kEmbeddingDim * sizeof(float);
@@ -187,6 +228,21 @@ std::vector<std::byte> serialize_gallery(const GalleryData& data, const IndexSta
                 sizeof(Embedding));
   if (!blob.bytes().empty())
     std::memcpy(out.data() + header.blob_offset, blob.bytes().data(), blob.bytes().size());
+  if (!poses.empty())
+    std::memcpy(out.data() + header.pose_offset, poses.data(), poses.size() * sizeof(PoseRecord));
+  if (with_resemblance) {
+    // From the embeddings as the loader will see them (file order), so a reload recomputes
+    // the same floats.
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> ranges;
+    for (const auto& rec : identities)
+      ranges.emplace_back(rec.photo_first, rec.photo_first + rec.photo_count);
+    const auto quantiles = resemblance_quantiles(
+        {reinterpret_cast<const float*>(emb), order.size() * kEmbeddingDim}, ranges);
+    auto* section = out.data() + header.resemblance_offset;
+    std::memcpy(section, kResemblanceLevels.data(), sizeof kResemblanceLevels);
+    std::memcpy(section + sizeof kResemblanceLevels, quantiles.data(),
+                quantiles.size() * sizeof(float));
+  }
   Trailer trailer{};
   trailer.checksum =
       xxh64(std::span<const std::byte>(out.data(), header.file_size - sizeof(Trailer)));

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "lookalike/gallery/gallery_data.hpp"
+#include "lookalike/gallery/gallery_file.hpp"
 
 namespace lookalike::detail {
 
@@ -18,8 +19,10 @@ struct IndexStamp {
 // each written photo (so the caller can build the index in file order).
 std::vector<std::uint32_t> file_photo_order(const GalleryData& data);
 
-// Throws GalleryError(invalid_data) on inconsistent data.
-std::vector<std::byte> serialize_gallery(const GalleryData& data, const IndexStamp& index);
+// Throws GalleryError(invalid_data) on inconsistent data. Version 1 leaves out the resemblance
+// quantiles and pose thumbnails (gallery_file.hpp).
+std::vector<std::byte> serialize_gallery(const GalleryData& data, const IndexStamp& index,
+                                         std::uint32_t format_version = kGalleryFormatVersion);
 
 // Mean within-identity variance per dimension (pooled over identities with >= 2 photos).
 float pooled_within_variance(const GalleryData& data);

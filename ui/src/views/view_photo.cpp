@@ -85,6 +85,8 @@ void App::draw_photo(const Rect& area) {
       for (std::size_t i = photo_textures_.size(); i < batch->photos.size(); ++i) {
         std::vector<Texture> faces;
         for (const auto& face : batch->photos[i].faces) faces.emplace_back(face.crop);
+        // Then each face's pose-matched top-1 crop, at [face count + face].
+        for (const auto& face : batch->photos[i].faces) faces.emplace_back(face.pose_thumbnail);
         photo_textures_.push_back(std::move(faces));
       }
     }
@@ -268,6 +270,11 @@ void App::draw_photo(const Rect& area) {
       for (std::size_t m = 0; m < face.matches.size() && static_cast<int>(m) < top_k; ++m) {
         const IdentityMatch& match = face.matches[m];
         const Texture* t = thumbnails_ ? thumbnails_->get(match.identity) : nullptr;
+        // The top-1 as it looks in this face's head pose, when the gallery keeps pose photos.
+        const std::size_t pose_tex = photo.faces.size() + fi;
+        if (m == 0 && pi < photo_textures_.size() && pose_tex < photo_textures_[pi].size() &&
+            photo_textures_[pi][pose_tex].valid())
+          t = &photo_textures_[pi][pose_tex];
         draw::image_or_placeholder(dl, t, {lx, y}, {lx + thumb, y + thumb}, 6 * s, 1.f, match.name,
                                    f.bold);
         const float tx = lx + thumb + 10 * s;
@@ -280,6 +287,14 @@ void App::draw_photo(const Rect& area) {
                                   c1.x - pad - tx - pw - 8 * s));
         draw::text(dl, f.bold, f.bold->FontSize, {c1.x - pad - pw, y + 2 * s},
                    m == 0 ? color : draw::kTextDim, pct);
+        if (m == 0 && match.percentile) {
+          // Resemblance percentile (gallery format 2), small, between the name and the bar.
+          const float fs = f.regular->FontSize * 0.85f;
+          const std::string line =
+              "closer than " + draw::percent_text(*match.percentile) + " of the gallery";
+          draw::text(dl, f.regular, fs, {tx, y + 4 * s + name_font->FontSize}, draw::kTextDim,
+                     draw::fit_text(f.regular, fs, line, c1.x - pad - tx));
+        }
         draw::percent_bar(dl, {tx, y + thumb - 10 * s}, {c1.x - pad, y + thumb - 5 * s},
                           match.similarity_percent, m == 0 ? color : IM_COL32(120, 128, 140, 255),
                           1.f);

@@ -12,13 +12,15 @@
 //    identities are candidates, never their scores.
 //  - mahalanobis: candidates are the nearest identities by euclidean distance, re-ranked by
 //    each identity's Mahalanobis distance (mahalanobis.hpp).
+//  Every match carries its resemblance percentile when the gallery has quantiles
+//  (resemblance.hpp; format version 2).
 //
 // Contract: immutable after load (apart from the HNSW index, published once by a background
 // loader thread that the destructor joins); every method is const and thread-safe, so one instance
 // is shared (std::shared_ptr<const Gallery>) by all workers and the UI. The file is read into
 // memory whole at load (a private copy: replacing or truncating the file later changes nothing
-// and cannot SIGBUS the app). load() throws GalleryError whose message names the file, the problem and
-// what to do.
+// and cannot SIGBUS the app). load() throws GalleryError whose message names the file, the problem
+// and what to do.
 #pragma once
 
 #include <cstdint>
@@ -74,6 +76,8 @@ class Gallery final : public IdentityMatcher {
   std::size_t identity_count() const override;
   std::size_t photo_count() const override;
   cv::Mat thumbnail(std::uint32_t identity) const override;
+  // The pose thumbnail whose bin centre is nearest `pose`; thumbnail() when it has none.
+  cv::Mat pose_thumbnail(std::uint32_t identity, const HeadPose& pose) const override;
   std::string identity_name(std::uint32_t identity) const override;
   const ModelInfo& model() const override;
 
@@ -100,6 +104,22 @@ class Gallery final : public IdentityMatcher {
   std::span<const float> embeddings() const;  // photo_count x kEmbeddingDim
   std::vector<SkippedPhoto> skipped() const;
   float pooled_variance() const;  // mean within-identity variance per dimension
+
+  // Format version 2 extras (gallery_file.hpp). A version 1 gallery has neither; then
+  // format_note() says so (also logged at info when it loads).
+  std::optional<std::string> format_note() const;
+  bool has_resemblance() const;
+  // The identity's resemblance quantiles (resemblance.hpp), empty when the gallery has none.
+  std::span<const float> resemblance_quantiles(std::uint32_t identity) const;
+  // Mean of the identity's photo embeddings: what the quantiles measure distances to.
+  Embedding centre(std::uint32_t identity) const;
+  // "Closer to the identity than P % of the gallery's other photos": P for a distance to the
+  // identity's centre, or for a face's embedding. Nullopt when the gallery has no quantiles
+  // for it (version 1, a one-identity gallery).
+  std::optional<float> percentile(std::uint32_t identity, float distance_to_centre) const;
+  std::optional<float> percentile_of(std::uint32_t identity, const Embedding& face) const;
+  // The identity's pose-bin thumbnails as stored (JPEG bytes), in bin order.
+  std::vector<PoseThumbnail> pose_thumbnails(std::uint32_t identity) const;
 
   // Copies everything back into the editable form (for `gallery add` / `remove`).
   GalleryData to_data() const;

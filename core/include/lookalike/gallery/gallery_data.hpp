@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "lookalike/engine/engine.hpp"
+#include "lookalike/engine/head_pose.hpp"
 #include "lookalike/types.hpp"
 
 namespace lookalike {
@@ -18,12 +19,22 @@ namespace lookalike {
 enum class Gender : std::uint8_t { unknown = 0, female = 1, male = 2 };
 const char* to_string(Gender gender);
 
+// The aligned crop (~112 px JPEG, like the thumbnail) of the identity's photo nearest one pose
+// bin's centre (head_pose.hpp), and that photo's pose.
+struct PoseThumbnail {
+  PoseBin bin = PoseBin::frontal;
+  HeadPose pose;
+  std::vector<unsigned char> jpeg;
+};
+
 struct IdentityInfo {
   std::string name;                  // display name ("Selena Gomez")
   std::vector<std::string> aliases;  // other labels merged into this identity
   Gender gender = Gender::unknown;
   int birth_year = 0;                         // 0 = unknown
   std::vector<unsigned char> thumbnail_jpeg;  // representative aligned crop (~112 px) or empty
+  // At most one per bin, in bin order; empty for galleries of format version 1.
+  std::vector<PoseThumbnail> pose_thumbnails;
 };
 
 struct PhotoEntry {

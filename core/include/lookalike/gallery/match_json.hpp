@@ -1,8 +1,12 @@
 // JSON form of gallery matches, shared by `lookalike-cli match --json` and the live
 // pipeline's JSON output, so both print the same shape:
 //   {"box": [x, y, w, h], "matches": [{"name": N, "similarity": PERCENT, "distance": D,
-//                                      "same_person": BOOL, "photo": SOURCE_PATH}]}
-// Similarity is rounded to 0.1 %, distances to 1e-4. Pure functions, thread-safe.
+//                                      "same_person": BOOL, "photo": SOURCE_PATH,
+//                                      "percentile": P}]}
+// "percentile" (closer to N than P % of the gallery's other photos, resemblance.hpp) is left
+// out when the gallery has no quantiles. A head pose is {"yaw": Y, "pitch": P, "bin": "left"}.
+// Similarity and percentile are rounded to 0.1 %, distances to 1e-4, angles to 0.1 degree.
+// Pure functions, thread-safe.
 #pragma once
 
 #include <cmath>
@@ -10,6 +14,7 @@
 #include <opencv2/core.hpp>
 #include <vector>
 
+#include "lookalike/engine/head_pose.hpp"
 #include "lookalike/gallery/search_types.hpp"
 
 namespace lookalike {
@@ -25,11 +30,19 @@ inline double round_to(double value, double step) {
 }
 
 inline nlohmann::json match_to_json(const IdentityMatch& match) {
-  return {{"name", match.name},
-          {"similarity", round_to(match.similarity_percent, 0.1)},
-          {"distance", round_to(match.distance, 1e-4)},
-          {"same_person", match.same_person},
-          {"photo", match.photo}};
+  nlohmann::json out = {{"name", match.name},
+                        {"similarity", round_to(match.similarity_percent, 0.1)},
+                        {"distance", round_to(match.distance, 1e-4)},
+                        {"same_person", match.same_person},
+                        {"photo", match.photo}};
+  if (match.percentile) out["percentile"] = round_to(*match.percentile, 0.1);
+  return out;
+}
+
+inline nlohmann::json pose_to_json(const HeadPose& pose) {
+  return {{"yaw", round_to(pose.yaw, 0.1)},
+          {"pitch", round_to(pose.pitch, 0.1)},
+          {"bin", std::string(to_string(pose_bin(pose)))}};
 }
 
 inline nlohmann::json face_matches_to_json(const cv::Rect& box,

@@ -7,11 +7,13 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "lookalike/engine/head_pose.hpp"
 #include "lookalike/engine/model_info.hpp"
 #include "lookalike/types.hpp"
 
@@ -44,6 +46,9 @@ struct IdentityMatch {
   float similarity_percent = 0.f;
   bool same_person = false;
   std::string photo;  // source path of the closest photo of this identity
+  // Closer to this identity's centre than this percent of the gallery's other photos
+  // (resemblance.hpp); unknown for galleries without quantiles (format version 1).
+  std::optional<float> percentile;
 };
 
 }  // namespace lookalike
@@ -63,6 +68,11 @@ class IdentityMatcher {
   virtual std::size_t photo_count() const = 0;
   // The identity's representative aligned face crop (CV_8UC3 BGR, ~112 px), or an empty Mat.
   virtual cv::Mat thumbnail(std::uint32_t identity) const = 0;
+  // The identity's crop in the head pose nearest `pose` (head_pose.hpp) when the gallery keeps
+  // pose thumbnails, else thumbnail().
+  virtual cv::Mat pose_thumbnail(std::uint32_t identity, const HeadPose& /*pose*/) const {
+    return thumbnail(identity);
+  }
   virtual std::string identity_name(std::uint32_t identity) const = 0;
   // The engine the gallery's embeddings come from: queries must come from the same model
   // (same_model()), or distances are meaningless.

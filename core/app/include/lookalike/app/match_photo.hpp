@@ -2,7 +2,9 @@
 // `lookalike-cli match` and the app's photo mode, so the same photo gets the same answer.
 //
 // Contract: pure function of its inputs (the engine is used, not shared: call it from the
-// engine's thread). Faces come in reading order (rows top to bottom, left to right in a row).
+// engine's thread). Faces come in reading order (rows top to bottom, left to right in a row),
+// each with its head pose; every match carries its resemblance percentile when the gallery has
+// quantiles (IdentityMatch::percentile).
 // A null gallery gives faces without matches. Throws what the engine throws (ModelError).
 #pragma once
 
@@ -13,6 +15,7 @@
 
 #include "lookalike/app/feature_resemblance.hpp"
 #include "lookalike/engine/engine.hpp"
+#include "lookalike/engine/head_pose.hpp"
 #include "lookalike/gallery/search_types.hpp"
 
 namespace lookalike::app {
@@ -37,6 +40,9 @@ struct PhotoFaceMatch {
   std::optional<IdentityMatch> assigned;  // with unique_cast: the identity this face plays
   // With `features` and a gallery thumbnail: similarity % per feature to the top-1, to `assigned`.
   std::optional<FeatureValues> top_features, assigned_features;
+  // From the landmarks (head_pose.hpp); nullopt when the fit failed. Picks the gallery's
+  // pose-matched thumbnail (IdentityMatcher::pose_thumbnail).
+  std::optional<HeadPose> pose;
 };
 
 // The largest face (probes: `map --probe`, `morph`); null for none.

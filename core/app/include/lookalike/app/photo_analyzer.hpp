@@ -38,6 +38,9 @@ struct PhotoFace {
   std::shared_ptr<const Morph> morph;
   // The same part: similarity % per feature shape, from the morph's landmarks.
   std::optional<FeatureValues> features;
+  // The top-1's gallery crop in the head pose nearest this face's (pose thumbnails of gallery
+  // format 2, else its thumbnail); empty without a gallery or a pose.
+  cv::Mat pose_thumbnail;
 };
 
 struct PhotoResult {
