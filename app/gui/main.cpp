@@ -39,6 +39,10 @@ int main(int argc, char** argv) {
           cli.add_option("--exit-after-frames", options.exit_after_frames,
                          "Exit after N new source frames (live) / N frames after analysis (photo)")
               ->check(CLI::PositiveNumber));
+  cli.add_option("--exit-when-kiosk-cards", options.exit_when_kiosk_cards,
+                 "With --exit-after-frames in kiosk mode: also wait for N result cards "
+                 "(each showing its morph when the morph is on)")
+      ->check(CLI::NonNegativeNumber);
   cli.add_option("--exit-timeout", options.exit_timeout_s,
                  "Give up --exit-after-frames after this many seconds");
   cli.add_option("--size", size, "Window size WxH (logical pixels)");

@@ -544,6 +544,15 @@ Rect App::central_area() const {
   return r;
 }
 
+bool App::kiosk_cards_awaited() const {
+  const int wanted = options_.exit_when_kiosk_cards;
+  if (wanted <= 0 || mode_ != Mode::kiosk) return true;
+  const auto& morphs = layout_.kiosk_morph_t;  // this frame's cards (-1: no morph shown yet)
+  return layout_.kiosk_cards >= wanted &&
+         (!settings_.kiosk.morph ||
+          std::all_of(morphs.begin(), morphs.end(), [](double t) { return t >= 0; }));
+}
+
 bool App::settled_frame() {
   switch (mode_) {
     case Mode::photo: {
@@ -664,8 +673,8 @@ int App::run() {
     const bool timed_out =
         options_.exit_after_frames > 0 &&
         std::chrono::duration<double>(clock::now() - started).count() > options_.exit_timeout_s;
-    const bool done =
-        options_.exit_after_frames > 0 && settled_frames_ >= options_.exit_after_frames;
+    const bool done = options_.exit_after_frames > 0 &&
+                      settled_frames_ >= options_.exit_after_frames && kiosk_cards_awaited();
     if (save_requested_ || ((done || timed_out) && !options_.screenshot.empty())) {
       const cv::Mat pixels = window_->read_back();  // back buffer, before the swap
       if (save_requested_) save_result_card(pixels);
@@ -686,8 +695,10 @@ int App::run() {
     drawn_snapshot_ = shown_.get();
     if (done || timed_out) {
       if (timed_out && !done) {
-        spdlog::error("--exit-after-frames: only {} of {} frames settled within {} s",
-                      settled_frames_, options_.exit_after_frames, options_.exit_timeout_s);
+        spdlog::error(
+            "--exit-after-frames: {} of {} frames settled and {} of {} kiosk cards up within {} s",
+            settled_frames_, options_.exit_after_frames, layout_.kiosk_cards,
+            options_.exit_when_kiosk_cards, options_.exit_timeout_s);
         exit_code = 3;
       }
       break;

@@ -101,6 +101,7 @@ class App {
   void apply_search_options();
   Rect central_area() const;
   bool settled_frame();
+  bool kiosk_cards_awaited() const;          // --exit-when-kiosk-cards
   ScreenshotState screenshot_state() const;  // --screenshot's JSON beside the image
   bool something_moves() const;              // main loop (app.cpp): false = sleep at the idle rate
 

@@ -31,6 +31,10 @@ struct AppOptions {
   // --exit-after-frames N: exit after N settled frames: N new source frames displayed in live
   // mode, N frames after the analysis finished in photo mode, N rendered frames otherwise.
   int exit_after_frames = 0;
+  // --exit-when-kiosk-cards N (with --exit-after-frames, kiosk mode): also wait until N result
+  // cards are up, each showing its morph when the morph is on, so a test's screenshot does not
+  // depend on how fast a busy machine recognizes people (exit code 3 at the timeout).
+  int exit_when_kiosk_cards = 0;
   double exit_timeout_s = 180;  // safety net for the automated runs above
   int width = 1280;             // --size WxH (logical window size)
   int height = 720;
