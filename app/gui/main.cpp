@@ -39,6 +39,10 @@ int main(int argc, char** argv) {
           cli.add_option("--exit-after-frames", options.exit_after_frames,
                          "Exit after N new source frames (live) / N frames after analysis (photo)")
               ->check(CLI::PositiveNumber));
+  cli.add_option("--morph-at", options.morph_at,
+                 "Photo mode: show the first face's morph at T (0 = the person, 1 = the "
+                 "celebrity), as if dragged there")
+      ->check(CLI::Range(0.0, 1.0));
   cli.add_option("--exit-when-kiosk-cards", options.exit_when_kiosk_cards,
                  "With --exit-after-frames in kiosk mode: also wait for N result cards "
                  "(each showing its morph when the morph is on)")

@@ -226,10 +226,13 @@ void App::draw_photo(const Rect& area) {
       const Texture* crop_tex = pi < photo_textures_.size() && fi < photo_textures_[pi].size()
                                     ? &photo_textures_[pi][fi]
                                     : nullptr;
+      // --morph-at T: the first face as if dragged to T (documentation screenshots).
+      const bool morph_pinned = face.morph && index == 0 && options_.morph_at >= 0;
       float morph_t = -1;
-      if (morphing) {
+      if (morphing || morph_pinned) {
         const float x = ImGui::GetIO().MousePos.x - (c0.x + pad);
-        morph_t = std::clamp(x / crop, 0.f, 1.f);
+        morph_t = morphing ? std::clamp(x / crop, 0.f, 1.f)
+                           : static_cast<float>(std::min(options_.morph_at, 1.0));
         // A new frame only when the pointer moved (or another face is dragged).
         if (face.morph.get() != morph_shown_ || morph_t != morph_shown_t_) {
           morph_texture_.upload(face.morph->frame(morph_t));  // ~ms at 192 px

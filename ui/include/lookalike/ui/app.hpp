@@ -23,6 +23,9 @@ struct AppOptions {
   // --press KEYS: once the first frame has settled (see exit_after_frames), press these keys
   // one per frame, as if typed ("V" is Shift+V), e.g. photo mode's save-morph in a test.
   std::string press;
+  // --morph-at T: photo mode shows the first face's morph at T in [0, 1], as if dragged there
+  // (the README's screenshots; a drag needs a pointer).
+  double morph_at = -1;
   // --download NAME: start downloading and installing gallery source NAME at once, as the
   // welcome screen's "Download" button does (kiosk setup scripts, tests).
   std::string download;
