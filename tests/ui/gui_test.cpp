@@ -217,7 +217,8 @@ TEST_F(GuiTest, PhotoModeCastsEveryoneDifferentlyAndOutlinesTheTwins) {
 }
 
 // Per-feature resemblance in photo mode: the card shows its part's five feature bars, labelled,
-// under a note saying that they compare face shapes, not identity.
+// under a note saying that they compare face shapes, not identity; and the gallery's pose-matched
+// crop and resemblance percentile for the top-1.
 TEST_F(GuiTest, PhotoModeShowsFeatureShapeBarsAndSaysTheyAreNotIdentity) {
   const fs::path photo = shared_data("faces/lfw10/Tony_Blair/Tony_Blair_0005.jpg");
   const Shot shot = run_app("features", "--source /dev/video99 --gallery " + gallery_ + " --drop " +
@@ -243,6 +244,13 @@ TEST_F(GuiTest, PhotoModeShowsFeatureShapeBarsAndSaysTheyAreNotIdentity) {
   cv::Mat blue;
   cv::inRange(shot.image(area), cv::Scalar(205, 130, 95), cv::Scalar(240, 170, 130), blue);
   EXPECT_GT(cv::countNonZero(blue), 40) << "no feature bars drawn in " << area;
+  // Gallery format 2 on the same card: the top-1 shown in the pose bin nearest the face's, and
+  // how the face ranks among the gallery's other photos ("closer than P % of the gallery").
+  EXPECT_EQ(shot.layout["photo_pose_thumbnails"].get<int>(), 1) << shot.layout.dump();
+  ASSERT_EQ(shot.layout["photo_percentiles"].size(), 1u) << shot.layout.dump();
+  const std::string line = shot.layout["photo_percentiles"][0];
+  EXPECT_EQ(line.rfind("closer than ", 0), 0u) << line;
+  EXPECT_NE(line.find("% of the gallery"), std::string::npos) << line;
 }
 
 // Group play live: four BBT people in front of the camera against lfw10 (strangers: Leonard and

@@ -37,7 +37,9 @@ struct FrameLayout {
   std::vector<std::string> photo_notes;  // e.g. a face found only with the photo turned
   std::vector<std::string> photo_cast;   // unique cast: the part each face card shows ("" none)
   std::vector<int> photo_twins;          // the two face cards marked as the closest pair
-  std::vector<DrawnFeatures> photo_features;  // the cards' feature shape bars
+  std::vector<DrawnFeatures> photo_features;   // the cards' feature shape bars
+  std::vector<std::string> photo_percentiles;  // "closer than P % of the gallery" lines drawn
+  int photo_pose_thumbnails = 0;  // cards whose top-1 shows its pose-matched gallery crop
   float twins_similarity = 0;
   std::vector<std::uint64_t> live_twins;  // track ids of the closest pair in the live view
   int map_identities = 0;                 // identities drawn on the face map

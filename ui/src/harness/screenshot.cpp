@@ -37,6 +37,8 @@ void write_screenshot(const std::filesystem::path& png, const cv::Mat& pixels,
   j["photo_notes"] = layout.photo_notes;
   j["photo_cast"] = layout.photo_cast;
   j["photo_twins"] = layout.photo_twins;
+  j["photo_percentiles"] = layout.photo_percentiles;
+  j["photo_pose_thumbnails"] = layout.photo_pose_thumbnails;
   j["photo_features"] = nlohmann::json::array();
   for (const auto& f : layout.photo_features)
     j["photo_features"].push_back({{"labels", f.labels}, {"note", f.note}, {"area", rect(f.area)}});

@@ -276,8 +276,10 @@ void App::draw_photo(const Rect& area) {
         // The top-1 as it looks in this face's head pose, when the gallery keeps pose photos.
         const std::size_t pose_tex = photo.faces.size() + fi;
         if (m == 0 && pi < photo_textures_.size() && pose_tex < photo_textures_[pi].size() &&
-            photo_textures_[pi][pose_tex].valid())
+            photo_textures_[pi][pose_tex].valid()) {
           t = &photo_textures_[pi][pose_tex];
+          ++layout_.photo_pose_thumbnails;
+        }
         draw::image_or_placeholder(dl, t, {lx, y}, {lx + thumb, y + thumb}, 6 * s, 1.f, match.name,
                                    f.bold);
         const float tx = lx + thumb + 10 * s;
@@ -297,6 +299,7 @@ void App::draw_photo(const Rect& area) {
               "closer than " + draw::percent_text(*match.percentile) + " of the gallery";
           draw::text(dl, f.regular, fs, {tx, y + 4 * s + name_font->FontSize}, draw::kTextDim,
                      draw::fit_text(f.regular, fs, line, c1.x - pad - tx));
+          layout_.photo_percentiles.push_back(line);
         }
         draw::percent_bar(dl, {tx, y + thumb - 10 * s}, {c1.x - pad, y + thumb - 5 * s},
                           match.similarity_percent, m == 0 ? color : IM_COL32(120, 128, 140, 255),
