@@ -49,10 +49,7 @@ class GalleryExtrasApp : public ::testing::Test {
     }
     const auto run = test::run_command(cmd);
     EXPECT_EQ(run.exit_code, 0) << run.err;
-    std::vector<nlohmann::json> lines;
-    std::istringstream out(run.out);
-    for (std::string line; std::getline(out, line);) lines.push_back(nlohmann::json::parse(line));
-    return lines;
+    return test::json_lines(run.out);
   }
 
   static inline test::TempDir* dir_ = nullptr;

@@ -138,10 +138,7 @@ class GroupPlayCli : public ::testing::Test {
       cmd += " " + f.path().string();
     const auto run = test::run_command(cmd);
     EXPECT_EQ(run.exit_code, 0) << run.err;
-    std::vector<nlohmann::json> lines;
-    std::istringstream out(run.out);
-    for (std::string line; std::getline(out, line);) lines.push_back(nlohmann::json::parse(line));
-    return lines;
+    return test::json_lines(run.out);
   }
   std::string build(const std::string& dataset) {
     const std::string gallery = (dir_ / (dataset + ".lkg")).string();

@@ -12,16 +12,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::vector<fs::path> photos_under(const fs::path& root, const std::string& skip_prefix = "_") {
-  std::vector<fs::path> out;
-  for (const auto& entry : fs::recursive_directory_iterator(root))
-    if (entry.is_regular_file() && has_image_extension(entry.path()) &&
-        entry.path().parent_path().filename().string().rfind(skip_prefix, 0) != 0)
-      out.push_back(entry.path());
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
 class EngineOnPhotos : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -32,7 +22,7 @@ class EngineOnPhotos : public ::testing::Test {
 };
 
 TEST_F(EngineOnPhotos, FindsExactlyOneFaceInEachBbtCrop) {
-  const auto photos = photos_under(test::shared_data("faces/bbt"));
+  const auto photos = test::photos_under(test::shared_data("faces/bbt"));
   ASSERT_EQ(photos.size(), 40u);
   for (const auto& path : photos) {
     cv::Mat image = load_image(path);
@@ -42,7 +32,7 @@ TEST_F(EngineOnPhotos, FindsExactlyOneFaceInEachBbtCrop) {
 }
 
 TEST_F(EngineOnPhotos, FindsTheLabelledFaceInEachLfw10Photo) {
-  const auto photos = photos_under(test::shared_data("faces/lfw10"));
+  const auto photos = test::photos_under(test::shared_data("faces/lfw10"));
   ASSERT_EQ(photos.size(), 100u);
   const cv::Rect central(77, 89, 105, 105);  // where LFW centres the labelled face
   int extra_faces = 0;

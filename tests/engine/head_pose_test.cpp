@@ -14,14 +14,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::vector<fs::path> photos_under(const fs::path& root) {
-  std::vector<fs::path> out;
-  for (const auto& entry : fs::recursive_directory_iterator(root))
-    if (entry.is_regular_file() && has_image_extension(entry.path())) out.push_back(entry.path());
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
 class HeadPoseOnPhotos : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -46,7 +38,7 @@ class HeadPoseOnPhotos : public ::testing::Test {
 TEST_F(HeadPoseOnPhotos, FiniteForEveryFace) {
   int faces_seen = 0;
   for (const char* folder : {"faces/bbt", "faces/misc/test", "faces/lfw10/Tony_Blair"}) {
-    for (const auto& path : photos_under(test::shared_data(folder))) {
+    for (const auto& path : test::photos_under(test::shared_data(folder), "")) {
       const cv::Mat image = load_image(path);
       for (const auto& face : engine_->analyze(image, {.embed = false})) {
         ++faces_seen;
@@ -87,7 +79,7 @@ TEST_F(HeadPoseOnPhotos, FrontalLfwPortraitsAreFrontal) {
 TEST_F(HeadPoseOnPhotos, MirroringFlipsTheYaw) {
   std::vector<float> mismatch;
   int turned = 0;
-  for (const auto& path : photos_under(test::shared_data("faces/lfw10"))) {
+  for (const auto& path : test::photos_under(test::shared_data("faces/lfw10"), "")) {
     const cv::Mat image = load_image(path);
     cv::Mat mirrored;
     cv::flip(image, mirrored, 1);

@@ -14,6 +14,7 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "lookalike/engine/image_io.hpp"
 #include "lookalike/gallery/builder.hpp"
 
 namespace fs = std::filesystem;
@@ -180,6 +181,25 @@ std::vector<unsigned char> with_exif_orientation(std::vector<unsigned char> jpeg
       0x00, 0x00, 0x00, 0x00};                                              // no next IFD
   jpeg.insert(jpeg.begin() + 2, app1.begin(), app1.end());
   return jpeg;
+}
+
+std::vector<fs::path> photos_under(const fs::path& root, const std::string& skip_prefix) {
+  std::vector<fs::path> out;
+  for (const auto& entry : fs::recursive_directory_iterator(root)) {
+    const std::string folder = entry.path().parent_path().filename().string();
+    if (entry.is_regular_file() && has_image_extension(entry.path()) &&
+        (skip_prefix.empty() || folder.rfind(skip_prefix, 0) != 0))
+      out.push_back(entry.path());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::vector<nlohmann::json> json_lines(const std::string& out) {
+  std::vector<nlohmann::json> lines;
+  std::istringstream in(out);
+  for (std::string line; std::getline(in, line);) lines.push_back(nlohmann::json::parse(line));
+  return lines;
 }
 
 }  // namespace lookalike::test

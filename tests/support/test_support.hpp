@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
 #include <opencv2/core.hpp>
 
 namespace lookalike::test {
@@ -19,6 +20,14 @@ std::optional<std::filesystem::path> shared_dir();
 // Path to ../shared/data/<relative>; the test is skipped (with the path in the message) when
 // the shared folder is missing. Use through LOOKALIKE_REQUIRE_SHARED.
 std::filesystem::path shared_data(const std::string& relative);
+
+// Every image file below `root`, sorted; files in folders whose name starts with `skip_prefix`
+// (e.g. "_" for bbt/_group) are left out unless it is empty.
+std::vector<std::filesystem::path> photos_under(const std::filesystem::path& root,
+                                                const std::string& skip_prefix = "_");
+
+// The standard output of a `--json` command: one JSON document per line.
+std::vector<nlohmann::json> json_lines(const std::string& out);
 
 // The CMake binary dir of this build ($LOOKALIKE_BUILD_DIR).
 std::filesystem::path build_dir();
