@@ -120,7 +120,10 @@ class Parser {
     op.kind = OpKind::kInput;
     op.node = (*input)["name"].get<std::string>();
     op.shape = shape;
-    values_[op.node] = Value{add(std::move(op)), nullptr};
+    // The name is copied first: C++17 evaluates the right side of `=` before the left, and
+    // add() takes the op (and its name) by value.
+    const std::string name = op.node;
+    values_[name] = Value{add(std::move(op)), nullptr};
   }
 
   // Depth-first from `name`, iteratively (a hostile chain of nodes must not exhaust the stack).
