@@ -18,6 +18,7 @@
 #include "lookalike/engine/model_paths.hpp"
 #include "lookalike/errors.hpp"
 #include "lookalike/machine.hpp"
+#include "lookalike/stats.hpp"
 #include "lookalike/tfjs_graph/graph_model.hpp"
 
 namespace fs = std::filesystem;
@@ -28,11 +29,6 @@ namespace {
 
 double ms_since(Clock::time_point start) {
   return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-}
-
-double percentile(std::vector<double> v, double p) {
-  std::sort(v.begin(), v.end());
-  return v[static_cast<std::size_t>(p * static_cast<double>(v.size() - 1))];
 }
 
 }  // namespace
@@ -81,7 +77,7 @@ int main(int argc, char** argv) {
         times.push_back(ms_since(t));
       }
       std::printf("| %s | %s | %d | %.1f | %.3f | %.3f |\n", name.c_str(), backend_name,
-                  model.summary().layers, load_ms, percentile(times, 0.5), percentile(times, 0.9));
+                  model.summary().layers, load_ms, *percentile(times, 50), *percentile(times, 90));
     }
   }
   return 0;
