@@ -337,7 +337,8 @@ TEST_F(GuiTest, KioskShowsOneResultCardPerPersonWithoutGrowingTextures) {
 // Group play in the kiosk: Amy and Raj step in together (a video of two frontal BBT photos;
 // against lfw10 both look most like Hugo Chavez). Without the unique cast (and with the morph off)
 // both cards show that celebrity and the live faces; with it each card shows a different one, the
-// card whose part is not the person's top-1 says "plays NAME", and both cards morph.
+// card whose part is not the person's top-1 says "plays NAME", and both cards morph and show
+// their feature shapes.
 TEST_F(GuiTest, KioskCardsCastTwoPeopleDifferentlyAndMorphThem) {
   const fs::path bbt = shared_data("faces/bbt");
   const FaceVideo pair =
@@ -376,6 +377,14 @@ TEST_F(GuiTest, KioskCardsCastTwoPeopleDifferentlyAndMorphThem) {
   for (const auto& t : cast["kiosk_morph_t"]) {
     EXPECT_GE(t.get<double>(), 0.0) << "the card shows its morph: " << cast.dump();
     EXPECT_LE(t.get<double>(), 1.0);
+  }
+  // The morph's landmark fits give each card its feature-shape bars (the photo card's, with the
+  // same caveat); without the morph there are none.
+  EXPECT_TRUE(own["kiosk_features"].empty()) << own.dump();
+  ASSERT_EQ(cast["kiosk_features"].size(), 2u) << cast.dump();
+  for (const auto& drawn : cast["kiosk_features"]) {
+    EXPECT_EQ(drawn["labels"].size(), 5u) << drawn.dump();
+    EXPECT_NE(drawn["note"].get<std::string>().find("not identity"), std::string::npos);
   }
 }
 

@@ -29,6 +29,7 @@
 #include "harness/screenshot.hpp"
 #include "lookalike/app/build_gallery.hpp"
 #include "lookalike/app/face_map.hpp"
+#include "lookalike/app/feature_resemblance.hpp"
 #include "lookalike/app/feed_retirer.hpp"
 #include "lookalike/app/gallery_loader.hpp"
 #include "lookalike/app/gallery_sources.hpp"
@@ -187,6 +188,8 @@ class App {
   // The result cards' morphs by track id (null: none could be made), made on a Task (the
   // landmark fit needs an engine); entries leave with their cards.
   std::map<std::uint64_t, std::shared_ptr<const app::Morph>> kiosk_morphs_;
+  // Their feature shapes (person vs part), from the morph's two landmark sets; same lifetime.
+  std::map<std::uint64_t, app::FeatureValues> kiosk_features_;
   std::unique_ptr<app::Task> kiosk_morph_task_;
   using KioskMorphs = std::vector<std::pair<std::uint64_t, std::shared_ptr<const app::Morph>>>;
   std::shared_ptr<KioskMorphs> kiosk_morph_result_;  // written by kiosk_morph_task_'s body

@@ -46,12 +46,13 @@ struct FrameLayout {
   int map_people = 0;                     // live faces placed on it
   std::string kiosk_state;
   int kiosk_cards = 0;
-  std::vector<std::string> kiosk_names;      // the celebrity each card shows, left to right
-  std::vector<bool> kiosk_plays;             // the card says "plays NAME" (unique cast)
-  std::vector<double> kiosk_morph_t;         // each card's morph position (-1: the live face)
-  bool welcome = false;                      // the first-run card was drawn
-  std::vector<std::string> welcome_sources;  // gallery sources offered there
-  std::vector<std::string> toasts;           // notices on screen, oldest first
+  std::vector<std::string> kiosk_names;       // the celebrity each card shows, left to right
+  std::vector<bool> kiosk_plays;              // the card says "plays NAME" (unique cast)
+  std::vector<double> kiosk_morph_t;          // each card's morph position (-1: the live face)
+  std::vector<DrawnFeatures> kiosk_features;  // the cards' feature shape bars
+  bool welcome = false;                       // the first-run card was drawn
+  std::vector<std::string> welcome_sources;   // gallery sources offered there
+  std::vector<std::string> toasts;            // notices on screen, oldest first
 };
 
 }  // namespace lookalike::ui

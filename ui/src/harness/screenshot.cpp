@@ -39,9 +39,14 @@ void write_screenshot(const std::filesystem::path& png, const cv::Mat& pixels,
   j["photo_twins"] = layout.photo_twins;
   j["photo_percentiles"] = layout.photo_percentiles;
   j["photo_pose_thumbnails"] = layout.photo_pose_thumbnails;
-  j["photo_features"] = nlohmann::json::array();
-  for (const auto& f : layout.photo_features)
-    j["photo_features"].push_back({{"labels", f.labels}, {"note", f.note}, {"area", rect(f.area)}});
+  auto features = [&](const std::vector<DrawnFeatures>& drawn) {
+    auto out = nlohmann::json::array();
+    for (const auto& f : drawn)
+      out.push_back({{"labels", f.labels}, {"note", f.note}, {"area", rect(f.area)}});
+    return out;
+  };
+  j["photo_features"] = features(layout.photo_features);
+  j["kiosk_features"] = features(layout.kiosk_features);
   j["twins_similarity"] = layout.twins_similarity;
   j["live_twins"] = layout.live_twins;
   j["map_identities"] = layout.map_identities;

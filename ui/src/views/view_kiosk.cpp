@@ -19,6 +19,7 @@
 #include "app_impl.hpp"
 #include "gl/gl.hpp"
 #include "views/draw_util.hpp"
+#include "views/feature_bars.hpp"
 
 namespace lookalike::ui {
 namespace {
@@ -57,13 +58,19 @@ double seconds_since(Clock::time_point then, Clock::time_point now) {
 void App::update_kiosk_morphs() {
   const auto& cards = kiosk_.cards();
   if (kiosk_morph_task_ && !kiosk_morph_task_->running()) {
-    for (auto& [id, morph] : *kiosk_morph_result_) kiosk_morphs_[id] = std::move(morph);
+    for (auto& [id, morph] : *kiosk_morph_result_) {
+      // The morph's end shapes are the two faces' landmark fits: the feature shapes for free.
+      if (morph) kiosk_features_[id] = app::feature_resemblance(morph->shape(0), morph->shape(1));
+      kiosk_morphs_[id] = std::move(morph);
+    }
     kiosk_morph_task_.reset();
   }
-  std::erase_if(kiosk_morphs_, [&](const auto& entry) {  // bounded: only the cards up now
+  auto gone = [&](const auto& entry) {  // bounded: only the cards up now
     return std::none_of(cards.begin(), cards.end(),
                         [&](const KioskCard& c) { return c.track_id == entry.first; });
-  });
+  };
+  std::erase_if(kiosk_morphs_, gone);
+  std::erase_if(kiosk_features_, gone);
   if (!settings_.kiosk.morph || kiosk_morph_task_ || !gallery_) return;
   struct Request {
     std::uint64_t id;
@@ -159,7 +166,10 @@ void App::draw_kiosk(const Rect& area) {
       const float card_w =
           std::min(520 * s, (area.width() - gap * static_cast<float>(n + 1)) / std::max(1, n));
       const float img = (card_w - 3 * 20 * s) / 2;
-      const float card_h = img + 40 * s + f.large->FontSize + f.huge->FontSize + 60 * s;
+      // Feature-shape bars under the % when the morph (which fits the landmarks) is on.
+      const float features_h = settings_.kiosk.morph ? feature_bars_height(f, s) + 8 * s : 0.f;
+      const float card_h =
+          img + 40 * s + f.large->FontSize + f.huge->FontSize + 60 * s + features_h;
       float x = cx - (static_cast<float>(n) * card_w + static_cast<float>(n - 1) * gap) / 2;
       const float y = area.min.y + (area.height() - card_h) / 2;
       for (int i = 0; i < n && i < static_cast<int>(kiosk_faces_.size()); ++i) {
@@ -217,6 +227,11 @@ void App::draw_kiosk(const Rect& area) {
         centered_text(dl, f.huge, f.huge->FontSize, x + card_w / 2, ty,
                       low ? draw::kLow : draw::kMatch,
                       top ? draw::percent_text(top->similarity_percent) : "--");
+        const auto shapes = kiosk_features_.find(card.track_id);
+        if (morph && top && shapes != kiosk_features_.end())
+          layout_.kiosk_features.push_back(
+              draw_feature_bars(dl, f, s, {x + 20 * s, c1.y - 26 * s - features_h}, card_w - 40 * s,
+                                shapes->second, top->name));
         // Countdown bar until the card closes.
         const float left = std::max(0.f, 1.f - static_cast<float>(held / std::max(0.1, hold)));
         draw::percent_bar(dl, {x + 20 * s, c1.y - 18 * s}, {c1.x - 20 * s, c1.y - 12 * s},
