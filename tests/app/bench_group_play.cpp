@@ -14,6 +14,7 @@
 #include "lookalike/app/face_map.hpp"
 #include "lookalike/app/group_play.hpp"
 #include "lookalike/app/morph.hpp"
+#include "lookalike/elapsed.hpp"
 #include "lookalike/machine.hpp"
 #include "test_support.hpp"
 
@@ -21,10 +22,6 @@ using namespace lookalike;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-
-double ms_since(Clock::time_point t) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
-}
 
 GalleryData identities(int n, unsigned seed) {
   std::mt19937 rng(seed);

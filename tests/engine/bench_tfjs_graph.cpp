@@ -15,6 +15,7 @@
 #include <opencv2/core.hpp>
 #include <optional>
 
+#include "lookalike/elapsed.hpp"
 #include "lookalike/engine/model_paths.hpp"
 #include "lookalike/errors.hpp"
 #include "lookalike/machine.hpp"
@@ -24,14 +25,6 @@
 namespace fs = std::filesystem;
 using namespace lookalike;
 using Clock = std::chrono::steady_clock;
-
-namespace {
-
-double ms_since(Clock::time_point start) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"OpenCV dnn vs oneDNN for the imported TF.js graph models"};

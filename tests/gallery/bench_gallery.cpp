@@ -16,6 +16,7 @@
 #include <set>
 
 #include "bench_imdb_import.hpp"
+#include "lookalike/elapsed.hpp"
 #include "lookalike/gallery/builder.hpp"
 #include "lookalike/gallery/gallery.hpp"
 #include "lookalike/gallery/hnsw_index.hpp"
@@ -29,10 +30,6 @@ using namespace lookalike;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-
-double ms_since(Clock::time_point t) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
-}
 
 // The one percentile (lookalike/stats.hpp), p as a fraction here.
 double percentile(const std::vector<double>& v, double fraction) {

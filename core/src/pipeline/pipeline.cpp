@@ -5,6 +5,7 @@
 // Nothing is locked in the reverse order; `finished` is atomic so waiters need no other lock.
 // model_mutex (the engine's ModelInfo, resolved once) is a leaf: nothing is locked under it.
 #include "lookalike/pipeline/pipeline.hpp"
+#include "lookalike/elapsed.hpp"
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -27,12 +28,6 @@
 
 namespace lookalike {
 namespace {
-
-using Ms = std::chrono::duration<double, std::milli>;
-
-double ms_since(Clock::time_point t) {
-  return Ms(Clock::now() - t).count();
-}
 
 // Face-to-name times kept in each snapshot (the most recent ones): bounded memory.
 constexpr std::size_t kMaxFaceToNameKept = 256;
