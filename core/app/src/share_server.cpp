@@ -220,10 +220,12 @@ struct ShareServer::Impl {
 
   // One more request from `client` in the current one-second window: false when over the limit.
   bool admit(const std::string& client, TimePoint t) {
-    if (windows.size() >= kMaxTrackedClients)
+    if (windows.size() >= kMaxTrackedClients && !windows.contains(client)) {
       std::erase_if(windows, [t](const auto& entry) {
         return t - entry.second.start >= std::chrono::seconds(1);
       });
+      if (windows.size() >= kMaxTrackedClients) return false;  // that many clients this second
+    }
     Window& window = windows[client];
     if (window.requests == 0 || t - window.start >= std::chrono::seconds(1) || t < window.start)
       window = {t, 0};
