@@ -259,34 +259,35 @@ struct ShareServer::Impl {
     return {0, nullptr};
   }
 
+  // Every request: the rate limit first (refused requests count too), then the size limits,
+  // the method and the path.
   httplib::Server::HandlerResponse handle(const httplib::Request& req, httplib::Response& res) {
-    const auto handled = httplib::Server::HandlerResponse::Handled;
-    if (const auto [status, text] = refusal(req); status != 0) {
-      res.status = status;
-      res.set_header("Connection", "close");
-      res.set_content(text, "text/plain");
-      return handled;
-    }
-    std::shared_ptr<const std::string> body;
+    const auto [refused_status, refused_text] = refusal(req);
     const std::optional<CardRequest> card = parse_card_path(req.path);
+    const bool get = req.method == "GET";
+    bool admitted = false;
+    std::shared_ptr<const std::string> body;
     {
       std::lock_guard lock(mutex);
       const TimePoint t = now();
-      if (!admit(req.remote_addr, t)) {
-        res.status = 429;
-        res.set_header("Retry-After", "1");
-        res.set_header("Connection", "close");
-        res.set_content("Too many requests\n", "text/plain");
-        return handled;
-      }
+      admitted = admit(req.remote_addr, t);
       drop_expired(t);
-      if (req.method == "GET" && card) body = find(*card);
+      if (admitted && refused_status == 0 && get && card) body = find(*card);
     }
-    if (req.method != "GET") {
-      res.status = 405;
+    // A refused request's connection is closed: its body, if any, is never read.
+    const auto refuse = [&res](int status, const char* text) {
+      res.status = status;
+      res.set_header("Connection", "close");
+      res.set_content(text, "text/plain");
+    };
+    if (!admitted) {
+      refuse(429, "Too many requests\n");
+      res.set_header("Retry-After", "1");
+    } else if (refused_status != 0) {
+      refuse(refused_status, refused_text);
+    } else if (!get) {
+      refuse(405, "Method not allowed\n");
       res.set_header("Allow", "GET");
-      res.set_header("Connection", "close");  // its body, if any, is never read
-      res.set_content("Method not allowed\n", "text/plain");
     } else if (!body) {
       res.status = 404;
       res.set_content("Not found\n", "text/plain");
@@ -296,7 +297,7 @@ struct ShareServer::Impl {
     }
     spdlog::debug("share server: {} {} from {}: {}", req.method, req.path, req.remote_addr,
                   res.status);
-    return handled;
+    return httplib::Server::HandlerResponse::Handled;
   }
 };
 
