@@ -349,6 +349,11 @@ TEST_F(ShareServerTest, BusyPortAndBadAddressesAreClearErrors) {
     EXPECT_NE(std::string(e.what()).find("not one of this machine's"), std::string::npos)
         << e.what();
   }
+  for (const std::string host : {"evil.example/x?", "user@host", "a b", "host#"}) {
+    ShareSettings bad_host = settings();
+    bad_host.public_host = host;
+    EXPECT_THROW(ShareServer{bad_host}, ShareServerError) << host;
+  }
   ShareSettings bad_limits = settings();
   bad_limits.max_cards = 0;
   EXPECT_THROW(ShareServer{bad_limits}, ShareServerError);

@@ -309,6 +309,12 @@ ShareServer::ShareServer(ShareSettings settings) : impl_(std::make_unique<Impl>(
     throw ShareServerError(
         "share server: max_cards, requests_per_second, worker_threads and ttl must be positive "
         "and the port in 0-65535");
+  // The host goes into URLs and QR codes verbatim: a name or an address, nothing that could
+  // add a path, a port or a user to them.
+  if (settings.public_host.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                             "0123456789.-:") != std::string::npos)
+    throw ShareServerError("share server: public host '" + settings.public_host +
+                           "' is not a host name or IP address");
   impl.settings = std::move(settings);
   const ShareSettings& s = impl.settings;
 

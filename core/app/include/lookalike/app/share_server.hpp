@@ -14,7 +14,8 @@
 // characters, base64url) and are logged at debug level only.
 //
 // The constructor throws ShareServerError naming the address and the reason when it cannot
-// listen (port in use, not an address of this machine, a malformed address).
+// listen (port in use, not an address of this machine, a malformed address), and for settings
+// out of range or a public_host that is not a host name or IP address.
 #pragma once
 
 #include <chrono>
@@ -45,7 +46,7 @@ struct ShareSettings {
   std::size_t max_header_count = 32;    // more: 431
   std::size_t max_header_bytes = 8192;  // names and values together; more: 431
   int worker_threads = 4;
-  ShareClock clock;  // empty: std::chrono::system_clock::now
+  ShareClock clock;  // empty: system_clock::now; called from the server's threads
 };
 
 struct PublishedCard {
