@@ -19,6 +19,10 @@ find_package(GIF 5 REQUIRED)
 find_package(TIFF 4.5 REQUIRED)
 pkg_check_modules(libwebp REQUIRED IMPORTED_TARGET libwebp)
 pkg_check_modules(libarchive REQUIRED IMPORTED_TARGET libarchive)
+# The kiosk's take-home QR: an HTTP server inside the app (cpp-httplib, also the tests' server)
+# and the QR code of its URL (libqrencode).
+pkg_check_modules(cpp_httplib REQUIRED IMPORTED_TARGET cpp-httplib)
+pkg_check_modules(libqrencode REQUIRED IMPORTED_TARGET libqrencode)
 
 # hnswlib is header-only and ships no CMake or pkg-config file.
 find_path(HNSWLIB_INCLUDE_DIR hnswlib/hnswlib.h REQUIRED)

@@ -6,6 +6,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <sys/time.h>
+
 #include <algorithm>
 #include <atomic>
 #include <map>
@@ -163,6 +165,68 @@ int unused_port() {
   const auto [fd, port] = bind_loopback();
   ::close(fd);
   return port;
+}
+
+std::string HttpAnswer::header(const std::string& name) const {
+  const auto it = headers.find(name);
+  return it == headers.end() ? std::string() : it->second;
+}
+
+HttpAnswer http_request(const std::string& method, const std::string& url) {
+  const std::size_t path_start = url.find('/', url.find("://") + 3);
+  httplib::Client client(url.substr(0, path_start));
+  client.set_connection_timeout(std::chrono::seconds(5));
+  client.set_read_timeout(std::chrono::seconds(5));
+  httplib::Request request;
+  request.method = method;
+  request.path = path_start == std::string::npos ? "/" : url.substr(path_start);
+  HttpAnswer answer;
+  const httplib::Result result = client.send(request);
+  if (!result) return answer;
+  answer.status = result->status;
+  answer.body = result->body;
+  for (const auto& [name, value] : result->headers) answer.headers[name] = value;
+  return answer;
+}
+
+std::string raw_http_exchange(int port, const std::string& bytes,
+                              std::chrono::milliseconds timeout) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) throw std::runtime_error("socket() failed");
+  timeval tv{};
+  tv.tv_sec = static_cast<time_t>(timeout.count() / 1000);
+  tv.tv_usec = static_cast<suseconds_t>(timeout.count() % 1000 * 1000);
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+  ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  std::string received;
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0) {
+    // The server may answer and close before everything is sent (a refused request): a failed
+    // send ends sending, not the exchange.
+    for (std::size_t sent = 0; sent < bytes.size();) {
+      const ssize_t n = ::send(fd, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
+      if (n <= 0) break;
+      sent += static_cast<std::size_t>(n);
+    }
+    // Reads one answer: its head, then Content-Length bytes (no half-close: httplib does not
+    // answer a client that has shut its sending side).
+    char buffer[4096];
+    for (ssize_t n; (n = ::recv(fd, buffer, sizeof(buffer), 0)) > 0;) {
+      received.append(buffer, static_cast<std::size_t>(n));
+      const std::size_t head_end = received.find("\r\n\r\n");
+      if (head_end == std::string::npos) continue;
+      std::size_t length = 0;
+      const std::size_t field = received.find("\r\nContent-Length: ");
+      if (field != std::string::npos && field < head_end)
+        length = std::stoull(received.substr(field + 18, 20));
+      if (received.size() >= head_end + 4 + length) break;
+    }
+  }
+  ::close(fd);
+  return received;
 }
 
 }  // namespace lookalike::test

@@ -5,10 +5,14 @@
 // routes set with route() from its own threads; destruction stops and joins them. route() and
 // requests() may be called from any thread while it runs. SilentServer accepts TCP
 // connections (the kernel completes them) and never answers: a hung server.
+//
+// http_request() is a real HTTP client (cpp-httplib's) for tests of servers of our own;
+// raw_http_exchange() sends any bytes (malformed requests) and returns what comes back.
 #pragma once
 
 #include <chrono>
 #include <cstddef>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -62,5 +66,24 @@ class SilentServer {
 
 // A port on 127.0.0.1 nothing listens on (bound once, then released).
 int unused_port();
+
+struct HttpAnswer {
+  int status = 0;  // 0: no answer (connection refused, closed or timed out)
+  std::map<std::string, std::string> headers;  // the last value of each, names as sent
+  std::string body;
+  std::string header(const std::string& name) const;  // empty when absent
+};
+
+// METHOD url (http://host:port/path) with a 5 s timeout; no redirects are followed.
+HttpAnswer http_request(const std::string& method, const std::string& url);
+inline HttpAnswer http_get(const std::string& url) {
+  return http_request("GET", url);
+}
+
+// Connects to 127.0.0.1:port, sends `bytes` and reads one answer (its head and Content-Length
+// bytes), or until the server closes the connection or `timeout` passes; returns what was read
+// (empty when nothing came).
+std::string raw_http_exchange(int port, const std::string& bytes,
+                              std::chrono::milliseconds timeout = std::chrono::seconds(5));
 
 }  // namespace lookalike::test
