@@ -106,18 +106,16 @@ double GuestFlow::countdown_remaining(Clock::time_point now) const {
   return std::max(0.0, options_.countdown_seconds - seconds_in_state(now));
 }
 
-float GuestFlow::consent_progress(Clock::time_point now) const {
+float GuestFlow::consent_progress() const {
   if (state_ != GuestState::consent) return 0;
-  double held = 0;
-  for (const auto& [id, st] : per_track_)
-    if (st.ready_running && !served_.contains(id))
-      held = std::max(held, seconds_between(std::max(st.ready_since, entered_at_), now));
-  return static_cast<float>(std::min(1.0, held / std::max(options_.consent_hold_seconds, 1e-3)));
+  return static_cast<float>(
+      std::min(1.0, consent_held_ / std::max(options_.consent_hold_seconds, 1e-3)));
 }
 
 void GuestFlow::enter(GuestState state, Clock::time_point now) {
   state_ = state;
   entered_at_ = now;
+  consent_held_ = 0;
 }
 
 void GuestFlow::to_attract(Clock::time_point now) {
@@ -273,7 +271,8 @@ void GuestFlow::step(const Snapshot& snapshot, Clock::time_point now) {
 
   // Per-track bookkeeping; entries of vanished tracks are dropped (bounded memory).
   std::unordered_map<std::uint64_t, TrackState> next;
-  std::vector<const TrackView*> ready;
+  std::vector<const TrackView*> ready;      // ready for dwell_seconds
+  std::vector<const TrackView*> ready_now;  // ready this frame
   engage_progress_ = 0;
   hint_ = snapshot.tracks.empty() ? GuestHint::none : GuestHint::come_closer;
   int best_hint_rank = -1;
@@ -286,6 +285,7 @@ void GuestFlow::step(const Snapshot& snapshot, Clock::time_point now) {
     }
     const GuestHint h = assess(track, frame_height, st);
     if (h == GuestHint::none) {
+      ready_now.push_back(&track);
       if (!st.ready_running) {
         st.ready_running = true;
         st.ready_since = now;
@@ -316,8 +316,11 @@ void GuestFlow::step(const Snapshot& snapshot, Clock::time_point now) {
   const bool nobody_for_a_while =
       snapshot.tracks.empty() &&
       (!seen_anyone_ || seconds_between(last_someone_, now) >= options_.leave_seconds);
-  const bool someone_new_ready = std::any_of(
-      ready.begin(), ready.end(), [&](const TrackView* t) { return !served_.contains(t->id); });
+  const auto not_served = [&](const TrackView* t) { return !served_.contains(t->id); };
+  const bool someone_new_ready = std::any_of(ready.begin(), ready.end(), not_served);
+  // One frame's time (at most half a second: the first step, or after a fault, is not a hold).
+  const double dt = std::clamp(seconds_between(last_step_, now), 0.0, 0.5);
+  last_step_ = now;
   const auto start_countdown_or_cards = [&] {
     if (options_.countdown_seconds > 0) {
       enter(GuestState::countdown, now);
@@ -337,18 +340,27 @@ void GuestFlow::step(const Snapshot& snapshot, Clock::time_point now) {
         start_countdown_or_cards();
       break;
     case GuestState::consent:
+      // Holding still says yes. A face that is not "ready" for a frame or two (a detection
+      // missed, landmarks that wobble at the yaw limit) takes back as much time as it lasts
+      // instead of starting over, so a person who holds still is not held back by the detector.
+      if (std::any_of(ready_now.begin(), ready_now.end(), not_served))
+        consent_held_ += dt;
+      else
+        consent_held_ = std::max(0.0, consent_held_ - dt);
       if (nobody_for_a_while) {
         to_attract(now);
-      } else if (consent_progress(now) >= 1.f) {
+      } else if (consent_progress() >= 1.f) {
         start_countdown_or_cards();  // held still: the hands-free "yes"
       }
       break;
     case GuestState::countdown:
       if (nobody_for_a_while) {
         to_attract(now);  // they left before the picture
-      } else if (countdown_remaining(now) <= 0 && someone_new_ready) {
+      } else if (countdown_remaining(now) <= 0 &&
+                 std::any_of(ready_now.begin(), ready_now.end(), not_served)) {
+        // Those who held on through the countdown are ready now (no second dwell).
         cards_.clear();
-        add_cards(snapshot, ready, now, true);
+        add_cards(snapshot, ready_now, now, true);
         enter(GuestState::result, now);
       }  // at 0 with nobody ready (turned away): wait for them, or for them to leave
       break;

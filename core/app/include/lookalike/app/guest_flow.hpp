@@ -120,7 +120,7 @@ class GuestFlow {
   // Seconds left on the countdown (0 outside it); the screen shows ceil() of it: 3, 2, 1.
   double countdown_remaining(Clock::time_point now) const;
   // 0..1 how far the consent screen's hold-still acceptance is (0 outside consent).
-  float consent_progress(Clock::time_point now) const;
+  float consent_progress() const;
   // 0..1: how far the closest candidate is into the dwell (the ring on the attract screen).
   float engage_progress() const { return engage_progress_; }
   GuestHint hint() const { return hint_; }
@@ -152,6 +152,8 @@ class GuestFlow {
   bool paused_ = false;
   std::optional<std::string> unavailable_;
   Clock::time_point entered_at_{};
+  Clock::time_point last_step_{};
+  double consent_held_ = 0;  // seconds held still on the consent screen (leaky, see step())
   bool started_ = false;
   Clock::time_point last_someone_{};
   bool seen_anyone_ = false;
