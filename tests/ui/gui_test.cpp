@@ -5,12 +5,15 @@
 // the raw video frame there.
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <ctime>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <opencv2/videoio.hpp>
 #include <set>
+#include <thread>
 
 #include "http_test_server.hpp"
 #include "lookalike/build_config.hpp"
@@ -532,6 +535,66 @@ TEST_F(GuiTest, KioskFaultScreenForAMissingCameraAndBackSoonForAMissingGallery) 
   EXPECT_EQ(back_soon.layout["kiosk_headline"], "Back soon") << back_soon.layout.dump();
   EXPECT_NE((back_soon.run.out + back_soon.run.err).find("kiosk: back_soon (gallery: "),
             std::string::npos);
+}
+
+// A network camera that goes away and comes back, for real (as tests/pipeline's
+// stream_reconnect_test does it): the two faces as an MJPEG stream over HTTP from 127.0.0.1,
+// dropped mid-stream, 503 for three seconds, then served again. The kiosk shows the fault
+// screen meanwhile and is back on the attract screen with the returning frames, without a
+// restart; the time from the camera's return to the flow's is printed (the issue asks for 2 s).
+TEST_F(GuiTest, KioskCameraLostAndBackHealsByItself) {
+  const fs::path mjpeg = *dir_ / "camera.mjpeg";
+  const auto made =
+      run_command("ffmpeg -loglevel error -y -i '" + video_->path.string() +
+                  "' -t 12 -vf scale=640:360 -f mjpeg -q:v 5 '" + mjpeg.string() + "'");
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  const std::string stream = read_file_text(mjpeg);
+  HttpTestServer server;
+  // Paced about like a 30 fps camera; dropped after a quarter (~90 frames).
+  server.route("/camera.mjpeg", {.body = stream,
+                                 .cut_at = stream.size() / 4,
+                                 .chunk_bytes = 32 << 10,
+                                 .chunk_delay = std::chrono::milliseconds(20)});
+  std::chrono::system_clock::time_point back_at;
+  std::thread camera([&] {
+    while (server.requests().empty()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    server.route("/camera.mjpeg", {.status = 503});  // the stream already open runs on
+    std::this_thread::sleep_for(std::chrono::seconds(3));
+    while (server.requests().size() < 3)  // lost, and tried again meanwhile
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    std::this_thread::sleep_for(std::chrono::seconds(3));
+    back_at = std::chrono::system_clock::now();
+    server.route(
+        "/camera.mjpeg",
+        {.body = stream, .chunk_bytes = 32 << 10, .chunk_delay = std::chrono::milliseconds(20)});
+  });
+  // 200 new frames: more than the stream delivers before it is dropped, so the app stops
+  // only after the camera came back.
+  const Shot shot =
+      run_app("kiosk-reconnect", "--kiosk --source " + server.url("/camera.mjpeg") + " --gallery " +
+                                     gallery_ +
+                                     " --exit-after-frames 200 --exit-when-kiosk-state attract"
+                                     " --exit-timeout 120 --log-level debug");
+  camera.join();
+  ASSERT_EQ(shot.run.exit_code, 0) << shot.run.err;
+  EXPECT_EQ(shot.layout["kiosk_state"], "attract") << shot.layout.dump();
+  const std::string log = shot.run.out + shot.run.err;
+  const auto lost = log.find("kiosk: fault ("), back = log.find("kiosk: the source is back");
+  ASSERT_NE(lost, std::string::npos) << log;
+  ASSERT_NE(back, std::string::npos) << log;
+  EXPECT_LT(lost, back);
+  EXPECT_GE(server.requests().size(), 4u) << "tried again while the camera was away";
+  // spdlog's "[YYYY-mm-dd HH:MM:SS.mmm]" of the line that says the flow is back.
+  const std::size_t line = log.rfind('\n', back);
+  const std::size_t stamp = (line == std::string::npos ? 0 : line + 1) + 1;
+  std::tm tm{};
+  const char* rest = strptime(log.c_str() + stamp, "%Y-%m-%d %H:%M:%S", &tm);
+  ASSERT_NE(rest, nullptr);
+  tm.tm_isdst = -1;
+  const auto resumed = std::chrono::system_clock::from_time_t(std::mktime(&tm)) +
+                       std::chrono::milliseconds(std::atoi(rest + 1));
+  std::printf("kiosk resumed %.2f s after the camera came back\n",
+              std::chrono::duration<double>(resumed - back_at).count());
 }
 
 // Photo mode's "save morph": V writes the selected face's morph as an MP4 there and back,
