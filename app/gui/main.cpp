@@ -47,6 +47,10 @@ int main(int argc, char** argv) {
                  "With --exit-after-frames in kiosk mode: also wait for N result cards "
                  "(each showing its morph when the morph is on)")
       ->check(CLI::NonNegativeNumber);
+  cli.add_option("--exit-when-kiosk-state", options.exit_when_kiosk_state,
+                 "With --exit-after-frames in kiosk mode: also wait until the guest flow is in "
+                 "this state")
+      ->check(CLI::IsMember({"attract", "consent", "countdown", "result", "fault", "back_soon"}));
   cli.add_option("--exit-timeout", options.exit_timeout_s,
                  "Give up --exit-after-frames after this many seconds");
   cli.add_option("--size", size, "Window size WxH (logical pixels)");

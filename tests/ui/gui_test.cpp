@@ -5,14 +5,18 @@
 // the raw video frame there.
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <ctime>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <opencv2/videoio.hpp>
 #include <set>
+#include <thread>
 
 #include "http_test_server.hpp"
+#include "lookalike/build_config.hpp"
 #include "lookalike/file_util.hpp"
 #include "test_support.hpp"
 #include "ui_media.hpp"
@@ -312,10 +316,10 @@ TEST_F(GuiTest, KioskShowsOneResultCardPerPersonWithoutGrowingTextures) {
   // A long hold so that the card is still up when the screenshot is taken.
   std::ofstream(config) << "[kiosk]\nhold_seconds = 60.0\npin = \"1234\"\n";
   const fs::path png = *dir_ / "kiosk.png";
-  const CommandResult run = run_command(
-      under_xvfb((build_dir() / "app/lookalike").string() + " --config " + config.string() +
-                 " --kiosk --source " + video_->path.string() + " --gallery " + gallery_ +
-                 " --screenshot " + png.string() + " --exit-after-frames 200"));
+  const CommandResult run = run_command(under_xvfb(
+      (build_dir() / "app/lookalike").string() + " --config " + config.string() +
+      " --kiosk --source " + video_->path.string() + " --gallery " + gallery_ + " --screenshot " +
+      png.string() + " --exit-after-frames 200 --exit-when-kiosk-cards 1 --exit-timeout 150"));
   ASSERT_EQ(run.exit_code, 0) << run.err;
   json layout;
   std::ifstream(png.string() + ".json") >> layout;
@@ -323,7 +327,7 @@ TEST_F(GuiTest, KioskShowsOneResultCardPerPersonWithoutGrowingTextures) {
   EXPECT_EQ(layout["kiosk_state"], "result") << layout.dump();
   // One card per stable, frontal, large face: Powell looks at the camera; the Bush photo is
   // turned to the side, so it may (correctly) get no card. Side by side cards for several
-  // people are covered by the state machine tests (kiosk_test.cpp).
+  // people are covered by the guest flow tests (tests/app/guest_flow_test.cpp).
   EXPECT_GE(layout["kiosk_cards"].get<int>(), 1);
   EXPECT_LE(layout["kiosk_cards"].get<int>(), 2);
   // Frame + 4 card faces (the morphs reuse them) + thumbnails (<= 10 identities) + font
@@ -386,6 +390,211 @@ TEST_F(GuiTest, KioskCardsCastTwoPeopleDifferentlyAndMorphThem) {
     EXPECT_EQ(drawn["labels"].size(), 5u) << drawn.dump();
     EXPECT_NE(drawn["note"].get<std::string>().find("not identity"), std::string::npos);
   }
+}
+
+// The example event config (assets/event.example.toml) as a test runs it: the logo's path made
+// absolute (the config is written elsewhere) and, optionally, other values.
+fs::path example_event(const fs::path& out, const std::string& hold_seconds = "") {
+  const fs::path assets = fs::path(LOOKALIKE_SOURCE_DIR) / "assets";
+  std::ifstream in(assets / "event.example.toml");
+  std::ofstream config(out);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.starts_with("logo = \"")) line = "logo = \"" + (assets / line.substr(8)).string();
+    if (!hold_seconds.empty() && line.starts_with("hold_seconds = "))
+      line = "hold_seconds = " + hold_seconds;
+    config << line << '\n';
+  }
+  return out;
+}
+
+// Pixels of `image` within `tolerance` of the BGR colour.
+int pixels_near(const cv::Mat& image, cv::Scalar bgr, double tolerance, cv::Rect where = {}) {
+  const cv::Mat area = where.empty() ? image : image(where & cv::Rect({}, image.size()));
+  cv::Mat mask;
+  cv::inRange(area, bgr - cv::Scalar::all(tolerance), bgr + cv::Scalar::all(tolerance), mask);
+  return cv::countNonZero(mask);
+}
+
+// The kiosk's guest screens with the example event's branding: the attract screen (logo, title,
+// the accent colour of the footer), the consent screen with the config's text, the 3-2-1
+// countdown, each stopped in its state by --exit-when-kiosk-state.
+TEST_F(GuiTest, KioskGuestScreensShowTheEventsBranding) {
+  const fs::path config = example_event(*dir_ / "event.toml");
+  const cv::Scalar accent(0x00, 0x6a, 0xff);  // the example's "#ff6a00", as BGR
+  auto screen = [&](const std::string& state) {
+    const Shot shot = run_app("kiosk-" + state,
+                              "--kiosk --source " + video_->path.string() + " --gallery " +
+                                  gallery_ + " --exit-after-frames 3 --exit-when-kiosk-state " +
+                                  state + " --exit-timeout 150",
+                              "", config);
+    EXPECT_EQ(shot.run.exit_code, 0) << shot.run.err;
+    EXPECT_EQ(shot.layout["kiosk_state"], state) << shot.layout.dump();
+    EXPECT_TRUE(shot.layout["toasts"].empty()) << "guests see no notices";
+    return shot;
+  };
+  const Shot attract = screen("attract");
+  ASSERT_FALSE(attract.image.empty());
+  EXPECT_EQ(attract.layout["kiosk_headline"], "Which celebrity do you look like?");
+  // The logo, drawn where the layout says, is the example's logo image (its opaque pixels).
+  const cv::Rect logo_at = to_rect(attract.layout["kiosk_logo"]);
+  ASSERT_GT(logo_at.area(), 1000) << attract.layout.dump();
+  cv::Mat logo = cv::imread(
+      (fs::path(LOOKALIKE_SOURCE_DIR) / "assets/desktop/io.github.lookalike.Lookalike.png")
+          .string(),
+      cv::IMREAD_UNCHANGED);
+  ASSERT_EQ(logo.channels(), 4);
+  cv::resize(logo, logo, logo_at.size(), 0, 0, cv::INTER_AREA);
+  std::vector<cv::Mat> bgra;
+  cv::split(logo, bgra);
+  cv::Mat opaque = bgra[3] > 250, logo_bgr, diff;
+  cv::cvtColor(logo, logo_bgr, cv::COLOR_BGRA2BGR);
+  cv::absdiff(attract.image(logo_at), logo_bgr, diff);
+  ASSERT_GT(cv::countNonZero(opaque), logo_at.area() / 2);
+  EXPECT_LT(cv::mean(diff, opaque)[0] + cv::mean(diff, opaque)[1] + cv::mean(diff, opaque)[2],
+            3 * 25.0)
+      << "the logo's pixels are on screen";
+  // The footer line is drawn in the event's accent colour (in the bottom band).
+  EXPECT_GT(
+      pixels_near(attract.image, accent, 30, {0, attract.image.rows - 60, attract.image.cols, 60}),
+      300);
+  // The screen's background is the event's deep blue (#14103a veiling the grey video), not the
+  // default near-black: an empty band under the title.
+  const cv::Scalar top = cv::mean(attract.image(cv::Rect(600, 110, 600, 30)));
+  EXPECT_GT(top[0], 50) << top;
+  EXPECT_GT(top[0] - top[2], 20) << top;
+
+  const Shot consent = screen("consent");
+  EXPECT_EQ(consent.layout["kiosk_headline"], "Before we start");
+  const Shot countdown = screen("countdown");
+  const std::string digit = countdown.layout["kiosk_headline"];
+  EXPECT_TRUE(digit == "3" || digit == "2" || digit == "1") << digit;
+  // The big digit and its ring, in the accent colour, in the middle of the screen.
+  const cv::Point centre(countdown.image.cols / 2, countdown.image.rows * 45 / 100);
+  EXPECT_GT(
+      pixels_near(countdown.image, accent, 30, {centre - cv::Point(200, 200), cv::Size(400, 400)}),
+      3000);
+}
+
+// `lookalike --kiosk --config <the example event> --source VIDEO` runs the whole guest flow on
+// a video (which cannot press keys): consent by holding still, the countdown, a card for each
+// of the two people.
+TEST_F(GuiTest, KioskRunsTheExampleEventsWholeGuestFlowOnAVideo) {
+  const fs::path bbt = shared_data("faces/bbt");
+  const FaceVideo pair =
+      write_face_video(*dir_ / "event_pair.avi", {bbt / "amy/amy5.png", bbt / "raj/raj3.png"}, 300,
+                       {1280, 720}, 300);
+  const fs::path config = example_event(*dir_ / "event-flow.toml", "60.0");
+  const Shot shot = run_app("kiosk-event-cards",
+                            "--kiosk --source " + pair.path.string() + " --gallery " + gallery_ +
+                                " --exit-after-frames 3 --exit-when-kiosk-cards 2"
+                                " --exit-timeout 150 --log-level debug",
+                            "", config);
+  ASSERT_EQ(shot.run.exit_code, 0) << shot.run.err;
+  EXPECT_EQ(shot.layout["kiosk_state"], "result") << shot.layout.dump();
+  EXPECT_EQ(shot.layout["kiosk_cards"], 2) << shot.layout.dump();
+  const std::string log = shot.run.out + shot.run.err;
+  const auto consent = log.find("kiosk: consent"), countdown = log.find("kiosk: countdown"),
+             result = log.find("kiosk: result");
+  ASSERT_NE(consent, std::string::npos) << log;
+  ASSERT_NE(countdown, std::string::npos) << log;
+  ASSERT_NE(result, std::string::npos) << log;
+  EXPECT_LT(consent, countdown);
+  EXPECT_LT(countdown, result);
+  EXPECT_LE(shot.layout["textures_alive"].get<int>(), 17) << "+1: the logo";
+}
+
+// A camera that cannot be opened: the guests see the friendly fault screen (no error text),
+// the operator's log has the reason, the source is tried again every second and the app
+// keeps running; a gallery that is missing: "back soon".
+TEST_F(GuiTest, KioskFaultScreenForAMissingCameraAndBackSoonForAMissingGallery) {
+  const fs::path config = example_event(*dir_ / "event-fault.toml");
+  const Shot fault = run_app("kiosk-fault",
+                             "--kiosk --source /dev/video99 --gallery " + gallery_ +
+                                 " --exit-after-frames 150 --exit-when-kiosk-state fault",
+                             "", config);
+  ASSERT_EQ(fault.run.exit_code, 0) << fault.run.err;
+  EXPECT_EQ(fault.layout["kiosk_state"], "fault") << fault.layout.dump();
+  EXPECT_EQ(fault.layout["kiosk_headline"], "We'll be right back");
+  EXPECT_TRUE(fault.layout["toasts"].empty());
+  const std::string log = fault.run.out + fault.run.err;
+  EXPECT_NE(log.find("kiosk: fault (camera /dev/video99"), std::string::npos) << log;
+  // Tried again, every second, while the app ran on (150 frames at 60 Hz: ~2.5 s).
+  std::size_t tries = 0;
+  for (auto at = log.find("'/dev/video99' failed"); at != std::string::npos;
+       at = log.find("'/dev/video99' failed", at + 1))
+    ++tries;
+  EXPECT_GE(tries, 2u) << log;
+
+  const Shot back_soon = run_app("kiosk-back-soon",
+                                 "--kiosk --source " + video_->path.string() + " --gallery " +
+                                     (*dir_ / "missing.lkg").string() +
+                                     " --exit-after-frames 3 --exit-when-kiosk-state back_soon",
+                                 "", config);
+  ASSERT_EQ(back_soon.run.exit_code, 0) << back_soon.run.err;
+  EXPECT_EQ(back_soon.layout["kiosk_headline"], "Back soon") << back_soon.layout.dump();
+  EXPECT_NE((back_soon.run.out + back_soon.run.err).find("kiosk: back_soon (gallery: "),
+            std::string::npos);
+}
+
+// A network camera that goes away and comes back, for real (as tests/pipeline's
+// stream_reconnect_test does it): the two faces as an MJPEG stream over HTTP from 127.0.0.1,
+// dropped mid-stream, 503 for three seconds, then served again. The kiosk shows the fault
+// screen meanwhile and is back on the attract screen with the returning frames, without a
+// restart; the time from the camera's return to the flow's is printed (the issue asks for 2 s).
+TEST_F(GuiTest, KioskCameraLostAndBackHealsByItself) {
+  const fs::path mjpeg = *dir_ / "camera.mjpeg";
+  const auto made =
+      run_command("ffmpeg -loglevel error -y -i '" + video_->path.string() +
+                  "' -t 12 -vf scale=640:360 -f mjpeg -q:v 5 '" + mjpeg.string() + "'");
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  const std::string stream = read_file_text(mjpeg);
+  HttpTestServer server;
+  // Paced about like a 30 fps camera; dropped after a quarter (~90 frames).
+  server.route("/camera.mjpeg", {.body = stream,
+                                 .cut_at = stream.size() / 4,
+                                 .chunk_bytes = 32 << 10,
+                                 .chunk_delay = std::chrono::milliseconds(20)});
+  std::chrono::system_clock::time_point back_at;
+  std::thread camera([&] {
+    while (server.requests().empty()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    server.route("/camera.mjpeg", {.status = 503});  // the stream already open runs on
+    std::this_thread::sleep_for(std::chrono::seconds(3));
+    while (server.requests().size() < 3)  // lost, and tried again meanwhile
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    std::this_thread::sleep_for(std::chrono::seconds(3));
+    back_at = std::chrono::system_clock::now();
+    server.route(
+        "/camera.mjpeg",
+        {.body = stream, .chunk_bytes = 32 << 10, .chunk_delay = std::chrono::milliseconds(20)});
+  });
+  // 200 new frames: more than the stream delivers before it is dropped, so the app stops
+  // only after the camera came back.
+  const Shot shot =
+      run_app("kiosk-reconnect", "--kiosk --source " + server.url("/camera.mjpeg") + " --gallery " +
+                                     gallery_ +
+                                     " --exit-after-frames 200 --exit-when-kiosk-state attract"
+                                     " --exit-timeout 120 --log-level debug");
+  camera.join();
+  ASSERT_EQ(shot.run.exit_code, 0) << shot.run.err;
+  EXPECT_EQ(shot.layout["kiosk_state"], "attract") << shot.layout.dump();
+  const std::string log = shot.run.out + shot.run.err;
+  const auto lost = log.find("kiosk: fault ("), back = log.find("kiosk: the source is back");
+  ASSERT_NE(lost, std::string::npos) << log;
+  ASSERT_NE(back, std::string::npos) << log;
+  EXPECT_LT(lost, back);
+  EXPECT_GE(server.requests().size(), 4u) << "tried again while the camera was away";
+  // spdlog's "[YYYY-mm-dd HH:MM:SS.mmm]" of the line that says the flow is back.
+  const std::size_t line = log.rfind('\n', back);
+  const std::size_t stamp = (line == std::string::npos ? 0 : line + 1) + 1;
+  std::tm tm{};
+  const char* rest = strptime(log.c_str() + stamp, "%Y-%m-%d %H:%M:%S", &tm);
+  ASSERT_NE(rest, nullptr);
+  tm.tm_isdst = -1;
+  const auto resumed = std::chrono::system_clock::from_time_t(std::mktime(&tm)) +
+                       std::chrono::milliseconds(std::atoi(rest + 1));
+  std::printf("kiosk resumed %.2f s after the camera came back\n",
+              std::chrono::duration<double>(resumed - back_at).count());
 }
 
 // Photo mode's "save morph": V writes the selected face's morph as an MP4 there and back,

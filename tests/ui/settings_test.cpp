@@ -10,6 +10,8 @@
 namespace lookalike::ui {
 namespace {
 
+namespace fs = std::filesystem;
+
 Settings non_default_settings() {
   Settings s;
   s.source = "/videos/party night.mp4";
@@ -32,6 +34,15 @@ Settings non_default_settings() {
   s.kiosk.attract_title = "Wer bist du? Schröder?";
   s.kiosk.unique_cast = true;
   s.kiosk.morph = false;
+  s.kiosk.event_title = "Summer Fair 2026";
+  s.kiosk.background = "#102030";
+  s.kiosk.accent = "#FF8800";
+  s.kiosk.text = "#ffffff";
+  s.kiosk.footer = "Sponsored by nobody";
+  s.kiosk.consent = true;
+  s.kiosk.consent_text = "OK?";
+  s.kiosk.consent_hold_seconds = 4.5;
+  s.kiosk.countdown_seconds = 5.0;
   return s;
 }
 
@@ -105,6 +116,58 @@ TEST(Settings, XdgConfigHomeIsHonoured) {
   EXPECT_NE(default_settings_path().string().find(".config/lookalike/settings.toml"),
             std::string::npos);
   ::unsetenv("XDG_CONFIG_HOME");
+}
+
+// The kiosk's branding: a bad colour falls back to the default, a missing logo is dropped, a
+// relative path is found beside the config file; every problem names the key and the value,
+// and load_settings() hands them to the operator.
+TEST(Settings, KioskBrandingProblemsAreListedForTheOperator) {
+  test::TempDir dir;
+  const auto path = dir / "event.toml";
+  {
+    std::ofstream(dir / "logo.png") << "png";
+    std::ofstream out(path);
+    out << "[kiosk]\nevent_title = \"Fair\"\naccent = \"orange\"\ntext = \"#12345g\"\n"
+           "background = \"#000000\"\nlogo = \"logo.png\"\nattract_video = \"gone.mp4\"\n"
+           "countdown_seconds = 99.0\nconsent_hold_seconds = -1.0\nconsent = true\n";
+  }
+  const LoadedSettings loaded = load_settings(path);
+  const KioskSettings& k = loaded.settings.kiosk;
+  EXPECT_EQ(k.event_title, "Fair");
+  EXPECT_TRUE(k.consent);
+  EXPECT_EQ(k.accent, KioskSettings{}.accent);
+  EXPECT_EQ(k.text, KioskSettings{}.text);
+  EXPECT_EQ(k.background, "#000000");
+  EXPECT_EQ(fs::path(k.logo), (dir / "logo.png").lexically_normal());
+  EXPECT_TRUE(k.attract_video.empty());
+  EXPECT_DOUBLE_EQ(k.countdown_seconds, 10.0);
+  EXPECT_DOUBLE_EQ(k.consent_hold_seconds, 0.5);
+  ASSERT_EQ(loaded.kiosk_problems.size(), 3u);
+  EXPECT_NE(loaded.kiosk_problems[0].find("kiosk.accent = \"orange\""), std::string::npos);
+  EXPECT_NE(loaded.kiosk_problems[1].find("kiosk.text"), std::string::npos);
+  EXPECT_NE(loaded.kiosk_problems[2].find("gone.mp4"), std::string::npos);
+  EXPECT_FALSE(loaded.warning) << "the rest of the file is used";
+}
+
+TEST(Settings, ParseRgb) {
+  EXPECT_EQ(parse_rgb("#FF8000"), (Rgb{255, 128, 0}));
+  EXPECT_EQ(parse_rgb("#0a0B0c"), (Rgb{10, 11, 12}));
+  for (const char* bad : {"", "#fff", "FF8000", "#FF80001", "#GG0000", "# FF800"})
+    EXPECT_FALSE(parse_rgb(bad)) << bad;
+}
+
+// The example event config in assets/ parses without problems and sets every kiosk key.
+TEST(Settings, TheExampleEventConfigIsClean) {
+  const fs::path path = fs::path(LOOKALIKE_SOURCE_DIR) / "assets" / "event.example.toml";
+  const LoadedSettings loaded = load_settings(path);
+  EXPECT_FALSE(loaded.warning);
+  EXPECT_TRUE(loaded.kiosk_problems.empty()) << loaded.kiosk_problems.front();
+  const KioskSettings& k = loaded.settings.kiosk;
+  EXPECT_FALSE(k.event_title.empty());
+  EXPECT_FALSE(k.logo.empty());
+  EXPECT_FALSE(k.footer.empty());
+  EXPECT_TRUE(k.consent);
+  EXPECT_NE(k.accent, KioskSettings{}.accent);
 }
 
 }  // namespace

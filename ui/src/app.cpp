@@ -70,15 +70,19 @@ std::string timestamp_name(const std::string& what, const std::string& extension
 }  // namespace
 
 App::App(AppOptions options, Settings settings, fs::path settings_path,
-         std::optional<std::string> settings_warning)
+         std::optional<std::string> settings_warning, std::vector<std::string> kiosk_problems)
     : options_(std::move(options)),
       settings_(std::move(settings)),
       settings_path_(std::move(settings_path)),
-      kiosk_(KioskOptions{.dwell_seconds = settings_.kiosk.dwell_seconds,
-                          .hold_seconds = settings_.kiosk.hold_seconds,
-                          .leave_seconds = settings_.kiosk.leave_seconds,
-                          .unique_cast = settings_.kiosk.unique_cast}),
+      kiosk_(app::GuestFlowOptions{.dwell_seconds = settings_.kiosk.dwell_seconds,
+                                   .hold_seconds = settings_.kiosk.hold_seconds,
+                                   .leave_seconds = settings_.kiosk.leave_seconds,
+                                   .consent = settings_.kiosk.consent,
+                                   .consent_hold_seconds = settings_.kiosk.consent_hold_seconds,
+                                   .countdown_seconds = settings_.kiosk.countdown_seconds,
+                                   .unique_cast = settings_.kiosk.unique_cast}),
       gate_(settings_.kiosk.pin),
+      kiosk_problems_(std::move(kiosk_problems)),
       settings_warning_(std::move(settings_warning)) {
   if (options_.source) settings_.source = *options_.source;
   if (options_.kiosk) mode_ = Mode::kiosk;
@@ -142,6 +146,7 @@ App::~App() {
   queue_.clear();
   photo_textures_.clear();
   for (auto& t : kiosk_faces_) t.reset();
+  kiosk_logo_.reset();
   frame_texture_.reset();
   morph_texture_.reset();
   persist_settings();
@@ -177,7 +182,7 @@ void App::start_feed(const std::string& spec) {
   fo.source.spec = spec;
   fo.source.playback =
       options_.realtime ? PlaybackMode::realtime : PlaybackMode::as_fast_as_possible;
-  fo.source.loop = options_.loop;
+  fo.source.loop = options_.loop || mode_ == Mode::kiosk;  // a kiosk's video never ends
   fo.search = settings_.search;
   fo.detector = settings_.detector;
   fo.on_snapshot = [] { glfwPostEmptyEvent(); };  // wakes the idle loop
@@ -413,6 +418,17 @@ void App::handle_keys() {
           ImGui::IsKeyPressed(GLFW_KEY_KP_ENTER, false))
         gate_.submit();
     }
+    // The consent screen: yes by Space, Enter, Y, a click or a touch; no by Esc or N.
+    if (!gate_.prompting() && kiosk_.state() == app::GuestState::consent) {
+      const auto now = Clock::now();
+      if (ImGui::IsKeyPressed(GLFW_KEY_ESCAPE, false) || ImGui::IsKeyPressed(GLFW_KEY_N, false))
+        kiosk_.decline(now);
+      else if (ImGui::IsKeyPressed(GLFW_KEY_SPACE, false) ||
+               ImGui::IsKeyPressed(GLFW_KEY_ENTER, false) ||
+               ImGui::IsKeyPressed(GLFW_KEY_KP_ENTER, false) ||
+               ImGui::IsKeyPressed(GLFW_KEY_Y, false) || ImGui::IsMouseClicked(0))
+        kiosk_.accept(now);
+    }
     // Result cards only when the operator enabled saving (save_result_card says so otherwise).
     if (!gate_.prompting() && ImGui::IsKeyPressed(GLFW_KEY_S, false)) save_requested_ = true;
     if (gate_.unlocked()) {
@@ -545,8 +561,12 @@ Rect App::central_area() const {
 }
 
 bool App::kiosk_cards_awaited() const {
+  if (mode_ != Mode::kiosk) return true;
+  if (!options_.exit_when_kiosk_state.empty() &&
+      layout_.kiosk_state != options_.exit_when_kiosk_state)
+    return false;
   const int wanted = options_.exit_when_kiosk_cards;
-  if (wanted <= 0 || mode_ != Mode::kiosk) return true;
+  if (wanted <= 0) return true;
   const auto& morphs = layout_.kiosk_morph_t;  // this frame's cards (-1: no morph shown yet)
   return layout_.kiosk_cards >= wanted &&
          (!settings_.kiosk.morph ||
@@ -615,7 +635,14 @@ int App::run() {
   double next_deadline = glfwGetTime();
   int exit_code = 0;
   bool idle = false;
-  while (!window_->should_close()) {
+  while (true) {
+    if (window_->should_close()) {
+      if (mode_ != Mode::kiosk) break;
+      // A kiosk never closes by itself (a window manager's close, a stray Alt+F4): leaving
+      // is Ctrl+Shift+Q and the PIN.
+      spdlog::warn("kiosk: window close ignored; leave with Ctrl+Shift+Q and the PIN");
+      glfwSetWindowShouldClose(window_->handle(), GLFW_FALSE);
+    }
     const double now = glfwGetTime();
     const double wait = idle ? kIdleWait : std::max(0.0, next_deadline - now);
     press_scripted_key();
@@ -696,9 +723,11 @@ int App::run() {
     if (done || timed_out) {
       if (timed_out && !done) {
         spdlog::error(
-            "--exit-after-frames: {} of {} frames settled and {} of {} kiosk cards up within {} s",
+            "--exit-after-frames: {} of {} frames settled, {} of {} kiosk cards up and kiosk "
+            "state '{}' (wanted '{}') within {} s",
             settled_frames_, options_.exit_after_frames, layout_.kiosk_cards,
-            options_.exit_when_kiosk_cards, options_.exit_timeout_s);
+            options_.exit_when_kiosk_cards, layout_.kiosk_state, options_.exit_when_kiosk_state,
+            options_.exit_timeout_s);
         exit_code = 3;
       }
       break;
@@ -724,7 +753,7 @@ int run_app(const AppOptions& options) {
     loaded.warning = loaded.warning ? *loaded.warning + "\n" + note : note;
   }
   try {
-    App app(options, loaded.settings, config, loaded.warning);
+    App app(options, loaded.settings, config, loaded.warning, loaded.kiosk_problems);
     return app.run();
   } catch (const std::exception& e) {
     spdlog::error("{}", e.what());

@@ -33,6 +33,7 @@
 #include "lookalike/app/feed_retirer.hpp"
 #include "lookalike/app/gallery_loader.hpp"
 #include "lookalike/app/gallery_sources.hpp"
+#include "lookalike/app/guest_flow.hpp"
 #include "lookalike/app/live_feed.hpp"
 #include "lookalike/app/photo_analyzer.hpp"
 #include "lookalike/app/task.hpp"
@@ -71,7 +72,7 @@ struct Toast {
 class App {
  public:
   App(AppOptions options, Settings settings, std::filesystem::path settings_path,
-      std::optional<std::string> settings_warning);
+      std::optional<std::string> settings_warning, std::vector<std::string> kiosk_problems = {});
   ~App();
   int run();
   // The drop path: files -> photo mode, a .lkg -> open gallery, a folder of identity folders
@@ -102,7 +103,7 @@ class App {
   void apply_search_options();
   Rect central_area() const;
   bool settled_frame();
-  bool kiosk_cards_awaited() const;          // --exit-when-kiosk-cards
+  bool kiosk_cards_awaited() const;          // --exit-when-kiosk-cards / -state
   ScreenshotState screenshot_state() const;  // --screenshot's JSON beside the image
   bool something_moves() const;              // main loop (app.cpp): false = sleep at the idle rate
 
@@ -120,7 +121,10 @@ class App {
   void draw_photo(const Rect& area);                                   // view_photo.cpp
   void draw_kiosk(const Rect& area);                                   // view_kiosk.cpp
   void draw_kiosk_gate();
-  void update_kiosk_morphs();       // view_kiosk.cpp: starts / collects the cards' morph task
+  void update_kiosk_morphs();  // view_kiosk.cpp: starts / collects the cards' morph task
+  void update_guest_flow(Clock::time_point now);  // view_kiosk.cpp: faults, back soon, input
+  void draw_kiosk_cards(const Rect& area, Clock::time_point now);  // view_kiosk.cpp
+  void draw_kiosk_branding(const Rect& area);                      // view_kiosk.cpp
   void draw_map(const Rect& area);  // view_map.cpp                                              //
                                     // view_kiosk.cpp
   bool update_frame_texture();      // view_live.cpp
@@ -183,8 +187,14 @@ class App {
   std::uint64_t last_counted_seq_ = UINT64_MAX;
   bool frozen_ = false;
   OverlayAnimator animator_;
-  KioskStateMachine kiosk_;
+  app::GuestFlow kiosk_;
   KioskExitGate gate_;
+  // The kiosk's operator-facing problems (branding config, source faults): logged, never drawn
+  // for guests (an operator view may list them).
+  std::vector<std::string> kiosk_problems_;
+  Texture kiosk_logo_;  // kiosk.logo, loaded once
+  bool kiosk_logo_tried_ = false;
+  double kiosk_source_retry_at_ = 0;  // glfw time: a failed source is reopened then
   // The result cards' morphs by track id (null: none could be made), made on a Task (the
   // landmark fit needs an engine); entries leave with their cards.
   std::map<std::uint64_t, std::shared_ptr<const app::Morph>> kiosk_morphs_;

@@ -50,6 +50,9 @@ struct FrameLayout {
   std::vector<bool> kiosk_plays;              // the card says "plays NAME" (unique cast)
   std::vector<double> kiosk_morph_t;          // each card's morph position (-1: the live face)
   std::vector<DrawnFeatures> kiosk_features;  // the cards' feature shape bars
+  Rect kiosk_logo;                            // the event logo (empty: none drawn)
+  std::string kiosk_headline;                 // the guest screen's main text (title, 3, ...)
+  int kiosk_shares = 0;                       // cards showing their take-home link area
   bool welcome = false;                       // the first-run card was drawn
   std::vector<std::string> welcome_sources;   // gallery sources offered there
   std::vector<std::string> toasts;            // notices on screen, oldest first

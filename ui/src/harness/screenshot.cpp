@@ -56,6 +56,9 @@ void write_screenshot(const std::filesystem::path& png, const cv::Mat& pixels,
   j["kiosk_names"] = layout.kiosk_names;
   j["kiosk_plays"] = layout.kiosk_plays;
   j["kiosk_morph_t"] = layout.kiosk_morph_t;
+  j["kiosk_logo"] = rect(layout.kiosk_logo);
+  j["kiosk_headline"] = layout.kiosk_headline;
+  j["kiosk_shares"] = layout.kiosk_shares;
   j["welcome"] = layout.welcome;
   j["welcome_sources"] = layout.welcome_sources;
   j["toasts"] = layout.toasts;

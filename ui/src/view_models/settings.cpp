@@ -10,6 +10,7 @@
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <tuple>
 
 #include "lookalike/file_util.hpp"
 
@@ -67,6 +68,52 @@ T clamped(T value, T lo, T hi, T fallback) {
 }
 
 }  // namespace
+
+std::optional<Rgb> parse_rgb(std::string_view text) {
+  if (text.size() != 7 || text[0] != '#') return std::nullopt;
+  auto nibble = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  std::uint8_t bytes[3];
+  for (int i = 0; i < 3; ++i) {
+    const int hi = nibble(text[1 + 2 * i]), lo = nibble(text[2 + 2 * i]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    bytes[i] = static_cast<std::uint8_t>(hi * 16 + lo);
+  }
+  return Rgb{bytes[0], bytes[1], bytes[2]};
+}
+
+std::vector<std::string> check_kiosk_settings(KioskSettings& kiosk, const fs::path& config_dir) {
+  std::vector<std::string> problems;
+  const KioskSettings defaults;
+  for (auto [key, value, fallback] :
+       {std::tuple{"background", &kiosk.background, &defaults.background},
+        std::tuple{"accent", &kiosk.accent, &defaults.accent},
+        std::tuple{"text", &kiosk.text, &defaults.text}}) {
+    if (parse_rgb(*value)) continue;
+    problems.push_back(std::string("kiosk.") + key + " = \"" + *value +
+                       "\" is not a #RRGGBB colour; using " + *fallback);
+    *value = *fallback;
+  }
+  for (auto [key, value] :
+       {std::pair{"logo", &kiosk.logo}, std::pair{"attract_video", &kiosk.attract_video}}) {
+    if (value->empty()) continue;
+    fs::path path(*value);
+    if (path.is_relative()) path = config_dir / path;
+    std::error_code ec;
+    if (!fs::is_regular_file(path, ec)) {
+      problems.push_back(std::string("kiosk.") + key + " = \"" + *value + "\": " + path.string() +
+                         " is not a readable file; not shown");
+      value->clear();
+    } else {
+      *value = path.lexically_normal().string();
+    }
+  }
+  return problems;
+}
 
 void Settings::remember_gallery(const std::string& path) {
   gallery = path;
@@ -152,6 +199,20 @@ Settings parse_settings(const std::string& toml_text) {
   k.attract_title = get_or<std::string>(t, "kiosk", "attract_title", k.attract_title);
   k.unique_cast = get_or(t, "kiosk", "unique_cast", k.unique_cast);
   k.morph = get_or(t, "kiosk", "morph", k.morph);
+  k.event_title = get_or<std::string>(t, "kiosk", "event_title", k.event_title);
+  k.logo = get_or<std::string>(t, "kiosk", "logo", k.logo);
+  k.background = get_or<std::string>(t, "kiosk", "background", k.background);
+  k.accent = get_or<std::string>(t, "kiosk", "accent", k.accent);
+  k.text = get_or<std::string>(t, "kiosk", "text", k.text);
+  k.footer = get_or<std::string>(t, "kiosk", "footer", k.footer);
+  k.consent = get_or(t, "kiosk", "consent", k.consent);
+  k.consent_text = get_or<std::string>(t, "kiosk", "consent_text", k.consent_text);
+  k.consent_hold_seconds =
+      clamped(get_or(t, "kiosk", "consent_hold_seconds", k.consent_hold_seconds), 0.5, 30.0,
+              k.consent_hold_seconds);
+  k.countdown_seconds = clamped(get_or(t, "kiosk", "countdown_seconds", k.countdown_seconds), 0.0,
+                                10.0, k.countdown_seconds);
+  k.attract_video = get_or<std::string>(t, "kiosk", "attract_video", k.attract_video);
   return s;
 }
 
@@ -177,7 +238,18 @@ std::string format_settings(const Settings& s) {
                             {"leave_seconds", s.kiosk.leave_seconds},
                             {"attract_title", s.kiosk.attract_title},
                             {"unique_cast", s.kiosk.unique_cast},
-                            {"morph", s.kiosk.morph}}},
+                            {"morph", s.kiosk.morph},
+                            {"event_title", s.kiosk.event_title},
+                            {"logo", s.kiosk.logo},
+                            {"background", s.kiosk.background},
+                            {"accent", s.kiosk.accent},
+                            {"text", s.kiosk.text},
+                            {"footer", s.kiosk.footer},
+                            {"consent", s.kiosk.consent},
+                            {"consent_text", s.kiosk.consent_text},
+                            {"consent_hold_seconds", s.kiosk.consent_hold_seconds},
+                            {"countdown_seconds", s.kiosk.countdown_seconds},
+                            {"attract_video", s.kiosk.attract_video}}},
   };
   std::ostringstream out;
   out << "# Lookalike desktop settings (written by the app; edit while it is closed)\n\n"
@@ -202,6 +274,8 @@ LoadedSettings load_settings(const fs::path& path) {
     result.warning = path.string() + ": " + e.what() + "; using default settings";
   }
   if (result.warning) spdlog::warn("{}", *result.warning);
+  result.kiosk_problems = check_kiosk_settings(result.settings.kiosk, path.parent_path());
+  for (const auto& problem : result.kiosk_problems) spdlog::warn("{}: {}", path.string(), problem);
   return result;
 }
 

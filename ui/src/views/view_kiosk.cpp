@@ -1,251 +1,242 @@
-// Kiosk mode: attract screen, result cards (one per person, side by side), live overlay, and
-// the PIN prompt for leaving. Textures: the camera frame plus a fixed pool of card face
-// textures (kiosk_faces_), refilled in place every frame, so nothing grows over a day.
-//
-// The card's morph: animated, not a slider. A kiosk stands unattended and most have no mouse
-// or touch screen; an animation shows the whole effect to everyone in front of it without
-// teaching a gesture. It goes person -> celebrity -> person over the card's hold time
-// (kiosk_morph_t), so each card closes on the person. The landmark fit needs an engine, so
-// the Morph objects are made on a Task; each displayed frame renders one card's morph frame on
-// this thread (Morph::frame is const), in turn, into the card's pooled texture.
+// Kiosk mode's guest screens over the live camera, driven by the guest flow
+// (lookalike::app::GuestFlow): attract (the event's branding, a prompt and the engage ring),
+// consent (the config's text; yes by holding still, a key, a click or a touch), countdown
+// (3-2-1), the result cards (view_kiosk_cards.cpp), the fault and "back soon" screens; and the
+// PIN prompt for leaving. The flow's inputs live here too: the gallery and model check (back
+// soon), the source check (a source that failed is reopened every second until frames flow).
+// Guests never see an error text: reasons go to the log for the operator.
 #include <imgui.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <opencv2/imgproc.hpp>
+#include <opencv2/imgcodecs.hpp>
 
 #include "app_impl.hpp"
 #include "gl/gl.hpp"
 #include "views/draw_util.hpp"
-#include "views/feature_bars.hpp"
+#include "views/kiosk_style.hpp"
 
 namespace lookalike::ui {
 namespace {
 
-constexpr int kCardFaceSide = 256;  // card face textures are always this size: no realloc
 constexpr float kPi = 3.14159265f;
+// A source that failed (a camera that cannot be opened, a stream that gave up) is reopened
+// this often. A camera lost while running is reopened by the pipeline itself (every 500 ms,
+// FrameSourceOptions::reconnect_interval).
+constexpr double kSourceRetrySeconds = 1.0;
 
-const char* hint_text(KioskHint hint) {
+const char* hint_text(app::GuestHint hint) {
   switch (hint) {
-    case KioskHint::come_closer:
+    case app::GuestHint::come_closer:
       return "Come a little closer";
-    case KioskHint::look_at_camera:
+    case app::GuestHint::look_at_camera:
       return "Look straight at the camera";
-    case KioskHint::hold_still:
+    case app::GuestHint::hold_still:
       return "Hold still...";
-    case KioskHint::recognizing:
+    case app::GuestHint::recognizing:
       return "Finding your look-alike...";
-    case KioskHint::none:
+    case app::GuestHint::none:
       return "Hold still...";
   }
   return "";
 }
 
-void centered_text(ImDrawList* dl, ImFont* font, float size, float cx, float y, ImU32 color,
-                   const std::string& text) {
-  const ImVec2 ts = draw::text_size(font, size, text);
-  draw::text(dl, font, size, {cx - ts.x / 2, y}, color, text, true);
-}
-
-double seconds_since(Clock::time_point then, Clock::time_point now) {
-  return std::chrono::duration<double>(now - then).count();
+void ring(ImDrawList* dl, ImVec2 c, float r, float progress, ImU32 colour, float s) {
+  dl->AddCircle(c, r, IM_COL32(255, 255, 255, 50), 64, 6 * s);
+  if (progress <= 0) return;
+  dl->PathArcTo(c, r, -kPi / 2, -kPi / 2 + 2 * kPi * std::min(progress, 1.f), 64);
+  dl->PathStroke(colour, 0, 6 * s);
 }
 
 }  // namespace
 
-void App::update_kiosk_morphs() {
-  const auto& cards = kiosk_.cards();
-  if (kiosk_morph_task_ && !kiosk_morph_task_->running()) {
-    for (auto& [id, morph] : *kiosk_morph_result_) {
-      // The morph's end shapes are the two faces' landmark fits: the feature shapes for free.
-      if (morph) kiosk_features_[id] = app::feature_resemblance(morph->shape(0), morph->shape(1));
-      kiosk_morphs_[id] = std::move(morph);
+void App::update_guest_flow(Clock::time_point now) {
+  const app::GuestState before = kiosk_.state();
+  // Gallery or model missing: guests see "back soon" (not while the gallery is still loading).
+  std::optional<std::string> unavailable;
+  if (models_missing_)
+    unavailable = "the face model is not installed (lookalike-cli models fetch)";
+  else if (!gallery_ && !loader_->busy())
+    unavailable = gallery_error_.empty()
+                      ? "no gallery (--gallery FILE, or lookalike-cli gallery fetch)"
+                      : "gallery: " + gallery_error_;
+  kiosk_.set_unavailable(unavailable, now);
+
+  // A source that failed to open or gave up is reopened every second; the flow shows the
+  // fault screen meanwhile and resumes with the first running frame.
+  const bool open_failed = feed_ && feed_->state() == LiveFeed::State::failed;
+  const bool gave_up =
+      shown_ && (shown_->status == SourceStatus::failed || shown_->status == SourceStatus::ended);
+  if (open_failed || gave_up) {
+    kiosk_.source_failed(open_failed ? feed_->error() : shown_->status_message, now);
+    if (glfwGetTime() >= kiosk_source_retry_at_) {
+      kiosk_source_retry_at_ = glfwGetTime() + kSourceRetrySeconds;
+      start_feed(feed_ ? feed_->spec() : settings_.source);
     }
-    kiosk_morph_task_.reset();
+  } else if (shown_) {
+    kiosk_.update(*shown_, now);
   }
-  auto gone = [&](const auto& entry) {  // bounded: only the cards up now
-    return std::none_of(cards.begin(), cards.end(),
-                        [&](const KioskCard& c) { return c.track_id == entry.first; });
-  };
-  std::erase_if(kiosk_morphs_, gone);
-  std::erase_if(kiosk_features_, gone);
-  if (!settings_.kiosk.morph || kiosk_morph_task_ || !gallery_) return;
-  struct Request {
-    std::uint64_t id;
-    cv::Mat frame;
-    std::optional<Landmarks> landmarks;
-    cv::Rect box;
-    std::uint32_t identity;
-  };
-  std::vector<Request> requests;
-  for (const KioskCard& card : cards)
-    if (!kiosk_morphs_.contains(card.track_id) && card.shown() && !card.frame.empty())
-      requests.push_back(
-          {card.track_id, card.frame, card.landmarks, cv::Rect(card.box), card.shown()->identity});
-  if (requests.empty()) return;
-  const bool mirrored =
-      settings_.mirror && feed_ && classify_source_spec(feed_->spec()) == SourceKind::camera;
-  kiosk_morph_result_ = std::make_shared<KioskMorphs>();
-  kiosk_morph_task_ = std::make_unique<app::Task>(
-      "kiosk morph",
-      [requests = std::move(requests), gallery = gallery_, mirrored,
-       result = kiosk_morph_result_](app::Task::Context& context) {
-        std::unique_ptr<FaceEngine> engine;
-        try {
-          engine = FaceEngine::create();  // the models are loaded once per process
-        } catch (const std::exception& e) {
-          spdlog::warn("kiosk morph: {}", e.what());  // cards show the live face instead
-        }
-        for (const Request& r : requests) {
-          if (context.stop().stop_requested()) return false;
-          std::shared_ptr<const app::Morph> morph;
-          try {
-            const cv::Mat thumbnail = gallery->thumbnail(r.identity);
-            if (engine && !thumbnail.empty())
-              morph = std::make_shared<const app::Morph>(app::morph_frame_face(
-                  *engine, r.frame, r.landmarks, r.box, thumbnail, kCardFaceSide, mirrored));
-          } catch (const std::exception& e) {
-            spdlog::warn("kiosk morph: {}", e.what());
-          }
-          result->emplace_back(r.id, std::move(morph));  // null: tried, the live face stays
-        }
-        return true;
-      },
-      [] { glfwPostEmptyEvent(); });
+  if (kiosk_.state() != before &&
+      (kiosk_.state() == app::GuestState::fault || kiosk_.state() == app::GuestState::back_soon))
+    spdlog::warn("kiosk: {} ({})", to_string(kiosk_.state()), kiosk_.fault_reason());
+  else if (kiosk_.state() != before && before == app::GuestState::fault)
+    spdlog::info("kiosk: the source is back");
+  else if (kiosk_.state() != before)
+    spdlog::debug("kiosk: {} ({} cards, {} served)", to_string(kiosk_.state()),
+                  kiosk_.cards().size(), kiosk_.people_served());
+}
+
+void App::draw_kiosk_branding(const Rect& area) {
+  const float s = window_->scale();
+  const Fonts& f = window_->fonts();
+  const kiosk::Palette colours = kiosk::palette(settings_.kiosk);
+  ImDrawList* dl = ImGui::GetBackgroundDrawList();
+  if (!kiosk_logo_tried_) {
+    kiosk_logo_tried_ = true;
+    if (!settings_.kiosk.logo.empty()) {
+      const cv::Mat logo = cv::imread(settings_.kiosk.logo, cv::IMREAD_UNCHANGED);
+      if (logo.empty() || logo.depth() != CV_8U) {
+        kiosk_problems_.push_back("kiosk.logo: " + settings_.kiosk.logo +
+                                  " is not an 8-bit PNG or JPEG image; not shown");
+        spdlog::warn("{}", kiosk_problems_.back());
+      } else {
+        kiosk_logo_.upload(logo);
+      }
+    }
+  }
+  const float margin = 24 * s;
+  float title_x = area.min.x + margin;
+  if (kiosk_logo_.valid()) {
+    const float h = 72 * s;
+    const cv::Size size = kiosk_logo_.size();
+    const float w = h * static_cast<float>(size.width) / static_cast<float>(size.height);
+    const ImVec2 l0{area.min.x + margin, area.min.y + margin};
+    dl->AddImage(kiosk_logo_.imgui_id(), l0, {l0.x + w, l0.y + h});
+    layout_.kiosk_logo = {l0, {l0.x + w, l0.y + h}};
+    title_x = l0.x + w + 18 * s;
+  }
+  if (!settings_.kiosk.event_title.empty())
+    draw::text(dl, f.large, f.large->FontSize,
+               {title_x, area.min.y + margin + (72 * s - f.large->FontSize) / 2}, colours.text,
+               settings_.kiosk.event_title, true);
+  // Bottom: what happens to the faces, then the event's footer line.
+  const std::string privacy =
+      settings_.kiosk.allow_saving
+          ? "Result cards may be saved on this computer (enabled by the operator)."
+          : "Nothing is recorded or saved: faces are analyzed live and forgotten.";
+  float y = area.max.y - 14 * s;
+  if (!settings_.kiosk.footer.empty()) {
+    y -= f.bold->FontSize;
+    kiosk::centered_text(dl, f.bold, f.bold->FontSize, (area.min.x + area.max.x) / 2, y,
+                         colours.accent, settings_.kiosk.footer);
+    y -= 6 * s;
+  }
+  y -= f.regular->FontSize;
+  kiosk::centered_text(dl, f.regular, f.regular->FontSize, (area.min.x + area.max.x) / 2, y,
+                       colours.text_dim, privacy);
 }
 
 void App::draw_kiosk(const Rect& area) {
   const float s = window_->scale();
   const Fonts& f = window_->fonts();
-  // The live frame under everything (with the normal overlay in the live state).
-  draw_live(area, kiosk_.state() == KioskState::live);
+  const kiosk::Palette colours = kiosk::palette(settings_.kiosk);
+  // The live camera under everything (the guests see themselves between the screens).
+  draw_live(area, false);
   const Clock::time_point now = Clock::now();
-  if (shown_) kiosk_.update(*shown_, now);
+  update_guest_flow(now);
   update_kiosk_morphs();
-  layout_.kiosk_state = to_string(kiosk_.state());
+  const app::GuestState state = kiosk_.state();
+  layout_.kiosk_state = to_string(state);
   ImDrawList* dl = ImGui::GetBackgroundDrawList();
   const float cx = (area.min.x + area.max.x) / 2;
+  const float wrap_width = std::min(area.width() - 120 * s, 900 * s);
+  auto headline = [&](const std::string& text, float y, ImFont* font, ImU32 colour) {
+    if (layout_.kiosk_headline.empty()) layout_.kiosk_headline = text;
+    float line_y = y;
+    for (const auto& line : kiosk::wrap(font, font->FontSize, text, wrap_width)) {
+      kiosk::centered_text(dl, font, font->FontSize, cx, line_y, colour, line);
+      line_y += font->FontSize * 1.15f;
+    }
+    return line_y;
+  };
+  auto veil = [&](float alpha) {
+    dl->AddRectFilled(area.min, area.max, draw::with_alpha(colours.background, alpha));
+  };
 
-  const std::string privacy =
-      settings_.kiosk.allow_saving
-          ? "Result cards may be saved on this computer (enabled by the operator)."
-          : "Nothing is recorded or saved: faces are analyzed live and forgotten.";
-
-  switch (kiosk_.state()) {
-    case KioskState::attract: {
-      dl->AddRectFilled(area.min, area.max, IM_COL32(8, 10, 14, 200));
-      const float y = area.min.y + area.height() * 0.28f;
-      centered_text(dl, f.large, f.large->FontSize, cx, y, draw::kText,
-                    settings_.kiosk.attract_title);
-      centered_text(dl, f.regular, f.regular->FontSize * 1.4f, cx, y + f.large->FontSize + 20 * s,
-                    draw::kTextDim,
-                    gallery_ ? "Step in front of the camera and look straight ahead."
-                             : "The gallery is not loaded yet. Please ask the operator.");
-      // Progress ring while someone is getting ready.
-      const ImVec2 c{cx, area.min.y + area.height() * 0.62f};
-      const float r = 54 * s;
-      dl->AddCircle(c, r, IM_COL32(255, 255, 255, 50), 64, 6 * s);
-      const float p = kiosk_.engage_progress();
-      if (p > 0) {
-        dl->PathArcTo(c, r, -kPi / 2, -kPi / 2 + 2 * kPi * p, 64);
-        dl->PathStroke(draw::kMatch, 0, 6 * s);
-      }
-      if (shown_ && !shown_->tracks.empty())
-        centered_text(dl, f.bold, f.bold->FontSize * 1.3f, cx, c.y + r + 24 * s, draw::kText,
-                      hint_text(kiosk_.hint()));
+  switch (state) {
+    case app::GuestState::attract: {
+      veil(0.82f);
+      const float y = headline(settings_.kiosk.attract_title, area.min.y + area.height() * 0.26f,
+                               f.large, colours.text);
+      kiosk::centered_text(
+          dl, f.regular, f.regular->FontSize * 1.4f, cx, y + 14 * s, colours.text_dim,
+          kiosk_.paused() ? "Back in a moment."
+                          : "Step in front of the camera and look straight ahead.");
+      const ImVec2 c{cx, area.min.y + area.height() * 0.6f};
+      ring(dl, c, 54 * s, kiosk_.engage_progress(), colours.accent, s);
+      if (shown_ && !shown_->tracks.empty() && !kiosk_.paused())
+        kiosk::centered_text(dl, f.bold, f.bold->FontSize * 1.3f, cx, c.y + 54 * s + 24 * s,
+                             colours.text, hint_text(kiosk_.hint()));
       break;
     }
-    case KioskState::result: {
-      dl->AddRectFilled(area.min, area.max, IM_COL32(8, 10, 14, 170));
-      const auto& cards = kiosk_.cards();
-      const int n = static_cast<int>(cards.size());
-      layout_.kiosk_cards = n;
-      const float gap = 28 * s;
-      const float card_w =
-          std::min(520 * s, (area.width() - gap * static_cast<float>(n + 1)) / std::max(1, n));
-      const float img = (card_w - 3 * 20 * s) / 2;
-      // Feature-shape bars under the % when the morph (which fits the landmarks) is on.
-      const float features_h = settings_.kiosk.morph ? feature_bars_height(f, s) + 8 * s : 0.f;
-      const float card_h =
-          img + 40 * s + f.large->FontSize + f.huge->FontSize + 60 * s + features_h;
-      float x = cx - (static_cast<float>(n) * card_w + static_cast<float>(n - 1) * gap) / 2;
-      const float y = area.min.y + (area.height() - card_h) / 2;
-      for (int i = 0; i < n && i < static_cast<int>(kiosk_faces_.size()); ++i) {
-        const KioskCard& card = cards[static_cast<std::size_t>(i)];
-        const ImVec2 c0{x, y}, c1{x + card_w, y + card_h};
-        dl->AddRectFilled(c0, c1, IM_COL32(18, 20, 26, 240), 18 * s);
-        dl->AddRect(c0, c1, draw::with_alpha(draw::kMatch, 0.7f), 18 * s, 0, 2 * s);
-        const double held = seconds_since(card.opened_at, now);
-        const double hold = settings_.kiosk.hold_seconds;
-        const auto made = kiosk_morphs_.find(card.track_id);
-        const app::Morph* morph =
-            settings_.kiosk.morph && made != kiosk_morphs_.end() ? made->second.get() : nullptr;
-        const double morph_t = morph ? kiosk_morph_t(held, hold) : -1;
-        layout_.kiosk_morph_t.push_back(morph_t);
-        if (morph) {
-          // One card's morph frame per displayed frame, in turn (a 256 px frame takes ~4-6 ms
-          // here): 4 cards still animate at a quarter of the display rate.
-          if (ImGui::GetFrameCount() % n == i || !kiosk_faces_[static_cast<std::size_t>(i)].valid())
-            kiosk_faces_[static_cast<std::size_t>(i)].upload(morph->frame(morph_t));
-        } else if (shown_ && !shown_->frame.empty()) {
-          // The person's live face (from the current frame), refilled into a fixed texture.
-          const cv::Rect box(card.box);
-          cv::Mat crop = face_crop(shown_->frame, box, 0.3f, 4096);
-          if (!crop.empty()) {
-            cv::Mat square;
-            cv::resize(crop, square, {kCardFaceSide, kCardFaceSide}, 0, 0, cv::INTER_AREA);
-            if (settings_.mirror && feed_ &&
-                classify_source_spec(feed_->spec()) == SourceKind::camera)
-              cv::flip(square, square, 1);
-            kiosk_faces_[static_cast<std::size_t>(i)].upload(square);
-          }
-        }
-        const ImVec2 a0{x + 20 * s, y + 20 * s};
-        draw::image_or_placeholder(dl, &kiosk_faces_[static_cast<std::size_t>(i)], a0,
-                                   {a0.x + img, a0.y + img}, 12 * s, 1.f, "You", f.large);
-        draw::text(dl, f.regular, f.regular->FontSize, {a0.x, a0.y + img + 6 * s}, draw::kTextDim,
-                   morph_t > 0.02 ? "Morph " + draw::percent_text(100 * static_cast<float>(morph_t))
-                                  : std::string("You"));
-        const IdentityMatch* top = card.shown();  // the part it plays, else its top-1
-        layout_.kiosk_names.push_back(top ? top->name : "");
-        layout_.kiosk_plays.push_back(card.plays_other_part());
-        const ImVec2 b0{a0.x + img + 20 * s, a0.y};
-        const Texture* thumb = top && thumbnails_ ? thumbnails_->get(top->identity) : nullptr;
-        draw::image_or_placeholder(dl, thumb, b0, {b0.x + img, b0.y + img}, 12 * s, 1.f,
-                                   top ? top->name : "?", f.large);
-        draw::text(dl, f.regular, f.regular->FontSize, {b0.x, b0.y + img + 6 * s}, draw::kTextDim,
-                   card.plays_other_part() ? "Your part" : "Look-alike");
-        float ty = a0.y + img + 36 * s;
-        const std::string name =
-            !top ? "Unknown" : (card.plays_other_part() ? "plays " : "") + top->name;
-        centered_text(dl, f.large, f.large->FontSize, x + card_w / 2, ty, draw::kText,
-                      draw::fit_text(f.large, f.large->FontSize, name, card_w - 40 * s));
-        ty += f.large->FontSize + 8 * s;
-        const bool low = !top || top->similarity_percent < kLowResemblancePercent;
-        centered_text(dl, f.huge, f.huge->FontSize, x + card_w / 2, ty,
-                      low ? draw::kLow : draw::kMatch,
-                      top ? draw::percent_text(top->similarity_percent) : "--");
-        const auto shapes = kiosk_features_.find(card.track_id);
-        if (morph && top && shapes != kiosk_features_.end())
-          layout_.kiosk_features.push_back(
-              draw_feature_bars(dl, f, s, {x + 20 * s, c1.y - 26 * s - features_h}, card_w - 40 * s,
-                                shapes->second, top->name));
-        // Countdown bar until the card closes.
-        const float left = std::max(0.f, 1.f - static_cast<float>(held / std::max(0.1, hold)));
-        draw::percent_bar(dl, {x + 20 * s, c1.y - 18 * s}, {c1.x - 20 * s, c1.y - 12 * s},
-                          100.f * left, draw::kMatch, 0.8f);
-        x += card_w + gap;
+    case app::GuestState::consent: {
+      veil(0.88f);
+      float y =
+          headline("Before we start", area.min.y + area.height() * 0.2f, f.large, colours.text);
+      y += 18 * s;
+      for (const auto& line : kiosk::wrap(f.regular, f.regular->FontSize * 1.4f,
+                                          settings_.kiosk.consent_text, wrap_width)) {
+        kiosk::centered_text(dl, f.regular, f.regular->FontSize * 1.4f, cx, y, colours.text, line);
+        y += f.regular->FontSize * 1.4f * 1.3f;
       }
+      const ImVec2 c{cx, y + 90 * s};
+      ring(dl, c, 54 * s, kiosk_.consent_progress(), colours.accent, s);
+      kiosk::centered_text(dl, f.bold, f.bold->FontSize * 1.2f, cx, c.y + 54 * s + 24 * s,
+                           colours.text, "Hold still to say yes (or press any key, tap, click).");
+      kiosk::centered_text(dl, f.regular, f.regular->FontSize * 1.2f, cx,
+                           c.y + 54 * s + 30 * s + f.bold->FontSize * 1.2f, colours.text_dim,
+                           "No thanks? Just step away (or press Esc).");
       break;
     }
-    case KioskState::live:
+    case app::GuestState::countdown: {
+      veil(0.35f);  // they see themselves: the picture is about to be taken
+      const double left = kiosk_.countdown_remaining(now);
+      const int number = std::max(1, static_cast<int>(std::ceil(left)));
+      const ImVec2 c{cx, area.min.y + area.height() * 0.45f};
+      const float r = 110 * s;
+      dl->AddCircleFilled(c, r, draw::with_alpha(colours.background, 0.75f), 64);
+      const double whole = std::ceil(left);
+      ring(dl, c, r, static_cast<float>(1.0 - (whole - left)), colours.accent, 1.6f * s);
+      const std::string digits = std::to_string(number);
+      layout_.kiosk_headline = digits;
+      const float size = f.huge->FontSize * 2.f;
+      kiosk::centered_text(dl, f.huge, size, cx, c.y - size / 2, colours.accent, digits);
+      kiosk::centered_text(dl, f.bold, f.bold->FontSize * 1.3f, cx, c.y + r + 24 * s, colours.text,
+                           "Look at the camera!");
+      break;
+    }
+    case app::GuestState::result:
+      veil(0.7f);
+      draw_kiosk_cards(area, now);
+      break;
+    case app::GuestState::fault:
+      veil(1.f);
+      headline("We'll be right back", area.min.y + area.height() * 0.36f, f.large, colours.text);
+      kiosk::centered_text(dl, f.regular, f.regular->FontSize * 1.4f, cx,
+                           area.min.y + area.height() * 0.36f + f.large->FontSize + 24 * s,
+                           colours.text_dim, "The camera is taking a short break.");
+      break;
+    case app::GuestState::back_soon:
+      veil(1.f);
+      headline("Back soon", area.min.y + area.height() * 0.36f, f.large, colours.text);
+      kiosk::centered_text(dl, f.regular, f.regular->FontSize * 1.4f, cx,
+                           area.min.y + area.height() * 0.36f + f.large->FontSize + 24 * s,
+                           colours.text_dim, "The look-alike booth is getting ready.");
       break;
   }
-  const ImVec2 ps = draw::text_size(f.regular, f.regular->FontSize, privacy);
-  draw::text(dl, f.regular, f.regular->FontSize, {cx - ps.x / 2, area.max.y - ps.y - 14 * s},
-             IM_COL32(200, 204, 212, 200), privacy, true);
+  draw_kiosk_branding(area);
 }
 
 void App::draw_kiosk_gate() {

@@ -38,6 +38,9 @@ struct AppOptions {
   // cards are up, each showing its morph when the morph is on, so a test's screenshot does not
   // depend on how fast a busy machine recognizes people (exit code 3 at the timeout).
   int exit_when_kiosk_cards = 0;
+  // --exit-when-kiosk-state STATE (with --exit-after-frames, kiosk mode): also wait until the
+  // guest flow is in this state (attract, consent, countdown, result, fault, back_soon).
+  std::string exit_when_kiosk_state;
   double exit_timeout_s = 180;  // safety net for the automated runs above
   int width = 1280;             // --size WxH (logical window size)
   int height = 720;

@@ -3,18 +3,28 @@
 // Contract: a plain value type. load_settings() never throws on file content: a missing file
 // gives the defaults, a malformed file gives the defaults plus a warning naming the file, the
 // line and the problem (shown in the window). Unknown keys are ignored, out-of-range values are
-// clamped. save_settings() writes atomically (temp file, fsync, rename) and throws
-// std::runtime_error naming the path when it cannot. Thread-compatible (no shared state).
+// clamped; the kiosk's branding is checked (check_kiosk_settings). save_settings() writes
+// atomically (temp file, fsync, rename) and throws std::runtime_error naming the path when it
+// cannot. Thread-compatible (no shared state).
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "lookalike/gallery/search_types.hpp"
 
 namespace lookalike::ui {
+
+// A "#RRGGBB" colour; nullopt for anything else.
+struct Rgb {
+  std::uint8_t r = 0, g = 0, b = 0;
+  bool operator==(const Rgb&) const = default;
+};
+std::optional<Rgb> parse_rgb(std::string_view text);
 
 struct KioskSettings {
   // Leaving kiosk mode: Ctrl+Shift+Q, then this PIN and Enter. Empty: the chord alone leaves.
@@ -27,8 +37,30 @@ struct KioskSettings {
   std::string attract_title = "Which celebrity do you look like?";
   bool unique_cast = false;  // two or more people on cards each play a different celebrity
   bool morph = true;         // the result card morphs the person into the celebrity
+  // Branding, drawn on the attract screen and the cards.
+  std::string event_title;             // "" = none
+  std::string logo;                    // PNG/JPEG path; relative to the config file's folder
+  std::string background = "#0a0c12";  // "#RRGGBB"
+  std::string accent = "#3dd68c";
+  std::string text = "#f0f2f5";
+  std::string footer;  // a line at the bottom of every guest screen ("" = none)
+  // The guest flow.
+  bool consent = false;  // ask before anything is captured
+  std::string consent_text =
+      "We compare your face with celebrity photos, live, on this computer. Nothing is "
+      "recorded or kept.";
+  double consent_hold_seconds = 3.0;  // holding still this long says yes (hands free)
+  double countdown_seconds = 3.0;     // 3-2-1 before the cards (0: none)
+  std::string attract_video;          // looped on the attract screen; "" = the live camera
   bool operator==(const KioskSettings&) const = default;
 };
+
+// Checks the kiosk's branding: bad colours fall back to the defaults, a logo or attract video
+// that cannot be read is dropped; relative paths are made absolute against `config_dir`.
+// Returns one message per problem, naming the key and the value (for the operator, never
+// drawn for guests).
+std::vector<std::string> check_kiosk_settings(KioskSettings& kiosk,
+                                              const std::filesystem::path& config_dir);
 
 struct Settings {
   // Source spec as understood by lookalike::open_source: "0" camera index, device path, video
@@ -53,7 +85,8 @@ struct Settings {
 
 struct LoadedSettings {
   Settings settings;
-  std::optional<std::string> warning;  // set when the file existed but could not be used
+  std::optional<std::string> warning;       // set when the file existed but could not be used
+  std::vector<std::string> kiosk_problems;  // check_kiosk_settings(): for the operator
 };
 
 // $XDG_CONFIG_HOME/lookalike/settings.toml (or ~/.config/lookalike/settings.toml).
