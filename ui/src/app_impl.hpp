@@ -42,8 +42,10 @@
 #include "lookalike/ui/gl/thumbnail_cache.hpp"
 #include "lookalike/ui/main_thread_queue.hpp"
 #include "lookalike/ui/view_models/kiosk.hpp"
+#include "lookalike/ui/view_models/operator.hpp"
 #include "lookalike/ui/view_models/overlay_model.hpp"
 #include "lookalike/ui/view_models/settings.hpp"
+#include "views/view_operator.hpp"
 
 namespace lookalike::ui {
 
@@ -106,6 +108,20 @@ class App {
   ScreenshotState screenshot_state() const;  // --screenshot's JSON beside the image
   bool something_moves() const;              // main loop (app.cpp): false = sleep at the idle rate
 
+  // The kiosk operator window (--operator; operator_window.cpp): a second window drawn after
+  // the guest's each loop, sharing its GL objects (the camera texture).
+  void open_operator_window();
+  // One frame of it (if open; a closed one is destroyed here, the kiosk runs on). `last`:
+  // write --operator-screenshot. False when that screenshot could not be written.
+  bool draw_operator_window(bool last);
+  OperatorStatus operator_status() const;
+  void apply_operator_actions(const OperatorActions& actions);
+  void operator_scripted_action();  // --operator-press: one action per frame once settled
+  void note_operator_events();      // cards opened -> people served; faults -> operator log
+  void reset_guest_flow();          // the kiosk state machine starts again (attract)
+  void draw_kiosk_paused(const Rect& area);
+  void draw_settings_controls(ImFont* bold);  // view_panel.cpp: matching + view settings
+
   // views
   void draw_menu_bar();                                                // view_panel.cpp
   void draw_side_panel();                                              // view_panel.cpp
@@ -129,6 +145,7 @@ class App {
 
   // window first: destroyed last (everything below may free GL objects)
   std::unique_ptr<Window> window_;
+  std::unique_ptr<Window> operator_;  // --operator: destroyed before window_ (shares its GL)
   AppOptions options_;
   Settings settings_;
   std::filesystem::path settings_path_;
@@ -203,6 +220,17 @@ class App {
   std::array<char, 1024> path_buffer_{};
   std::array<char, 1024> source_buffer_{};
   std::vector<CameraDevice> cameras_;  // capture devices, listed at start and on "Refresh"
+
+  // Operator window state (operator_window.cpp).
+  OperatorViewState operator_view_;
+  OperatorLog operator_log_;
+  KioskExitGate operator_gate_{""};  // the kiosk PIN guarding the operator's settings
+  bool kiosk_paused_ = false;
+  int people_served_ = 0;
+  std::vector<std::uint64_t> cards_up_;  // track ids of the result cards up last frame
+  std::string operator_press_;           // --operator-press actions still to do
+  std::string source_problem_seen_, gallery_error_seen_;  // last ones logged
+  double operator_opened_at_ = 0;                         // glfw time
 
   FrameLayout layout_;
   int settled_frames_ = 0;

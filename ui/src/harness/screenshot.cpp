@@ -61,6 +61,7 @@ void write_screenshot(const std::filesystem::path& png, const cv::Mat& pixels,
   j["toasts"] = layout.toasts;
   j["gallery"] = state.gallery;
   j["gallery_identities"] = state.gallery_identities;
+  j["operator_window"] = state.operator_window;
   j["textures_alive"] = Texture::live_count();
   const std::string text = j.dump(2);
   write_file_atomically(std::filesystem::path(png.string() + ".json"),
