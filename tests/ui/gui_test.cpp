@@ -388,6 +388,120 @@ TEST_F(GuiTest, KioskCardsCastTwoPeopleDifferentlyAndMorphThem) {
   }
 }
 
+// The kiosk operator window (--operator): a second window beside the fullscreen guest window.
+// Each run writes both windows' last frames (--screenshot: the guests', --operator-screenshot:
+// the operator's) and drives the operator's controls with --operator-press, as if clicked.
+class OperatorWindowTest : public GuiTest {
+ protected:
+  struct Run {
+    Shot guest;
+    cv::Mat image;  // the operator window
+    json layout;
+  };
+  Run run_kiosk(const std::string& name, const std::string& args) {
+    const fs::path config = *dir_ / (name + ".toml");
+    // A long hold (the card is still up at the screenshot); no morph (faster cards).
+    std::ofstream(config) << "[kiosk]\nhold_seconds = 60.0\nmorph = false\npin = \"1234\"\n";
+    const fs::path png = *dir_ / (name + "-operator.png");
+    fs::remove(png);
+    Run run;
+    run.guest = run_app(name,
+                        "--kiosk --operator --source " + video_->path.string() + " --gallery " +
+                            gallery_ + " --operator-screenshot " + png.string() + " " + args,
+                        "", config);
+    if (fs::exists(png)) run.image = cv::imread(png.string());
+    std::ifstream in(png.string() + ".json");
+    if (in) in >> run.layout;
+    if (const char* keep = std::getenv("LOOKALIKE_KEEP_SCREENSHOTS"); keep && fs::exists(png))
+      fs::copy_file(png, fs::path(keep) / png.filename(), fs::copy_options::overwrite_existing);
+    return run;
+  }
+  // The video's frame as drawn into `rect` of a screenshot.
+  static cv::Mat frame_in(const cv::Rect& rect) {
+    cv::Mat scaled;
+    cv::resize(video_->first_frame, scaled, rect.size(), 0, 0, cv::INTER_AREA);
+    return scaled;
+  }
+};
+
+double correlation(const cv::Mat& a, const cv::Mat& b) {
+  cv::Mat ga, gb, r;
+  cv::cvtColor(a, ga, cv::COLOR_BGR2GRAY);
+  cv::cvtColor(b, gb, cv::COLOR_BGR2GRAY);
+  cv::matchTemplate(ga, gb, r, cv::TM_CCOEFF_NORMED);  // same size: one coefficient
+  return r.at<float>(0, 0);
+}
+
+TEST_F(OperatorWindowTest, ShowsTheLiveCameraWhileTheGuestsKeepTheKiosk) {
+  const Run run = run_kiosk("operator", "--exit-after-frames 60 --exit-when-kiosk-cards 1");
+  ASSERT_EQ(run.guest.run.exit_code, 0) << run.guest.run.err;
+  ASSERT_FALSE(run.image.empty()) << run.guest.run.err;
+  ASSERT_FALSE(run.layout.is_null());
+
+  // The guests' window is unchanged: the fullscreen kiosk with a result card.
+  EXPECT_EQ(run.guest.layout["mode"], "kiosk");
+  EXPECT_EQ(run.guest.layout["kiosk_state"], "result") << run.guest.layout.dump();
+  EXPECT_GE(run.guest.layout["kiosk_cards"].get<int>(), 1);
+  EXPECT_TRUE(run.guest.layout["operator_window"].get<bool>());
+  EXPECT_EQ(run.guest.image.size(), cv::Size(1280, 800)) << "fullscreen on the Xvfb screen";
+
+  // The operator's window says what the guests see and counts the card.
+  EXPECT_EQ(run.layout["mode"], "operator");
+  EXPECT_EQ(run.layout["kiosk_state"], "result") << run.layout.dump();
+  EXPECT_GE(run.layout["people_served"].get<int>(), 1) << run.layout.dump();
+
+  // Its camera area is the live video frame itself (the shared camera texture)...
+  const cv::Rect camera = to_rect(run.layout["frame_rect"]);
+  ASSERT_GT(camera.area(), 100 * 100) << run.layout.dump();
+  ASSERT_EQ((camera & cv::Rect({}, run.image.size())), camera);
+  const double operator_diff =
+      mean_abs_diff(run.image(camera), frame_in(camera), cv::Rect({}, camera.size()));
+  EXPECT_GT(correlation(run.image(camera), frame_in(camera)), 0.95);
+  EXPECT_LT(operator_diff, 12.0);
+  // ...while the guests see that frame under the kiosk's veil and cards: a different view.
+  const cv::Rect guest_frame =
+      to_rect(run.guest.layout["frame_rect"]) & cv::Rect({}, run.guest.image.size());
+  ASSERT_GT(guest_frame.area(), 0);
+  const double guest_diff = mean_abs_diff(run.guest.image(guest_frame), frame_in(guest_frame),
+                                          cv::Rect({}, guest_frame.size()));
+  EXPECT_GT(guest_diff, 20.0);
+  EXPECT_GT(guest_diff, 3 * operator_diff);
+}
+
+TEST_F(OperatorWindowTest, PauseShowsTheGuestsAPausedScreenAndOpensNoCards) {
+  // The same video gets a card within 60 frames unpaused (the test above); paused, 90 frames
+  // open none.
+  const Run run = run_kiosk("operator-paused", "--operator-press pause --exit-after-frames 90");
+  ASSERT_EQ(run.guest.run.exit_code, 0) << run.guest.run.err;
+  EXPECT_EQ(run.guest.layout["mode"], "kiosk");
+  EXPECT_EQ(run.guest.layout["kiosk_state"], "paused") << run.guest.layout.dump();
+  EXPECT_EQ(run.guest.layout["kiosk_cards"].get<int>(), 0);
+  ASSERT_FALSE(run.layout.is_null()) << run.guest.run.err;
+  EXPECT_EQ(run.layout["kiosk_state"], "paused");
+  EXPECT_EQ(run.layout["people_served"].get<int>(), 0);
+  // The paused screen veils the camera darker than any other kiosk screen.
+  const cv::Rect guest_frame =
+      to_rect(run.guest.layout["frame_rect"]) & cv::Rect({}, run.guest.image.size());
+  const cv::Scalar raw = cv::mean(frame_in(guest_frame));
+  const cv::Scalar shown = cv::mean(run.guest.image(guest_frame));
+  EXPECT_LT(shown[0] + shown[1] + shown[2], 0.35 * (raw[0] + raw[1] + raw[2]));
+}
+
+TEST_F(OperatorWindowTest, ClosingTheOperatorWindowKeepsTheKioskRunning) {
+  const Run run = run_kiosk("operator-closed", "--operator-press close --exit-after-frames 60");
+  // The app ran on to its 60th frame and wrote the guests' screenshot; the operator window was
+  // gone by then, so its screenshot was not written.
+  ASSERT_EQ(run.guest.run.exit_code, 0) << run.guest.run.err;
+  ASSERT_FALSE(run.guest.image.empty());
+  EXPECT_EQ(run.guest.layout["mode"], "kiosk");
+  EXPECT_FALSE(run.guest.layout["operator_window"].get<bool>());
+  // 60 settled frames are 60 new source frames: it went on well after the close (frame 1).
+  EXPECT_GE(run.guest.layout["seq"].get<int>(), 59);
+  EXPECT_TRUE(run.image.empty());
+  EXPECT_NE(run.guest.run.out.find("operator window closed"), std::string::npos)
+      << run.guest.run.out;
+}
+
 // Photo mode's "save morph": V writes the selected face's morph as an MP4 there and back,
 // Shift+V as a PNG strip, into the result card folder, on a Task; a toast says where.
 TEST_F(GuiTest, PhotoModeSavesTheMorphAsAVideoOrAStrip) {
