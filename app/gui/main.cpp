@@ -20,11 +20,13 @@ int main(int argc, char** argv) {
       "Camera index, /dev/videoN, video file, image folder or URL (default: settings, camera 0)");
   cli.add_option("--gallery", gallery,
                  "Gallery file (.lkg) (default: the last one used, else the default gallery)");
-  cli.add_flag("--kiosk", options.kiosk,
-               "Fullscreen event mode: attract screen, result cards, locked settings");
+  CLI::Option* kiosk =
+      cli.add_flag("--kiosk", options.kiosk,
+                   "Fullscreen event mode: attract screen, result cards, locked settings");
   cli.add_flag("--operator", options.operator_window,
                "With --kiosk: a second window for the operator (camera, state, faults, "
-               "reset / pause / camera, settings behind the PIN), on the second monitor if any");
+               "reset / pause / camera, settings behind the PIN), on the second monitor if any")
+      ->needs(kiosk);
   cli.add_option("--operator-screenshot", options.operator_screenshot,
                  "With --operator and --exit-after-frames: write the operator window's last "
                  "frame to this PNG");

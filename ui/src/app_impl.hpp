@@ -37,6 +37,7 @@
 #include "lookalike/app/photo_analyzer.hpp"
 #include "lookalike/app/task.hpp"
 #include "lookalike/pipeline/cameras.hpp"
+#include "lookalike/process_usage.hpp"
 #include "lookalike/ui/app.hpp"
 #include "lookalike/ui/gl/texture.hpp"
 #include "lookalike/ui/gl/thumbnail_cache.hpp"
@@ -231,6 +232,8 @@ class App {
   std::string operator_press_;           // --operator-press actions still to do
   std::string source_problem_seen_, gallery_error_seen_;  // last ones logged
   double operator_opened_at_ = 0;                         // glfw time
+  ProcessUsage usage_;                                    // memory, read once a second
+  double usage_read_at_ = -1;
 
   FrameLayout layout_;
   int settled_frames_ = 0;

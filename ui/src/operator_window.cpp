@@ -18,7 +18,6 @@
 #include "app_impl.hpp"
 #include "gl/gl.hpp"
 #include "lookalike/pipeline/snapshot_json.hpp"
-#include "lookalike/process_usage.hpp"
 
 namespace lookalike::ui {
 namespace {
@@ -43,8 +42,13 @@ void App::open_operator_window() {
   wo.ui_scale = settings_.ui_scale;
   wo.share = window_.get();
   wo.prefer_secondary_monitor = true;
-  operator_ = Window::create(wo);
+  try {
+    operator_ = Window::create(wo);
+  } catch (const std::exception& e) {
+    spdlog::error("operator window: {}; the kiosk runs without it", e.what());
+  }
   window_->make_current();  // the guest window stays the one the rest of the app draws into
+  if (!operator_) return;
   operator_gate_ = KioskExitGate(settings_.kiosk.pin);
   operator_press_ = options_.operator_press;
   operator_opened_at_ = glfwGetTime();
@@ -109,6 +113,12 @@ void App::note_operator_events() {
     if (std::find(cards_up_.begin(), cards_up_.end(), id) == cards_up_.end()) ++people_served_;
   cards_up_ = std::move(up);
 
+  const double now = glfwGetTime();
+  if (now - usage_read_at_ >= 1.0) {  // /proc reads: once a second is plenty
+    usage_ = process_usage();
+    usage_read_at_ = now;
+  }
+
   // Faults, logged once each time they change.
   std::string source_problem;
   if (feed_ && feed_->state() == LiveFeed::State::failed)
@@ -159,7 +169,7 @@ OperatorStatus App::operator_status() const {
   }
   status.messages = operator_log_.list();
   status.uptime_seconds = glfwGetTime() - operator_opened_at_;
-  status.rss_kb = process_usage().rss_kb;
+  status.rss_kb = usage_.rss_kb;
   for (const CameraDevice& camera : cameras_)
     status.cameras.push_back({camera.name, camera.path.string()});
   status.settings_unlocked = operator_gate_.unlocked();
