@@ -112,8 +112,9 @@ class App {
   // The kiosk operator window (--operator; operator_window.cpp): a second window drawn after
   // the guest's each loop, sharing its GL objects (the camera texture).
   void open_operator_window();
-  // One frame of it (if open; a closed one is destroyed here, the kiosk runs on). `last`:
-  // write --operator-screenshot. False when that screenshot could not be written.
+  // One frame of it when it has something new (if open; a closed one is destroyed here, the
+  // kiosk runs on). `last`: draw and write --operator-screenshot. False when that screenshot
+  // could not be written.
   bool draw_operator_window(bool last);
   OperatorStatus operator_status() const;
   void apply_operator_actions(const OperatorActions& actions);
@@ -234,6 +235,8 @@ class App {
   double operator_opened_at_ = 0;                         // glfw time
   ProcessUsage usage_;                                    // memory, read once a second
   double usage_read_at_ = -1;
+  const Snapshot* operator_drawn_snapshot_ = nullptr;  // its idle rate (as drawn_snapshot_)
+  double operator_drawn_at_ = -1;
 
   FrameLayout layout_;
   int settled_frames_ = 0;

@@ -4,8 +4,9 @@
 // frame after the guest window's each loop.
 //
 // Two windows, one loop: the guest window's begin_frame waits for events (idle rate, display
-// pacing) and the operator's only polls, so the loop still sleeps once per frame. The operator
-// window never waits for vsync (two vsynced swaps would halve the guests' frame rate) and
+// pacing) and the operator's only polls, so the loop still sleeps once per frame; the operator
+// window draws only when it has something new (its own idle rate, below). It never waits for
+// vsync (two vsynced swaps would halve the guests' frame rate) and
 // shares the guest window's GL objects, so the camera texture uploaded for the guests is the
 // one the operator sees. Closing it (window manager or --operator-press close) destroys it;
 // the kiosk runs on.
@@ -21,6 +22,12 @@
 
 namespace lookalike::ui {
 namespace {
+
+// The operator window's idle rate: it draws when a new camera frame is on screen, on its own
+// input, and otherwise this often (uptime, messages). It never needs the guests' display rate,
+// and with a software renderer every frame it skips is CPU the pipeline keeps.
+constexpr double kOperatorIdleSeconds = 0.25;
+constexpr double kOperatorInputActiveSeconds = 0.5;
 
 std::string clock_time() {
   const std::time_t t = std::time(nullptr);
@@ -186,6 +193,13 @@ bool App::draw_operator_window(bool last) {
     return true;
   }
   note_operator_events();
+  const double now = glfwGetTime();
+  const bool moves = shown_.get() != operator_drawn_snapshot_ ||
+                     operator_->seconds_since_input() < kOperatorInputActiveSeconds ||
+                     now - operator_drawn_at_ >= kOperatorIdleSeconds || !operator_press_.empty();
+  if (!moves && !last) return true;
+  operator_drawn_snapshot_ = shown_.get();
+  operator_drawn_at_ = now;
   operator_->begin_frame(0);  // the guest window's frame already waited for events
   const OperatorStatus status = operator_status();
   const OperatorFrame frame =

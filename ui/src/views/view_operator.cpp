@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <string>
 
 namespace lookalike::ui {
@@ -61,8 +62,10 @@ void draw_controls(const OperatorStatus& status, OperatorActions& actions) {
   const auto current =
       std::find_if(status.cameras.begin(), status.cameras.end(),
                    [&](const OperatorCamera& c) { return c.spec == status.source_spec; });
-  const std::string preview =
-      current != status.cameras.end() ? current->name + "  " + current->spec : status.source_spec;
+  // A file or URL source: its name (the whole path is in the health section).
+  const std::string preview = current != status.cameras.end()
+                                  ? current->name + "  " + current->spec
+                                  : std::filesystem::path(status.source_spec).filename().string();
   if (ImGui::BeginCombo("Camera", preview.c_str())) {
     for (const OperatorCamera& camera : status.cameras) {
       const std::string label = camera.name + "  " + camera.spec;
