@@ -213,6 +213,7 @@ bool App::draw_operator_window(bool last) {
     layout.frame_size = frame_texture_.size();
     layout.kiosk_state = status.guest_state;
     layout.people_served = status.people_served;
+    layout.pause_button = frame.pause_button;
     ScreenshotState state = screenshot_state();
     state.mode = "operator";
     try {

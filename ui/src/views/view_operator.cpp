@@ -51,12 +51,14 @@ Rect draw_camera(ImDrawList* dl, const Texture* camera, const Rect& area, const 
   return drawn;
 }
 
-void draw_controls(const OperatorStatus& status, OperatorActions& actions) {
+void draw_controls(const OperatorStatus& status, OperatorFrame& frame) {
+  OperatorActions& actions = frame.actions;
   if (ImGui::Button("Reset guests")) actions.reset = true;
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip("Close the cards and go back to the attract screen");
   ImGui::SameLine();
   if (ImGui::Button(status.paused ? "Resume" : "Pause")) actions.toggle_pause = true;
+  frame.pause_button = {ImGui::GetItemRectMin(), ImGui::GetItemRectMax()};
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Guests see a pause screen; no cards open");
 
   const auto current =
@@ -169,12 +171,15 @@ OperatorFrame draw_operator(const OperatorStatus& status, const Texture* camera,
              {left.min.x, y + fonts.large->FontSize + 4 * scale}, draw::kText,
              "People served: " + std::to_string(status.people_served));
 
+  // The right panel scrolls (the unlocked settings are longer than a small window).
   ImGui::SetCursorScreenPos({left.max.x + pad, left.min.y});
-  ImGui::BeginGroup();
+  ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(0, 0, 0, 0));  // the window's own background
+  ImGui::BeginChild("##operator-panel", {panel_w, left.height()}, false);
+  ImGui::PopStyleColor();
   ImGui::PushItemWidth(panel_w * 0.6f);
-  ImGui::PushTextWrapPos(left.max.x + pad + panel_w);
+  ImGui::PushTextWrapPos(0);  // wrap at the panel's edge
   heading("Guests", fonts.bold);
-  draw_controls(status, frame.actions);
+  draw_controls(status, frame);
   heading("Health", fonts.bold);
   draw_health(status);
   heading("Messages", fonts.bold);
@@ -183,7 +188,7 @@ OperatorFrame draw_operator(const OperatorStatus& status, const Texture* camera,
   draw_settings(status, state, frame.actions, settings_controls);
   ImGui::PopTextWrapPos();
   ImGui::PopItemWidth();
-  ImGui::EndGroup();
+  ImGui::EndChild();
   ImGui::End();
   return frame;
 }

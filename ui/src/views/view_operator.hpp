@@ -25,7 +25,8 @@ struct OperatorViewState {
 
 struct OperatorFrame {
   OperatorActions actions;
-  Rect camera;  // where the camera picture was drawn (window coordinates)
+  Rect camera;        // where the camera picture was drawn (window coordinates)
+  Rect pause_button;  // where Pause / Resume is (tests click it)
 };
 
 OperatorFrame draw_operator(const OperatorStatus& status, const Texture* camera,
