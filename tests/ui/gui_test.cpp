@@ -508,6 +508,48 @@ TEST_F(OperatorWindowTest, ClosingTheOperatorWindowKeepsTheKioskRunning) {
       << run.guest.run.out;
 }
 
+// Real input in the operator window (xdotool, from Debian): each window has its own ImGui
+// context and GLFW delivers every window's events from one poll, so this checks that a click
+// in the operator window reaches the operator's UI (and acts on the guests' screen). The click
+// lands where the 1280x720 layout puts Pause; the layout JSON says where Pause was drawn, and
+// the test checks the click point was on it.
+TEST_F(OperatorWindowTest, AMouseClickOnPauseInTheOperatorWindowPausesTheGuests) {
+  if (run_command("command -v xdotool").exit_code != 0)
+    GTEST_SKIP() << "xdotool is not installed (Debian package xdotool)";
+  const cv::Point click(990, 62);
+  const fs::path config = *dir_ / "operator-click.toml";
+  std::ofstream(config) << "[kiosk]\nhold_seconds = 60.0\nmorph = false\n";
+  const fs::path guest = *dir_ / "operator-click.png", op = *dir_ / "operator-click-operator.png";
+  // The app runs 300 settled frames (a minute or more here); the script clicks as soon as the
+  // operator window exists (waiting up to 2 minutes for it), long before the app's end.
+  const fs::path script = *dir_ / "click.sh";
+  std::ofstream(script)
+      << "XDG_DATA_HOME=" << (*dir_ / "no-data").string()
+      << " XDG_CACHE_HOME=" << (*dir_ / "no-cache").string() << " "
+      << (build_dir() / "app/lookalike").string() << " --config " << config.string()
+      << " --size 1280x720 --kiosk --operator --loop --source " << video_->path.string()
+      << " --gallery " << gallery_ << " --screenshot " << guest.string()
+      << " --operator-screenshot " << op.string() << " --exit-after-frames 300 &\n"
+      << "app=$!\n"
+      << "for i in $(seq 240); do\n"
+      << "  w=$(xdotool search --name '^Lookalike operator$' 2>/dev/null | head -1)\n"
+      << "  [ -n \"$w\" ] && break; sleep 0.5\n"
+      << "done\n"
+      << "sleep 2\n"
+      << "xdotool mousemove --window \"$w\" " << click.x << " " << click.y << "\n"
+      << "sleep 0.5; xdotool mousedown 1; sleep 0.3; xdotool mouseup 1\n"
+      << "wait $app\n";
+  const CommandResult run = run_command(under_xvfb("sh " + script.string()));
+  ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+  json guest_layout, op_layout;
+  std::ifstream(guest.string() + ".json") >> guest_layout;
+  std::ifstream(op.string() + ".json") >> op_layout;
+  const cv::Rect pause = to_rect(op_layout["pause_button"]);
+  ASSERT_TRUE(pause.contains(click)) << "Pause moved: " << op_layout["pause_button"].dump();
+  EXPECT_EQ(guest_layout["kiosk_state"], "paused") << guest_layout.dump();
+  EXPECT_EQ(op_layout["kiosk_state"], "paused");
+}
+
 // Photo mode's "save morph": V writes the selected face's morph as an MP4 there and back,
 // Shift+V as a PNG strip, into the result card folder, on a Task; a toast says where.
 TEST_F(GuiTest, PhotoModeSavesTheMorphAsAVideoOrAStrip) {
