@@ -20,8 +20,19 @@ int main(int argc, char** argv) {
       "Camera index, /dev/videoN, video file, image folder or URL (default: settings, camera 0)");
   cli.add_option("--gallery", gallery,
                  "Gallery file (.lkg) (default: the last one used, else the default gallery)");
-  cli.add_flag("--kiosk", options.kiosk,
-               "Fullscreen event mode: attract screen, result cards, locked settings");
+  CLI::Option* kiosk =
+      cli.add_flag("--kiosk", options.kiosk,
+                   "Fullscreen event mode: attract screen, result cards, locked settings");
+  cli.add_flag("--operator", options.operator_window,
+               "With --kiosk: a second window for the operator (camera, state, faults, "
+               "reset / pause / camera, settings behind the PIN), on the second monitor if any")
+      ->needs(kiosk);
+  cli.add_option("--operator-screenshot", options.operator_screenshot,
+                 "With --operator and --exit-after-frames: write the operator window's last "
+                 "frame to this PNG");
+  cli.add_option("--operator-press", options.operator_press,
+                 "With --operator: once the view has settled, do these operator actions one per "
+                 "frame (comma-separated: pause, reset, close): scripts and tests");
   cli.add_flag(
       "--map", options.map,
       "Start on the face map: the gallery in 2-D, the people in front of the camera on it");

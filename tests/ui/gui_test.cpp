@@ -6,12 +6,14 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdio>
 #include <ctime>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <opencv2/videoio.hpp>
+#include <regex>
 #include <set>
 #include <thread>
 
@@ -504,6 +506,46 @@ TEST_F(GuiTest, KioskRunsTheExampleEventsWholeGuestFlowOnAVideo) {
   EXPECT_LE(shot.layout["textures_alive"].get<int>(), 17) << "+1: the logo";
 }
 
+// The take-home QR ([kiosk.share] enabled on 127.0.0.1): the guest's card shows a QR code that
+// Debian's zbarimg reads, from the screenshot, as a card URL of the app's share server with a
+// 128-bit token, and the link's lifetime; nothing is written to the data and cache folders.
+TEST_F(GuiTest, KioskCardShowsATakeHomeQrCodeOfItsLink) {
+  const fs::path config = *dir_ / "kiosk-share.toml";
+  const std::string config_text =
+      "[kiosk]\nhold_seconds = 60.0\nmorph = false\n"
+      "[kiosk.share]\nenabled = true\nbind = \"127.0.0.1\"\nport = 0\nttl_minutes = 10\n";
+  std::ofstream(config) << config_text;
+  const Shot shot = run_app("kiosk-share",
+                            "--kiosk --source " + video_->path.string() + " --gallery " + gallery_ +
+                                " --exit-after-frames 3 --exit-when-kiosk-cards 1"
+                                " --exit-timeout 150",
+                            "", config);
+  ASSERT_EQ(shot.run.exit_code, 0) << shot.run.err;
+  EXPECT_EQ(shot.layout["kiosk_state"], "result") << shot.layout.dump();
+  ASSERT_GE(shot.layout["kiosk_shares"].get<int>(), 1) << shot.layout.dump();
+  const fs::path png = *dir_ / "kiosk-share.png";
+  const CommandResult read = run_command("zbarimg --quiet --raw " + shell_quote(png.string()));
+  ASSERT_EQ(read.exit_code, 0) << "zbarimg found no QR code: " << read.err;
+  const std::string url = read.out.substr(0, read.out.find('\n'));
+  EXPECT_TRUE(
+      std::regex_match(url, std::regex(R"(http://127\.0\.0\.1:[0-9]{1,5}/c/[A-Za-z0-9_-]{22})")))
+      << url;
+  const std::string log = shot.run.out + shot.run.err;
+  EXPECT_EQ(log.find(url.substr(url.rfind('/') + 1)), std::string::npos)
+      << "the token is never logged at info level";
+  // Kiosk mode writes nothing: no data or cache folder appeared, the config is as written.
+  // (Mesa keeps its shader cache under XDG_CACHE_HOME: not the app's.)
+  for (const char* folder : {"no-data", "no-cache"}) {
+    if (!fs::exists(*dir_ / folder)) continue;
+    for (const auto& entry : fs::recursive_directory_iterator(*dir_ / folder))
+      if (entry.is_regular_file())
+        EXPECT_NE(entry.path().string().find("mesa_shader_cache"), std::string::npos)
+            << entry.path();
+  }
+  std::ifstream in(config);
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), {}), config_text);
+}
+
 // A camera that cannot be opened: the guests see the friendly fault screen (no error text),
 // the operator's log has the reason, the source is tried again every second and the app
 // keeps running; a gallery that is missing: "back soon".
@@ -595,6 +637,167 @@ TEST_F(GuiTest, KioskCameraLostAndBackHealsByItself) {
                        std::chrono::milliseconds(std::atoi(rest + 1));
   std::printf("kiosk resumed %.2f s after the camera came back\n",
               std::chrono::duration<double>(resumed - back_at).count());
+}
+
+// The kiosk operator window (--operator): a second window beside the fullscreen guest window.
+// Each run writes both windows' last frames (--screenshot: the guests', --operator-screenshot:
+// the operator's) and drives the operator's controls with --operator-press, as if clicked.
+class OperatorWindowTest : public GuiTest {
+ protected:
+  struct Run {
+    Shot guest;
+    cv::Mat image;  // the operator window
+    json layout;
+  };
+  Run run_kiosk(const std::string& name, const std::string& args) {
+    const fs::path config = *dir_ / (name + ".toml");
+    // A long hold (the card is still up at the screenshot); no morph (faster cards).
+    std::ofstream(config) << "[kiosk]\nhold_seconds = 60.0\nmorph = false\npin = \"1234\"\n";
+    const fs::path png = *dir_ / (name + "-operator.png");
+    fs::remove(png);
+    Run run;
+    run.guest = run_app(name,
+                        "--kiosk --operator --source " + video_->path.string() + " --gallery " +
+                            gallery_ + " --operator-screenshot " + png.string() + " " + args,
+                        "", config);
+    if (fs::exists(png)) run.image = cv::imread(png.string());
+    std::ifstream in(png.string() + ".json");
+    if (in) in >> run.layout;
+    if (const char* keep = std::getenv("LOOKALIKE_KEEP_SCREENSHOTS"); keep && fs::exists(png))
+      fs::copy_file(png, fs::path(keep) / png.filename(), fs::copy_options::overwrite_existing);
+    return run;
+  }
+  // The video's frame as drawn into `rect` of a screenshot.
+  static cv::Mat frame_in(const cv::Rect& rect) {
+    cv::Mat scaled;
+    cv::resize(video_->first_frame, scaled, rect.size(), 0, 0, cv::INTER_AREA);
+    return scaled;
+  }
+};
+
+double correlation(const cv::Mat& a, const cv::Mat& b) {
+  cv::Mat ga, gb, r;
+  cv::cvtColor(a, ga, cv::COLOR_BGR2GRAY);
+  cv::cvtColor(b, gb, cv::COLOR_BGR2GRAY);
+  cv::matchTemplate(ga, gb, r, cv::TM_CCOEFF_NORMED);  // same size: one coefficient
+  return r.at<float>(0, 0);
+}
+
+TEST_F(OperatorWindowTest, ShowsTheLiveCameraWhileTheGuestsKeepTheKiosk) {
+  const Run run = run_kiosk("operator", "--exit-after-frames 60 --exit-when-kiosk-cards 1");
+  ASSERT_EQ(run.guest.run.exit_code, 0) << run.guest.run.err;
+  ASSERT_FALSE(run.image.empty()) << run.guest.run.err;
+  ASSERT_FALSE(run.layout.is_null());
+
+  // The guests' window is unchanged: the fullscreen kiosk with a result card.
+  EXPECT_EQ(run.guest.layout["mode"], "kiosk");
+  EXPECT_EQ(run.guest.layout["kiosk_state"], "result") << run.guest.layout.dump();
+  EXPECT_GE(run.guest.layout["kiosk_cards"].get<int>(), 1);
+  EXPECT_TRUE(run.guest.layout["operator_window"].get<bool>());
+  EXPECT_EQ(run.guest.image.size(), cv::Size(1280, 800)) << "fullscreen on the Xvfb screen";
+
+  // The operator's window says what the guests see and counts the card.
+  EXPECT_EQ(run.layout["mode"], "operator");
+  EXPECT_EQ(run.layout["kiosk_state"], "result") << run.layout.dump();
+  EXPECT_GE(run.layout["people_served"].get<int>(), 1) << run.layout.dump();
+
+  // Its camera area is the live video frame itself (the shared camera texture)...
+  const cv::Rect camera = to_rect(run.layout["frame_rect"]);
+  ASSERT_GT(camera.area(), 100 * 100) << run.layout.dump();
+  ASSERT_EQ((camera & cv::Rect({}, run.image.size())), camera);
+  const double operator_diff =
+      mean_abs_diff(run.image(camera), frame_in(camera), cv::Rect({}, camera.size()));
+  const double operator_correlation = correlation(run.image(camera), frame_in(camera));
+  EXPECT_GT(operator_correlation, 0.95);
+  EXPECT_LT(operator_diff, 12.0);
+  // ...while the guests see that frame under the kiosk's veil and cards: a different view.
+  const cv::Rect guest_frame =
+      to_rect(run.guest.layout["frame_rect"]) & cv::Rect({}, run.guest.image.size());
+  ASSERT_GT(guest_frame.area(), 0);
+  const double guest_diff = mean_abs_diff(run.guest.image(guest_frame), frame_in(guest_frame),
+                                          cv::Rect({}, guest_frame.size()));
+  EXPECT_GT(guest_diff, 20.0);
+  EXPECT_GT(guest_diff, 3 * operator_diff);
+  std::printf(
+      "operator camera area vs the video frame: correlation %.3f, mean |diff| %.1f; "
+      "the guests' frame area: mean |diff| %.1f\n",
+      operator_correlation, operator_diff, guest_diff);
+}
+
+TEST_F(OperatorWindowTest, PauseShowsTheGuestsAPausedScreenAndOpensNoCards) {
+  // The same video gets a card within 60 frames unpaused (the test above); paused, 90 frames
+  // open none.
+  const Run run = run_kiosk("operator-paused", "--operator-press pause --exit-after-frames 90");
+  ASSERT_EQ(run.guest.run.exit_code, 0) << run.guest.run.err;
+  EXPECT_EQ(run.guest.layout["mode"], "kiosk");
+  EXPECT_EQ(run.guest.layout["kiosk_state"], "paused") << run.guest.layout.dump();
+  EXPECT_EQ(run.guest.layout["kiosk_cards"].get<int>(), 0);
+  ASSERT_FALSE(run.layout.is_null()) << run.guest.run.err;
+  EXPECT_EQ(run.layout["kiosk_state"], "paused");
+  EXPECT_EQ(run.layout["people_served"].get<int>(), 0);
+  // The paused screen veils the camera darker than any other kiosk screen.
+  const cv::Rect guest_frame =
+      to_rect(run.guest.layout["frame_rect"]) & cv::Rect({}, run.guest.image.size());
+  const cv::Scalar raw = cv::mean(frame_in(guest_frame));
+  const cv::Scalar shown = cv::mean(run.guest.image(guest_frame));
+  EXPECT_LT(shown[0] + shown[1] + shown[2], 0.35 * (raw[0] + raw[1] + raw[2]));
+}
+
+TEST_F(OperatorWindowTest, ClosingTheOperatorWindowKeepsTheKioskRunning) {
+  const Run run = run_kiosk("operator-closed", "--operator-press close --exit-after-frames 60");
+  // The app ran on to its 60th frame and wrote the guests' screenshot; the operator window was
+  // gone by then, so its screenshot was not written.
+  ASSERT_EQ(run.guest.run.exit_code, 0) << run.guest.run.err;
+  ASSERT_FALSE(run.guest.image.empty());
+  EXPECT_EQ(run.guest.layout["mode"], "kiosk");
+  EXPECT_FALSE(run.guest.layout["operator_window"].get<bool>());
+  // 60 settled frames are 60 new source frames: it went on well after the close (frame 1).
+  EXPECT_GE(run.guest.layout["seq"].get<int>(), 59);
+  EXPECT_TRUE(run.image.empty());
+  EXPECT_NE(run.guest.run.out.find("operator window closed"), std::string::npos)
+      << run.guest.run.out;
+}
+
+// Real input in the operator window (xdotool, from Debian): each window has its own ImGui
+// context and GLFW delivers every window's events from one poll, so this checks that a click
+// in the operator window reaches the operator's UI (and acts on the guests' screen). The click
+// lands where the 1280x720 layout puts Pause; the layout JSON says where Pause was drawn, and
+// the test checks the click point was on it.
+TEST_F(OperatorWindowTest, AMouseClickOnPauseInTheOperatorWindowPausesTheGuests) {
+  if (run_command("command -v xdotool").exit_code != 0)
+    GTEST_SKIP() << "xdotool is not installed (Debian package xdotool)";
+  const cv::Point click(990, 62);
+  const fs::path config = *dir_ / "operator-click.toml";
+  std::ofstream(config) << "[kiosk]\nhold_seconds = 60.0\nmorph = false\n";
+  const fs::path guest = *dir_ / "operator-click.png", op = *dir_ / "operator-click-operator.png";
+  // The app runs 300 settled frames (a minute or more here); the script clicks as soon as the
+  // operator window exists (waiting up to 2 minutes for it), long before the app's end.
+  const fs::path script = *dir_ / "click.sh";
+  std::ofstream(script)
+      << "XDG_DATA_HOME=" << (*dir_ / "no-data").string()
+      << " XDG_CACHE_HOME=" << (*dir_ / "no-cache").string() << " "
+      << (build_dir() / "app/lookalike").string() << " --config " << config.string()
+      << " --size 1280x720 --kiosk --operator --loop --source " << video_->path.string()
+      << " --gallery " << gallery_ << " --screenshot " << guest.string()
+      << " --operator-screenshot " << op.string() << " --exit-after-frames 300 &\n"
+      << "app=$!\n"
+      << "for i in $(seq 240); do\n"
+      << "  w=$(xdotool search --name '^Lookalike operator$' 2>/dev/null | head -1)\n"
+      << "  [ -n \"$w\" ] && break; sleep 0.5\n"
+      << "done\n"
+      << "sleep 2\n"
+      << "xdotool mousemove --window \"$w\" " << click.x << " " << click.y << "\n"
+      << "sleep 0.5; xdotool mousedown 1; sleep 0.3; xdotool mouseup 1\n"
+      << "wait $app\n";
+  const CommandResult run = run_command(under_xvfb("sh " + script.string()));
+  ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+  json guest_layout, op_layout;
+  std::ifstream(guest.string() + ".json") >> guest_layout;
+  std::ifstream(op.string() + ".json") >> op_layout;
+  const cv::Rect pause = to_rect(op_layout["pause_button"]);
+  ASSERT_TRUE(pause.contains(click)) << "Pause moved: " << op_layout["pause_button"].dump();
+  EXPECT_EQ(guest_layout["kiosk_state"], "paused") << guest_layout.dump();
+  EXPECT_EQ(op_layout["kiosk_state"], "paused");
 }
 
 // Photo mode's "save morph": V writes the selected face's morph as an MP4 there and back,

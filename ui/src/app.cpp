@@ -95,8 +95,12 @@ App::App(AppOptions options, Settings settings, fs::path settings_path,
   wo.vsync = options_.vsync;
   wo.fullscreen = options_.kiosk;
   wo.ui_scale = settings_.ui_scale;
+  const bool operator_window = options_.kiosk && options_.operator_window;
+  wo.auto_iconify = !operator_window;  // the guests' screen stays up while the operator works
   window_ = Window::create(wo);
   window_->on_drop([this](std::vector<std::string> paths) { handle_drop(paths); });
+  if (operator_window) open_operator_window();
+  start_share_server();
 
   loader_ =
       std::make_unique<GalleryLoader>(app::GalleryLoaderOptions{}, [] { glfwPostEmptyEvent(); });
@@ -137,6 +141,7 @@ App::~App() {
   photos_.reset();
   morph_save_.reset();
   kiosk_morph_task_.reset();
+  kiosk_share_task_.reset();  // before the share server it publishes to
   download_.reset();
   model_download_.reset();
   map_task_.reset();
@@ -144,9 +149,11 @@ App::~App() {
   loader_.reset();
   thumbnails_.reset();
   queue_.clear();
+  window_->make_current();  // the textures' context (the operator window shares it)
   photo_textures_.clear();
   for (auto& t : kiosk_faces_) t.reset();
   kiosk_logo_.reset();
+  kiosk_qr_.clear();
   frame_texture_.reset();
   morph_texture_.reset();
   persist_settings();
@@ -570,7 +577,8 @@ bool App::kiosk_cards_awaited() const {
   const auto& morphs = layout_.kiosk_morph_t;  // this frame's cards (-1: no morph shown yet)
   return layout_.kiosk_cards >= wanted &&
          (!settings_.kiosk.morph ||
-          std::all_of(morphs.begin(), morphs.end(), [](double t) { return t >= 0; }));
+          std::all_of(morphs.begin(), morphs.end(), [](double t) { return t >= 0; })) &&
+         (!share_server_ || layout_.kiosk_shares >= layout_.kiosk_cards);  // their QR codes
 }
 
 bool App::settled_frame() {
@@ -606,6 +614,7 @@ bool App::something_moves() const {
   if (!toasts_.empty() || queue_.pending() > 0) return true;
   if (window_->seconds_since_input() < kInputActiveSeconds || ImGui::GetIO().WantTextInput)
     return true;
+  if (operator_ && operator_->seconds_since_input() < kInputActiveSeconds) return true;
   // Running work (progress bars, results about to appear).
   if (loader_->busy() || builder_ || download_ || model_download_ || map_task_ || morph_save_)
     return true;
@@ -626,6 +635,7 @@ ScreenshotState App::screenshot_state() const {
   state.seq = shown_ ? static_cast<std::int64_t>(shown_->seq) : -1;
   state.gallery = gallery_path_.string();
   state.gallery_identities = gallery_ ? gallery_->identity_count() : 0;
+  state.operator_window = operator_ != nullptr;
   return state;
 }
 
@@ -646,6 +656,7 @@ int App::run() {
     const double now = glfwGetTime();
     const double wait = idle ? kIdleWait : std::max(0.0, next_deadline - now);
     press_scripted_key();
+    operator_scripted_action();
     window_->begin_frame(wait > 0.001 ? wait : 0.0);
     next_deadline = std::max(next_deadline + kDisplayInterval, glfwGetTime());
     const auto frame_start = clock::now();
@@ -669,7 +680,10 @@ int App::run() {
         draw_photo(area);
         break;
       case Mode::kiosk:
-        draw_kiosk(area);
+        if (kiosk_.paused())
+          draw_kiosk_paused(area);
+        else
+          draw_kiosk(area);
         break;
       case Mode::map:
         draw_map(area);
@@ -717,6 +731,7 @@ int App::run() {
       }
     }
     window_->swap();
+    if (!draw_operator_window(done || timed_out)) exit_code = 1;
     if (bench_) bench_->whole_frame(ms_since(frame_start));  // switch, build, draw, swap
     idle = !something_moves();
     drawn_snapshot_ = shown_.get();

@@ -36,15 +36,19 @@
 #include "lookalike/app/guest_flow.hpp"
 #include "lookalike/app/live_feed.hpp"
 #include "lookalike/app/photo_analyzer.hpp"
+#include "lookalike/app/share_server.hpp"
 #include "lookalike/app/task.hpp"
 #include "lookalike/pipeline/cameras.hpp"
+#include "lookalike/process_usage.hpp"
 #include "lookalike/ui/app.hpp"
 #include "lookalike/ui/gl/texture.hpp"
 #include "lookalike/ui/gl/thumbnail_cache.hpp"
 #include "lookalike/ui/main_thread_queue.hpp"
 #include "lookalike/ui/view_models/kiosk.hpp"
+#include "lookalike/ui/view_models/operator.hpp"
 #include "lookalike/ui/view_models/overlay_model.hpp"
 #include "lookalike/ui/view_models/settings.hpp"
+#include "views/view_operator.hpp"
 
 namespace lookalike::ui {
 
@@ -107,6 +111,21 @@ class App {
   ScreenshotState screenshot_state() const;  // --screenshot's JSON beside the image
   bool something_moves() const;              // main loop (app.cpp): false = sleep at the idle rate
 
+  // The kiosk operator window (--operator; operator_window.cpp): a second window drawn after
+  // the guest's each loop, sharing its GL objects (the camera texture).
+  void open_operator_window();
+  // One frame of it when it has something new (if open; a closed one is destroyed here, the
+  // kiosk runs on). `last`: draw and write --operator-screenshot. False when that screenshot
+  // could not be written.
+  bool draw_operator_window(bool last);
+  OperatorStatus operator_status() const;
+  void apply_operator_actions(const OperatorActions& actions);
+  void operator_scripted_action();  // --operator-press: one action per frame once settled
+  void note_operator_events();      // cards opened -> people served; faults -> operator log
+  void reset_guest_flow();          // the kiosk state machine starts again (attract)
+  void draw_kiosk_paused(const Rect& area);
+  void draw_settings_controls(ImFont* bold);  // view_panel.cpp: matching + view settings
+
   // views
   void draw_menu_bar();                                                // view_panel.cpp
   void draw_side_panel();                                              // view_panel.cpp
@@ -122,6 +141,9 @@ class App {
   void draw_kiosk(const Rect& area);                                   // view_kiosk.cpp
   void draw_kiosk_gate();
   void update_kiosk_morphs();  // view_kiosk.cpp: starts / collects the cards' morph task
+  void start_share_server();   // kiosk_share.cpp: [kiosk.share] enabled -> share_server_
+  // kiosk_share.cpp: publishes the new result cards (on a Task) and keeps their QR textures.
+  void update_kiosk_shares(Clock::time_point now);
   void update_guest_flow(Clock::time_point now);  // view_kiosk.cpp: faults, back soon, input
   void draw_kiosk_cards(const Rect& area, Clock::time_point now);  // view_kiosk.cpp
   void draw_kiosk_branding(const Rect& area);                      // view_kiosk.cpp
@@ -133,6 +155,7 @@ class App {
 
   // window first: destroyed last (everything below may free GL objects)
   std::unique_ptr<Window> window_;
+  std::unique_ptr<Window> operator_;  // --operator: destroyed before window_ (shares its GL)
   AppOptions options_;
   Settings settings_;
   std::filesystem::path settings_path_;
@@ -201,6 +224,18 @@ class App {
   // Their feature shapes (person vs part), from the morph's two landmark sets; same lifetime.
   std::map<std::uint64_t, app::FeatureValues> kiosk_features_;
   std::unique_ptr<app::Task> kiosk_morph_task_;
+  // The take-home QR (kiosk_share.cpp): the server (null when off), the cards being published
+  // by the task (composed and encoded off the UI thread), and each card's QR code texture
+  // (entries leave with their cards).
+  std::unique_ptr<app::ShareServer> share_server_;
+  std::unique_ptr<app::Task> kiosk_share_task_;
+  struct KioskShare {
+    std::uint64_t track_id;
+    app::PublishedCard published;
+    cv::Mat qr;  // BGR
+  };
+  std::shared_ptr<std::vector<KioskShare>> kiosk_share_result_;  // written by the task's body
+  std::map<std::uint64_t, Texture> kiosk_qr_;
   using KioskMorphs = std::vector<std::pair<std::uint64_t, std::shared_ptr<const app::Morph>>>;
   std::shared_ptr<KioskMorphs> kiosk_morph_result_;  // written by kiosk_morph_task_'s body
 
@@ -213,6 +248,19 @@ class App {
   std::array<char, 1024> path_buffer_{};
   std::array<char, 1024> source_buffer_{};
   std::vector<CameraDevice> cameras_;  // capture devices, listed at start and on "Refresh"
+
+  // Operator window state (operator_window.cpp).
+  OperatorViewState operator_view_;
+  OperatorLog operator_log_;
+  KioskExitGate operator_gate_{""};        // the kiosk PIN guarding the operator's settings
+  std::size_t kiosk_problems_logged_ = 0;  // kiosk_problems_ already in operator_log_
+  std::string operator_press_;             // --operator-press actions still to do
+  std::string source_problem_seen_, gallery_error_seen_;  // last ones logged
+  double operator_opened_at_ = 0;                         // glfw time
+  ProcessUsage usage_;                                    // memory, read once a second
+  double usage_read_at_ = -1;
+  const Snapshot* operator_drawn_snapshot_ = nullptr;  // its idle rate (as drawn_snapshot_)
+  double operator_drawn_at_ = -1;
 
   FrameLayout layout_;
   int settled_frames_ = 0;

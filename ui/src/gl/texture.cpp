@@ -59,9 +59,9 @@ void Texture::reset() {
   type_ = -1;
 }
 
-void Texture::upload(const cv::Mat& picture) {
+void Texture::upload(const cv::Mat& picture, bool is_picture) {
   if (picture.empty()) return;
-  const int across = g_mosaic_blocks.load();
+  const int across = is_picture ? g_mosaic_blocks.load() : 0;
   const cv::Mat image = across > 0 ? mosaic(picture, across) : picture;
   GLenum format = GL_BGR;
   switch (image.type()) {

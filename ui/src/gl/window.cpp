@@ -46,6 +46,9 @@ void set_icon(GLFWwindow* window) {
   glfwSetWindowIcon(window, 1, &image);
 }
 
+// Windows alive: GLFW is terminated with the last one.
+int g_live_windows = 0;
+
 std::string last_glfw_error() {
   const char* description = nullptr;
   glfwGetError(&description);
@@ -60,19 +63,21 @@ std::unique_ptr<Window> Window::create(const WindowOptions& options) {
     throw std::runtime_error("cannot start the window system (" + last_glfw_error() +
                              "); is DISPLAY set? Headless: run under xvfb-run");
   std::unique_ptr<Window> w(new Window());
+  ++g_live_windows;  // from here on the destructor terminates GLFW with the last window
   glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
   glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
   glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
   glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GLFW_TRUE);
   glfwWindowHint(GLFW_SCALE_TO_MONITOR, GLFW_TRUE);  // HiDPI: logical size x content scale
+  glfwWindowHint(GLFW_AUTO_ICONIFY, options.auto_iconify ? GLFW_TRUE : GLFW_FALSE);
   float monitor_scale = 1.f;
   if (GLFWmonitor* monitor = glfwGetPrimaryMonitor()) {
     float sx = 1.f, sy = 1.f;
     glfwGetMonitorContentScale(monitor, &sx, &sy);
     monitor_scale = std::max(1.f, std::max(sx, sy));
   }
-  w->window_ =
-      glfwCreateWindow(options.width, options.height, options.title.c_str(), nullptr, nullptr);
+  w->window_ = glfwCreateWindow(options.width, options.height, options.title.c_str(), nullptr,
+                                options.share ? options.share->window_ : nullptr);
   if (!w->window_)
     throw std::runtime_error("cannot create an OpenGL 3.3 window (" + last_glfw_error() + ")");
   glfwSetWindowUserPointer(w->window_, w.get());
@@ -80,35 +85,65 @@ std::unique_ptr<Window> Window::create(const WindowOptions& options) {
   glfwMakeContextCurrent(w->window_);
   glfwSwapInterval(options.vsync ? 1 : 0);
   glfwSetDropCallback(w->window_, &Window::drop_callback);
-  w->install_input_callbacks();
   glfwSetWindowSizeLimits(w->window_, 640, 400, GLFW_DONT_CARE, GLFW_DONT_CARE);
+  if (options.prefer_secondary_monitor) w->place_on_secondary_monitor();
   w->scale_ = monitor_scale * options.ui_scale;
 
   IMGUI_CHECKVERSION();
-  ImGui::CreateContext();
+  ImGuiContext* context = ImGui::CreateContext();
+  ImGui::SetCurrentContext(context);
   ImGuiIO& io = ImGui::GetIO();
   io.IniFilename = nullptr;  // layout is fixed; settings live in settings.toml
   io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
-  ImGui_ImplGlfw_InitForOpenGL(w->window_, true);
+  // Our own callbacks feed the backend (install_input_callbacks): its own ones would feed
+  // whichever ImGui context is current when GLFW polls, wrong for a second window.
+  ImGui_ImplGlfw_InitForOpenGL(w->window_, false);
   ImGui_ImplOpenGL3_Init("#version 330 core");
-  w->imgui_ready_ = true;
+  w->imgui_ = context;
+  w->install_input_callbacks();
   w->apply_theme();
   w->load_fonts();
   if (options.fullscreen) w->set_fullscreen(true);
-  spdlog::info("window: OpenGL {} ({}), scale {:.2f}",
+  spdlog::info("window '{}': OpenGL {} ({}), scale {:.2f}", options.title,
                reinterpret_cast<const char*>(glGetString(GL_VERSION)),
                reinterpret_cast<const char*>(glGetString(GL_RENDERER)), w->scale_);
   return w;
 }
 
 Window::~Window() {
-  if (imgui_ready_) {
+  // A second window going away hands the contexts back to the one that was drawing.
+  GLFWwindow* previous_gl = glfwGetCurrentContext();
+  ImGuiContext* previous_imgui = ImGui::GetCurrentContext();
+  if (imgui_) {
+    make_current();  // the backends free their GL objects in this context
     ImGui_ImplOpenGL3_Shutdown();
     ImGui_ImplGlfw_Shutdown();
-    ImGui::DestroyContext();
+    ImGui::DestroyContext(imgui_);
   }
   if (window_) glfwDestroyWindow(window_);
-  glfwTerminate();
+  if (previous_gl && previous_gl != window_) glfwMakeContextCurrent(previous_gl);
+  ImGui::SetCurrentContext(previous_imgui != imgui_ ? previous_imgui : nullptr);
+  if (--g_live_windows == 0) glfwTerminate();
+}
+
+void Window::make_current() const {
+  glfwMakeContextCurrent(window_);
+  ImGui::SetCurrentContext(imgui_);
+}
+
+void Window::place_on_secondary_monitor() {
+  int count = 0;
+  GLFWmonitor** monitors = glfwGetMonitors(&count);
+  GLFWmonitor* primary = glfwGetPrimaryMonitor();
+  for (int i = 0; i < count; ++i) {
+    if (monitors[i] == primary) continue;
+    int x = 0, y = 0, width = 0, height = 0;
+    glfwGetMonitorWorkarea(monitors[i], &x, &y, &width, &height);
+    glfwSetWindowPos(window_, x, y);
+    glfwSetWindowSize(window_, width, height);
+    spdlog::info("window: on monitor '{}'", glfwGetMonitorName(monitors[i]));
+    return;
+  }
 }
 
 void Window::drop_callback(GLFWwindow* window, int count, const char** paths) {
@@ -118,17 +153,40 @@ void Window::drop_callback(GLFWwindow* window, int count, const char** paths) {
   self->drop_handler_(std::move(list));
 }
 
+template <class Forward>
+void Window::route_input(GLFWwindow* window, Forward&& forward) {
+  auto* self = static_cast<Window*>(glfwGetWindowUserPointer(window));
+  if (!self) return;
+  self->last_input_ = glfwGetTime();
+  ImGuiContext* previous = ImGui::GetCurrentContext();
+  ImGui::SetCurrentContext(self->imgui_);
+  forward();
+  ImGui::SetCurrentContext(previous);
+}
+
 void Window::install_input_callbacks() {
-  // Each one only stamps the time: ImGui's backend (installed after these) calls the ones it
-  // replaces, and reads the cursor position itself.
+  // Every event stamps the time (idle frame rate); those ImGui uses go on to the backend with
+  // this window's ImGui context current. The backend reads the cursor position itself.
   last_input_ = glfwGetTime();
-  glfwSetKeyCallback(window_, [](GLFWwindow* w, int, int, int, int) { stamp_input(w); });
-  glfwSetCharCallback(window_, [](GLFWwindow* w, unsigned int) { stamp_input(w); });
-  glfwSetMouseButtonCallback(window_, [](GLFWwindow* w, int, int, int) { stamp_input(w); });
-  glfwSetScrollCallback(window_, [](GLFWwindow* w, double, double) { stamp_input(w); });
+  glfwSetKeyCallback(window_, [](GLFWwindow* w, int key, int scancode, int action, int mods) {
+    route_input(w, [&] { ImGui_ImplGlfw_KeyCallback(w, key, scancode, action, mods); });
+  });
+  glfwSetCharCallback(window_, [](GLFWwindow* w, unsigned int c) {
+    route_input(w, [&] { ImGui_ImplGlfw_CharCallback(w, c); });
+  });
+  glfwSetMouseButtonCallback(window_, [](GLFWwindow* w, int button, int action, int mods) {
+    route_input(w, [&] { ImGui_ImplGlfw_MouseButtonCallback(w, button, action, mods); });
+  });
+  glfwSetScrollCallback(window_, [](GLFWwindow* w, double x, double y) {
+    route_input(w, [&] { ImGui_ImplGlfw_ScrollCallback(w, x, y); });
+  });
+  glfwSetCursorEnterCallback(window_, [](GLFWwindow* w, int entered) {
+    route_input(w, [&] { ImGui_ImplGlfw_CursorEnterCallback(w, entered); });
+  });
+  glfwSetWindowFocusCallback(window_, [](GLFWwindow* w, int focused) {
+    route_input(w, [&] { ImGui_ImplGlfw_WindowFocusCallback(w, focused); });
+  });
   glfwSetCursorPosCallback(window_, [](GLFWwindow* w, double, double) { stamp_input(w); });
-  glfwSetCursorEnterCallback(window_, [](GLFWwindow* w, int) { stamp_input(w); });
-  glfwSetWindowFocusCallback(window_, [](GLFWwindow* w, int) { stamp_input(w); });
   glfwSetFramebufferSizeCallback(window_, [](GLFWwindow* w, int, int) { stamp_input(w); });
   glfwSetWindowRefreshCallback(window_, [](GLFWwindow* w) { stamp_input(w); });
 }
@@ -219,6 +277,7 @@ void Window::request_close() {
 }
 
 void Window::begin_frame(double timeout_s) {
+  make_current();
   if (timeout_s > 0)
     glfwWaitEventsTimeout(timeout_s);
   else

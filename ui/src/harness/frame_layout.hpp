@@ -56,6 +56,8 @@ struct FrameLayout {
   bool welcome = false;                       // the first-run card was drawn
   std::vector<std::string> welcome_sources;   // gallery sources offered there
   std::vector<std::string> toasts;            // notices on screen, oldest first
+  Rect pause_button;                          // operator window: where its Pause / Resume button is
+  int people_served = -1;                     // operator window: its "people served" (-1: none)
 };
 
 }  // namespace lookalike::ui

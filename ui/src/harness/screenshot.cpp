@@ -64,6 +64,9 @@ void write_screenshot(const std::filesystem::path& png, const cv::Mat& pixels,
   j["toasts"] = layout.toasts;
   j["gallery"] = state.gallery;
   j["gallery_identities"] = state.gallery_identities;
+  j["operator_window"] = state.operator_window;
+  j["people_served"] = layout.people_served;
+  j["pause_button"] = rect(layout.pause_button);
   j["textures_alive"] = Texture::live_count();
   const std::string text = j.dump(2);
   write_file_atomically(std::filesystem::path(png.string() + ".json"),

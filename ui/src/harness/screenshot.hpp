@@ -17,10 +17,11 @@
 namespace lookalike::ui {
 
 struct ScreenshotState {
-  std::string mode;       // live, photo, kiosk
+  std::string mode;       // live, photo, kiosk, map; operator (the operator window)
   std::int64_t seq = -1;  // the snapshot on screen, -1 when none
   std::string gallery;
   std::size_t gallery_identities = 0;
+  bool operator_window = false;  // the kiosk operator window is open
 };
 
 // `scale`: framebuffer pixels per window coordinate (layouts are written in pixels).

@@ -213,6 +213,19 @@ Settings parse_settings(const std::string& toml_text) {
   k.countdown_seconds = clamped(get_or(t, "kiosk", "countdown_seconds", k.countdown_seconds), 0.0,
                                 10.0, k.countdown_seconds);
   k.attract_video = get_or<std::string>(t, "kiosk", "attract_video", k.attract_video);
+  if (const auto* kiosk_table = t["kiosk"].as_table()) {  // [kiosk.share]
+    const toml::table& kt = *kiosk_table;
+    auto& sh = k.share;
+    sh.enabled = get_or(kt, "share", "enabled", sh.enabled);
+    sh.bind = get_or<std::string>(kt, "share", "bind", sh.bind);
+    sh.port = static_cast<int>(
+        std::clamp<std::int64_t>(integer_at(kt, "share", "port").value_or(sh.port), 0, 65535));
+    sh.public_host = get_or<std::string>(kt, "share", "public_host", sh.public_host);
+    sh.ttl_minutes =
+        clamped(get_or(kt, "share", "ttl_minutes", sh.ttl_minutes), 1.0, 24 * 60.0, sh.ttl_minutes);
+    sh.max_cards = static_cast<int>(std::clamp<std::int64_t>(
+        integer_at(kt, "share", "max_cards").value_or(sh.max_cards), 1, 10000));
+  }
   return s;
 }
 
@@ -249,7 +262,13 @@ std::string format_settings(const Settings& s) {
                             {"consent_text", s.kiosk.consent_text},
                             {"consent_hold_seconds", s.kiosk.consent_hold_seconds},
                             {"countdown_seconds", s.kiosk.countdown_seconds},
-                            {"attract_video", s.kiosk.attract_video}}},
+                            {"attract_video", s.kiosk.attract_video},
+                            {"share", toml::table{{"enabled", s.kiosk.share.enabled},
+                                                  {"bind", s.kiosk.share.bind},
+                                                  {"port", s.kiosk.share.port},
+                                                  {"public_host", s.kiosk.share.public_host},
+                                                  {"ttl_minutes", s.kiosk.share.ttl_minutes},
+                                                  {"max_cards", s.kiosk.share.max_cards}}}}},
   };
   std::ostringstream out;
   out << "# Lookalike desktop settings (written by the app; edit while it is closed)\n\n"

@@ -147,6 +147,7 @@ void App::draw_kiosk(const Rect& area) {
   const Clock::time_point now = Clock::now();
   update_guest_flow(now);
   update_kiosk_morphs();
+  update_kiosk_shares(now);
   const app::GuestState state = kiosk_.state();
   layout_.kiosk_state = to_string(state);
   ImDrawList* dl = ImGui::GetBackgroundDrawList();
@@ -172,8 +173,7 @@ void App::draw_kiosk(const Rect& area) {
                                f.large, colours.text);
       kiosk::centered_text(
           dl, f.regular, f.regular->FontSize * 1.4f, cx, y + 14 * s, colours.text_dim,
-          kiosk_.paused() ? "Back in a moment."
-                          : "Step in front of the camera and look straight ahead.");
+"Step in front of the camera and look straight ahead.");
       const ImVec2 c{cx, area.min.y + area.height() * 0.6f};
       ring(dl, c, 54 * s, kiosk_.engage_progress(), colours.accent, s);
       if (shown_ && !shown_->tracks.empty() && !kiosk_.paused())

@@ -195,16 +195,21 @@ void App::draw_kiosk_cards(const Rect& area, Clock::time_point now) {
           draw_feature_bars(dl, f, s, {x + 20 * s, c1.y - 26 * s - share_h - features_h},
                             card_w - 40 * s, shapes->second, top->name));
     if (card.share_url) {
-      // The take-home link: the QR code goes in the square (the integrator draws it), the
-      // link's lifetime beside it.
+      // The take-home link: its QR code (kiosk_share.cpp) on white, the lifetime beside it.
       const ImVec2 q0{x + 20 * s, c1.y - 26 * s - share_h + 8 * s};
-      dl->AddRectFilled(q0, {q0.x + share_side, q0.y + share_side}, IM_COL32(255, 255, 255, 255),
-                        6 * s);
+      const ImVec2 q1{q0.x + share_side, q0.y + share_side};
+      dl->AddRectFilled(q0, q1, IM_COL32(255, 255, 255, 255), 6 * s);
+      if (const auto qr = kiosk_qr_.find(card.track_id);
+          qr != kiosk_qr_.end() && qr->second.valid())
+        dl->AddImage(qr->second.imgui_id(), q0, q1);
       const float tx = q0.x + share_side + 14 * s;
       draw::text(dl, f.bold, f.bold->FontSize, {tx, q0.y + 8 * s}, colours.text,
                  "Scan to take it home");
       draw::text(dl, f.regular, f.regular->FontSize, {tx, q0.y + 12 * s + f.bold->FontSize},
                  colours.text_dim, "Link valid " + until_text(card.share_expires_at, now));
+      draw::text(dl, f.regular, f.regular->FontSize,
+                 {tx, q0.y + 16 * s + f.bold->FontSize + f.regular->FontSize}, colours.text_dim,
+                 "Held in memory only: nothing is stored");
       ++layout_.kiosk_shares;
     }
     // Countdown bar until the card closes.

@@ -152,6 +152,17 @@ void App::draw_side_panel() {
     ImGui::TextDisabled("Drop a folder of person folders to build one.");
   }
 
+  draw_settings_controls(bold);
+  ImGui::Spacing();
+  ImGui::TextDisabled("Tab panel   F11 fullscreen   Space freeze");
+  ImGui::TextDisabled("S save card   M face map   Esc leave mode");
+  ImGui::PopItemWidth();
+  ImGui::End();
+}
+
+// The matching and view settings: in the side panel, and behind the PIN in the kiosk
+// operator window (`bold`: that window's font).
+void App::draw_settings_controls(ImFont* bold) {
   section("Matching", bold);
   {
     bool changed = ImGui::SliderInt("Top-k", &settings_.search.top_k, 1, 10);
@@ -186,11 +197,6 @@ void App::draw_side_panel() {
     photos_->set_unique_cast(settings_.unique_cast);
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip("With several faces, every person plays a different celebrity");
-  ImGui::Spacing();
-  ImGui::TextDisabled("Tab panel   F11 fullscreen   Space freeze");
-  ImGui::TextDisabled("S save card   M face map   Esc leave mode");
-  ImGui::PopItemWidth();
-  ImGui::End();
 }
 
 void App::draw_status_bar() {

@@ -17,7 +17,16 @@ struct AppOptions {
   std::optional<std::string> gallery;  // --gallery: overrides the last used gallery
   bool kiosk = false;                  // --kiosk
   bool map = false;                    // --map: start on the face map
-  std::filesystem::path config;        // --config: settings file ("" = XDG default)
+  // --operator (with --kiosk): a second window for the event's operator (camera, state,
+  // people served, faults, reset / pause / camera, settings behind the PIN), on the second
+  // monitor when there is one.
+  bool operator_window = false;
+  // --operator-screenshot OUT.png: the operator window's last frame, as --screenshot.
+  std::filesystem::path operator_screenshot;
+  // --operator-press A,B: once the first frame has settled, do these operator actions one per
+  // frame as if clicked: pause (toggles), reset, close (closes the operator window).
+  std::string operator_press;
+  std::filesystem::path config;  // --config: settings file ("" = XDG default)
   // --drop FILE...: open photo mode on these files exactly as the window's drop callback does.
   std::vector<std::filesystem::path> drop;
   // --press KEYS: once the first frame has settled (see exit_after_frames), press these keys

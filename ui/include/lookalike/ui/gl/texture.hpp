@@ -25,8 +25,9 @@ class Texture {
   Texture(const Texture&) = delete;
   Texture& operator=(const Texture&) = delete;
 
-  // CV_8UC3 BGR (or CV_8UC1 gray / CV_8UC4 BGRA); any stride.
-  void upload(const cv::Mat& image);
+  // CV_8UC3 BGR (or CV_8UC1 gray / CV_8UC4 BGRA); any stride. `picture` false: not a photo of
+  // anyone (a QR code), never turned into a mosaic by pixelate_pictures().
+  void upload(const cv::Mat& image, bool picture = true);
   void reset();
 
   bool valid() const { return id_ != 0; }

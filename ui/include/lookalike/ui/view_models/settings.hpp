@@ -26,6 +26,17 @@ struct Rgb {
 };
 std::optional<Rgb> parse_rgb(std::string_view text);
 
+// The take-home QR: the guest's card served by the app's own HTTP server (app::ShareServer).
+struct KioskShareSettings {
+  bool enabled = false;            // off unless the event asks for it
+  std::string bind = "127.0.0.1";  // address to listen on; "0.0.0.0" for every interface
+  int port = 0;                    // 0: any free port
+  std::string public_host;         // the host in the URL (the LAN address phones reach)
+  double ttl_minutes = 15;         // a card's link lives this long
+  int max_cards = 50;              // cards held at once (the oldest goes first)
+  bool operator==(const KioskShareSettings&) const = default;
+};
+
 struct KioskSettings {
   // Leaving kiosk mode: Ctrl+Shift+Q, then this PIN and Enter. Empty: the chord alone leaves.
   std::string pin = "2580";
@@ -52,6 +63,7 @@ struct KioskSettings {
   double consent_hold_seconds = 3.0;  // holding still this long says yes (hands free)
   double countdown_seconds = 3.0;     // 3-2-1 before the cards (0: none)
   std::string attract_video;          // looped on the attract screen; "" = the live camera
+  KioskShareSettings share;           // [kiosk.share]
   bool operator==(const KioskSettings&) const = default;
 };
 
