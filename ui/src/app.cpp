@@ -147,6 +147,7 @@ App::~App() {
   photo_textures_.clear();
   for (auto& t : kiosk_faces_) t.reset();
   kiosk_logo_.reset();
+  kiosk_attract_texture_.reset();
   frame_texture_.reset();
   morph_texture_.reset();
   persist_settings();
