@@ -62,6 +62,11 @@ int main(int argc, char** argv) {
                  "With --exit-after-frames in kiosk mode: also wait until the guest flow is in "
                  "this state")
       ->check(CLI::IsMember({"attract", "consent", "countdown", "result", "fault", "back_soon"}));
+  cli.add_option("--vitals-every", options.vitals_every_s,
+                 "Kiosk mode: log the guest flow's vitals (state, people served, textures) every "
+                 "S seconds")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   cli.add_option("--exit-timeout", options.exit_timeout_s,
                  "Give up --exit-after-frames after this many seconds");
   cli.add_option("--size", size, "Window size WxH (logical pixels)");

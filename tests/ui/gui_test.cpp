@@ -478,6 +478,40 @@ TEST_F(GuiTest, KioskGuestScreensShowTheEventsBranding) {
       3000);
 }
 
+// kiosk.attract_video: the event's own loop behind the attract screen (a colour-bar clip here:
+// its saturated bars show through the veil); a video that is not there: the live camera, and
+// the problem is the operator's (logged), not the guests'.
+TEST_F(GuiTest, KioskAttractScreenLoopsTheEventsVideo) {
+  const fs::path clip = *dir_ / "attract.avi";
+  const auto made = run_command(
+      "ffmpeg -loglevel error -y -f lavfi -i testsrc=size=640x360:rate=25"
+      " -t 2 -c:v mjpeg -q:v 5 '" +
+      clip.string() + "'");
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  auto attract = [&](const std::string& name, const fs::path& video) {
+    const fs::path config = *dir_ / (name + ".toml");
+    std::ofstream(config) << "[kiosk]\nattract_video = \"" << video.string() << "\"\n";
+    return run_app(name,
+                   "--kiosk --source " + video_->path.string() + " --gallery " + gallery_ +
+                       " --exit-after-frames 30 --exit-when-kiosk-state attract",
+                   "", config);
+  };
+  const Shot shot = attract("kiosk-attract-video", clip);
+  ASSERT_EQ(shot.run.exit_code, 0) << shot.run.err;
+  EXPECT_TRUE(shot.layout["kiosk_attract_video"].get<bool>()) << shot.layout.dump();
+  cv::Mat hsv;
+  cv::cvtColor(shot.image, hsv, cv::COLOR_BGR2HSV);
+  cv::Mat saturated;
+  cv::inRange(hsv, cv::Scalar(0, 120, 60), cv::Scalar(180, 255, 255), saturated);
+  EXPECT_GT(cv::countNonZero(saturated), shot.image.total() / 5) << "the colour bars show";
+
+  const Shot missing = attract("kiosk-attract-missing", *dir_ / "no-such-clip.avi");
+  ASSERT_EQ(missing.run.exit_code, 0) << missing.run.err;
+  EXPECT_FALSE(missing.layout["kiosk_attract_video"].get<bool>());
+  EXPECT_NE((missing.run.out + missing.run.err).find("no-such-clip.avi"), std::string::npos);
+  EXPECT_TRUE(missing.layout["toasts"].empty());
+}
+
 // `lookalike --kiosk --config <the example event> --source VIDEO` runs the whole guest flow on
 // a video (which cannot press keys): consent by holding still, the countdown, a card for each
 // of the two people.

@@ -154,6 +154,7 @@ App::~App() {
   for (auto& t : kiosk_faces_) t.reset();
   kiosk_logo_.reset();
   kiosk_qr_.clear();
+  kiosk_attract_texture_.reset();
   frame_texture_.reset();
   morph_texture_.reset();
   persist_settings();
@@ -175,6 +176,9 @@ void App::ask_path(PathPurpose purpose) {
 }
 
 void App::toast(std::string text, bool error) {
+  if (mode_ == Mode::kiosk)
+    spdlog::log(error ? spdlog::level::warn : spdlog::level::info, "kiosk (for the operator): {}",
+                text);
   if (toasts_.size() >= kMaxToasts) toasts_.pop_front();
   toasts_.push_back({std::move(text), glfwGetTime() + kToastSeconds, error});
 }
@@ -696,7 +700,9 @@ int App::run() {
     } else {
       draw_kiosk_gate();
     }
-    draw_toasts();
+    // Notices are the operator's: guests in front of a kiosk never see them (toast() logs
+    // them in kiosk mode).
+    if (mode_ != Mode::kiosk) draw_toasts();
     window_->render();
 
     auto ms_since = [&](clock::time_point t) {

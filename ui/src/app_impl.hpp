@@ -49,6 +49,7 @@
 #include "lookalike/ui/view_models/overlay_model.hpp"
 #include "lookalike/ui/view_models/settings.hpp"
 #include "views/view_operator.hpp"
+#include "views/attract_loop.hpp"
 
 namespace lookalike::ui {
 
@@ -147,6 +148,7 @@ class App {
   void update_guest_flow(Clock::time_point now);  // view_kiosk.cpp: faults, back soon, input
   void draw_kiosk_cards(const Rect& area, Clock::time_point now);  // view_kiosk.cpp
   void draw_kiosk_branding(const Rect& area);                      // view_kiosk.cpp
+  bool draw_attract_video(const Rect& area);  // view_kiosk.cpp: false when none is shown
   void draw_map(const Rect& area);  // view_map.cpp                                              //
                                     // view_kiosk.cpp
   bool update_frame_texture();      // view_live.cpp
@@ -217,7 +219,10 @@ class App {
   std::vector<std::string> kiosk_problems_;
   Texture kiosk_logo_;  // kiosk.logo, loaded once
   bool kiosk_logo_tried_ = false;
-  double kiosk_source_retry_at_ = 0;  // glfw time: a failed source is reopened then
+  double kiosk_source_retry_at_ = 0;            // glfw time: a failed source is reopened then
+  double kiosk_vitals_at_ = 0;                  // glfw time of the next "kiosk vitals" log line
+  std::unique_ptr<AttractLoop> kiosk_attract_;  // kiosk.attract_video, opened on first use
+  Texture kiosk_attract_texture_;
   // The result cards' morphs by track id (null: none could be made), made on a Task (the
   // landmark fit needs an engine); entries leave with their cards.
   std::map<std::uint64_t, std::shared_ptr<const app::Morph>> kiosk_morphs_;

@@ -53,6 +53,7 @@ struct FrameLayout {
   Rect kiosk_logo;                            // the event logo (empty: none drawn)
   std::string kiosk_headline;                 // the guest screen's main text (title, 3, ...)
   int kiosk_shares = 0;                       // cards showing their take-home link area
+  bool kiosk_attract_video = false;           // the attract screen shows kiosk.attract_video
   bool welcome = false;                       // the first-run card was drawn
   std::vector<std::string> welcome_sources;   // gallery sources offered there
   std::vector<std::string> toasts;            // notices on screen, oldest first

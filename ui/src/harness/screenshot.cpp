@@ -59,6 +59,7 @@ void write_screenshot(const std::filesystem::path& png, const cv::Mat& pixels,
   j["kiosk_logo"] = rect(layout.kiosk_logo);
   j["kiosk_headline"] = layout.kiosk_headline;
   j["kiosk_shares"] = layout.kiosk_shares;
+  j["kiosk_attract_video"] = layout.kiosk_attract_video;
   j["welcome"] = layout.welcome;
   j["welcome_sources"] = layout.welcome_sources;
   j["toasts"] = layout.toasts;

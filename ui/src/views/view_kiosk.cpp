@@ -86,6 +86,12 @@ void App::update_guest_flow(Clock::time_point now) {
   else if (kiosk_.state() != before)
     spdlog::debug("kiosk: {} ({} cards, {} served)", to_string(kiosk_.state()),
                   kiosk_.cards().size(), kiosk_.people_served());
+  if (glfwGetTime() >= kiosk_vitals_at_) {
+    kiosk_vitals_at_ = glfwGetTime() + options_.vitals_every_s;
+    spdlog::info("kiosk vitals: state {} served {} cards {} textures {} morphs {}",
+                 to_string(kiosk_.state()), kiosk_.people_served(), kiosk_.cards().size(),
+                 Texture::live_count(), kiosk_morphs_.size());
+  }
 }
 
 void App::draw_kiosk_branding(const Rect& area) {
@@ -138,6 +144,31 @@ void App::draw_kiosk_branding(const Rect& area) {
                        colours.text_dim, privacy);
 }
 
+bool App::draw_attract_video(const Rect& area) {
+  if (settings_.kiosk.attract_video.empty()) return false;
+  if (!kiosk_attract_) {
+    kiosk_attract_ = std::make_unique<AttractLoop>(settings_.kiosk.attract_video);
+    if (!kiosk_attract_->error().empty()) {
+      kiosk_problems_.push_back(kiosk_attract_->error());
+      spdlog::warn("{}", kiosk_problems_.back());
+    }
+  }
+  const cv::Mat& frame = kiosk_attract_->frame(glfwGetTime());
+  if (frame.empty()) {
+    if (!kiosk_attract_->error().empty() && kiosk_problems_.back() != kiosk_attract_->error()) {
+      kiosk_problems_.push_back(kiosk_attract_->error());
+      spdlog::warn("{}", kiosk_problems_.back());
+    }
+    return false;  // the live camera with the prompt
+  }
+  kiosk_attract_texture_.upload(frame);
+  const Rect at = fit_frame(area, frame.size());
+  ImGui::GetBackgroundDrawList()->AddRectFilled(area.min, area.max, IM_COL32(0, 0, 0, 255));
+  ImGui::GetBackgroundDrawList()->AddImage(kiosk_attract_texture_.imgui_id(), at.min, at.max);
+  layout_.kiosk_attract_video = true;
+  return true;
+}
+
 void App::draw_kiosk(const Rect& area) {
   const float s = window_->scale();
   const Fonts& f = window_->fonts();
@@ -168,7 +199,10 @@ void App::draw_kiosk(const Rect& area) {
 
   switch (state) {
     case app::GuestState::attract: {
-      veil(0.82f);
+      if (draw_attract_video(area))
+        veil(0.5f);  // the event's loop shows through
+      else
+        veil(0.82f);
       const float y = headline(settings_.kiosk.attract_title, area.min.y + area.height() * 0.26f,
                                f.large, colours.text);
       kiosk::centered_text(

@@ -50,6 +50,9 @@ struct AppOptions {
   // --exit-when-kiosk-state STATE (with --exit-after-frames, kiosk mode): also wait until the
   // guest flow is in this state (attract, consent, countdown, result, fault, back_soon).
   std::string exit_when_kiosk_state;
+  // --vitals-every S: kiosk mode logs a "kiosk vitals" line this often (state, people served,
+  // textures alive, cards): the operator's log and the soak bench (tests/ui/kiosk-soak).
+  double vitals_every_s = 60;
   double exit_timeout_s = 180;  // safety net for the automated runs above
   int width = 1280;             // --size WxH (logical window size)
   int height = 720;
