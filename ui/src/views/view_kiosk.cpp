@@ -228,7 +228,7 @@ void App::draw_kiosk(const Rect& area) {
       const ImVec2 c{cx, y + 90 * s};
       ring(dl, c, 54 * s, kiosk_.consent_progress(), colours.accent, s);
       kiosk::centered_text(dl, f.bold, f.bold->FontSize * 1.2f, cx, c.y + 54 * s + 24 * s,
-                           colours.text, "Hold still to say yes (or press any key, tap, click).");
+                           colours.text, "Hold still to say yes (or press Space, tap or click).");
       kiosk::centered_text(dl, f.regular, f.regular->FontSize * 1.2f, cx,
                            c.y + 54 * s + 30 * s + f.bold->FontSize * 1.2f, colours.text_dim,
                            "No thanks? Just step away (or press Esc).");
