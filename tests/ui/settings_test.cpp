@@ -43,6 +43,12 @@ Settings non_default_settings() {
   s.kiosk.consent_text = "OK?";
   s.kiosk.consent_hold_seconds = 4.5;
   s.kiosk.countdown_seconds = 5.0;
+  s.kiosk.share = {.enabled = true,
+                   .bind = "0.0.0.0",
+                   .port = 8088,
+                   .public_host = "192.168.1.20",
+                   .ttl_minutes = 30,
+                   .max_cards = 20};
   return s;
 }
 
@@ -88,6 +94,17 @@ TEST(Settings, OutOfRangeValuesAreClampedAndWrongTypesIgnored) {
   EXPECT_FALSE(s.show_landmarks);  // a string is not a boolean: default kept
   EXPECT_EQ(s.kiosk.pin, "1234");  // numeric PIN accepted
   EXPECT_DOUBLE_EQ(s.kiosk.hold_seconds, 1.0);
+}
+
+TEST(Settings, KioskShareValuesAreClamped) {
+  const Settings s = parse_settings(
+      "[kiosk.share]\nenabled = true\nport = 70000\nttl_minutes = 0.0\nmax_cards = -5\n");
+  EXPECT_TRUE(s.kiosk.share.enabled);
+  EXPECT_EQ(s.kiosk.share.port, 65535);
+  EXPECT_DOUBLE_EQ(s.kiosk.share.ttl_minutes, 1.0);
+  EXPECT_EQ(s.kiosk.share.max_cards, 1);
+  EXPECT_EQ(s.kiosk.share.bind, "127.0.0.1");  // not given: the default
+  EXPECT_EQ(parse_settings("[kiosk]\nshare = 3\n").kiosk.share, KioskShareSettings{});
 }
 
 TEST(Settings, RecentGalleriesAreMostRecentFirstWithoutDuplicatesAndBounded) {
