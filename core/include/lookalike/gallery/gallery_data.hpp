@@ -12,12 +12,10 @@
 
 #include "lookalike/engine/engine.hpp"
 #include "lookalike/engine/head_pose.hpp"
+#include "lookalike/gender.hpp"
 #include "lookalike/types.hpp"
 
 namespace lookalike {
-
-enum class Gender : std::uint8_t { unknown = 0, female = 1, male = 2 };
-const char* to_string(Gender gender);
 
 // The aligned crop (~112 px JPEG, like the thumbnail) of the identity's photo nearest one pose
 // bin's centre (head_pose.hpp), and that photo's pose.
