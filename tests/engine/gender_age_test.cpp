@@ -67,10 +67,10 @@ TEST(GenderAge, AccuracyOnTheLabelledSharedPhotos) {
       female_right, females, male_right, males, 100 * overall, 100 * balanced, faces_missing);
   ASSERT_GE(females, 15);
   ASSERT_GE(males, 120);
-  // Floors from the measured 96.6 % overall / 87.8 % balanced (README "Gender and age"): SSR-Net
-  // calls women men more often than the reverse.
+  // Floors a little under the measured 96.6 % overall, 93.0 % balanced (15/17 women, 128/131
+  // men; README "Gender and age"): SSR-Net calls women men more often than the reverse.
   EXPECT_GE(overall, 0.93);
-  EXPECT_GE(balanced, 0.82);
+  EXPECT_GE(balanced, 0.85);
 }
 
 TEST(GenderAge, OddCropsNeverCrash) {
