@@ -32,10 +32,11 @@ if (!modelDir || !outDir || (raw && !rawOut)) {
                 '[--raw FILE --raw-out JSON] [MODEL...]');
   process.exit(2);
 }
-const models = args.length ? args : ['blazeface-front', 'blazeface-back', 'gender-ssrnet-imdb'];
+const models = args.length ? args : ['blazeface-front', 'blazeface-back', 'gender-ssrnet-imdb', 'age'];
 // How pattern values k in [0, 255] become inputs: k / divisor + offset, the range each model
-// expects (BlazeFace: [-1, 1]; SSR-Net: 0-255 pixels).
-const inputRange = (name) => (name.startsWith('gender') ? {divisor: 1, offset: 0}
+// expects (BlazeFace: [-1, 1]; SSR-Net gender and age: 0-255 pixels).
+const ssrnet = (name) => name.startsWith('gender') || name === 'age';
+const inputRange = (name) => (ssrnet(name) ? {divisor: 1, offset: 0}
                                                          : {divisor: 127.5, offset: -1});
 
 // Integer patterns k in [0, 255], mapped as k / divisor + offset: the same float32 values in

@@ -14,6 +14,7 @@
 #include "lookalike/gallery/builder.hpp"
 #include "lookalike/gallery/gallery.hpp"
 #include "lookalike/gallery/imdb_import.hpp"
+#include "lookalike/gallery/match_json.hpp"
 #include "signal_stop.hpp"
 #include "terminal_progress.hpp"
 
@@ -119,6 +120,8 @@ int run_info(const fs::path& file, bool json) {
                      {"photos", end - first},
                      {"aliases", g->aliases(i)},
                      {"gender", to_string(g->gender(i))},
+                     {"gender_estimated", g->gender_estimated(i)},
+                     {"age", round_to(g->age(i), 0.1)},
                      {"birth_year", g->birth_year(i)},
                      {"thumbnail", !g->thumbnail(i).empty()},
                      {"pose_photos", pose_bins_json(g->pose_thumbnails(i))},

@@ -7,7 +7,10 @@
 // `--assign unique` every face of a photo plays a different identity (Hungarian assignment) and
 // gains "assigned": {"name", "similarity", ...}. With --features the top-1 match (and
 // "assigned") gains "features": {"eyes", "brows", "nose", "mouth", "jaw"}, the similarity % of
-// each feature's shape to the identity's thumbnail (app/feature_resemblance.hpp). A bad
+// each feature's shape to the identity's thumbnail (app/feature_resemblance.hpp). Every face
+// carries its estimated "gender", "gender_confidence" and "age" (match_json.hpp); `--gender
+// same|female|male` keeps only identities of that gender (`same`: the face's estimate;
+// app/gender_filter.hpp). A bad
 // image is reported and the batch goes on; exit code 1 if any input failed, 2 if the gallery
 // cannot be used.
 #include <fmt/format.h>
@@ -17,6 +20,7 @@
 
 #include "command.hpp"
 #include "engine_setup.hpp"
+#include "gender_age_setup.hpp"
 #include "image_batch.hpp"
 #include "lookalike/app/match_photo.hpp"
 #include "lookalike/engine/image_io.hpp"
@@ -36,6 +40,7 @@ struct MatchCommand {
   std::string assign = "none";
   bool try_rotations = true;
   bool features = false;
+  std::string gender = "any";
   EngineFlags engine_flags;
 
   void setup(CLI::App& app) {
@@ -59,6 +64,11 @@ struct MatchCommand {
     sub->add_flag("--features", features,
                   "per-feature resemblance to the top-1 (eyes, brows, nose, mouth, jaw): "
                   "compares face shapes, not identity");
+    sub->add_option("--gender", gender,
+                    "only identities of this gender; same: the face's estimated gender "
+                    "(estimates, not facts)")
+        ->check(CLI::IsMember({"any", "same", "female", "male"}))
+        ->capture_default_str();
     sub->add_option("IMAGE", images, "photos to analyse")->required();
     engine_flags.add_to(*sub);
   }
@@ -74,16 +84,21 @@ struct MatchCommand {
     options.unique_cast = assign == "unique";
     options.analyze.try_rotations = try_rotations;
     options.features = features;
+    options.gender = *app::gender_filter_from_string(gender);
+    const auto estimator = load_gender_age_estimator(options.gender == app::GenderFilter::same);
+    if (!estimator && options.gender == app::GenderFilter::same) return 2;
+    options.estimator = estimator.get();
     return for_each_image(
         images, json, [&](const std::string& path, const cv::Mat& image, nlohmann::json& line) {
           const auto faces = app::match_photo(*engine, gallery.get(), image, options);
           if (!json)
             std::cout << path << ": " << faces.size() << " face(s)"
                       << turned_note(faces.empty() ? 0 : faces.front().face.rotation) << "\n";
-          for (const auto& [face, matches, assigned, top_features, assigned_features, pose] :
-               faces) {
+          for (const auto& [face, matches, assigned, top_features, assigned_features, pose,
+                            estimate] : faces) {
             auto& entry = line["faces"].emplace_back(face_matches_to_json(face.box, matches));
             entry["rotation"] = face.rotation;
+            add_estimate_json(entry, estimate);
             if (pose) entry["pose"] = pose_to_json(*pose);
             if (assigned) entry["assigned"] = match_to_json(*assigned);
             if (top_features)
@@ -96,6 +111,10 @@ struct MatchCommand {
             if (pose)
               std::cout << fmt::format(", head {} (yaw {:.0f}, pitch {:.0f} degrees)",
                                        to_string(pose_bin(*pose)), pose->yaw, pose->pitch);
+            if (estimate.known())
+              std::cout << fmt::format(", looks {} ({:.0f} %), about {:.0f} (estimates)",
+                                       to_string(estimate.gender), 100 * estimate.gender_confidence,
+                                       estimate.age);
             std::cout << "\n";
             int rank = 1;
             for (const auto& m : matches)

@@ -52,7 +52,7 @@ TEST_F(ModelsFetchTest, ConvertsIntoTheUserDataFolderWhereTheCliFindsIt) {
   // The graph models as the package has them: the same bytes as the development copy.
   const fs::path graph = home_ / "data/lookalike/models/human-models";
   for (const char* file : {"blazeface-front.json", "blazeface-front.bin", "blazeface-back.bin",
-                           "gender-ssrnet-imdb.json", "LICENSE"})
+                           "gender-ssrnet-imdb.json", "age.json", "age.bin", "LICENSE"})
     EXPECT_EQ(read_file_text(graph / file),
               read_file_text(default_model_dir() / "human-models" / file))
         << file;

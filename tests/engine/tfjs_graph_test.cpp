@@ -153,7 +153,8 @@ INSTANTIATE_TEST_SUITE_P(HumanModels, TfjsGolden,
                                            GoldenCase{"blazeface-back", 1e-5},
                                            GoldenCase{"blazeface-front", 0, Backend::kOnednn},
                                            GoldenCase{"blazeface-back", 0, Backend::kOnednn},
-                                           GoldenCase{"gender-ssrnet-imdb", 0, Backend::kOnednn}),
+                                           GoldenCase{"gender-ssrnet-imdb", 0, Backend::kOnednn},
+                                           GoldenCase{"age", 0, Backend::kOnednn}),
                          [](const auto& param_info) { return param_info.param.label(); });
 
 // A small graph in the layout of human-models' BlazeFace blocks: input 1x6x6x2; a 3x3/2 SAME

@@ -26,6 +26,7 @@ Settings non_default_settings() {
   s.show_panel = false;
   s.ui_scale = 1.5f;
   s.save_dir = "/tmp/cards";
+  s.same_gender = true;
   s.kiosk.pin = "0042";
   s.kiosk.allow_saving = true;
   s.kiosk.dwell_seconds = 2.0;

@@ -25,7 +25,10 @@ std::vector<PhotoFaceMatch> match_faces(FaceEngine& engine, const IdentityMatche
   out.reserve(faces.size());
   for (auto& face : faces) {
     PhotoFaceMatch m;
-    if (gallery) m.matches = gallery->match(face.embedding, search);
+    if (options.estimator) m.estimate = options.estimator->estimate(image, face);
+    if (gallery)
+      m.matches = match_gender(*gallery, face.embedding, search,
+                               wanted_gender(options.gender, m.estimate.gender));
     m.pose = estimate_head_pose(face.landmarks, image.size());
     m.face = std::move(face);
     out.push_back(std::move(m));

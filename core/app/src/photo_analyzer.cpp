@@ -84,6 +84,11 @@ void PhotoAnalyzer::set_unique_cast(bool on) {
   unique_cast_ = on;
 }
 
+void PhotoAnalyzer::set_gender_filter(GenderFilter filter) {
+  std::lock_guard lock(mutex_);
+  gender_filter_ = filter;
+}
+
 void PhotoAnalyzer::publish(std::shared_ptr<const PhotoBatch> batch) {
   std::lock_guard lock(mutex_);
   // Only the newest batch is shown: a result of a replaced batch is dropped.
@@ -93,6 +98,7 @@ void PhotoAnalyzer::publish(std::shared_ptr<const PhotoBatch> batch) {
 
 void PhotoAnalyzer::run(std::stop_token stop) {
   std::unique_ptr<FaceEngine> engine;
+  std::unique_ptr<GenderAgeEstimator> estimator;  // optional: faces then say "unknown"
   std::string engine_error;
   while (!stop.stop_requested()) {
     std::uint64_t id = 0;
@@ -112,6 +118,11 @@ void PhotoAnalyzer::run(std::stop_token stop) {
       publish(std::make_shared<const PhotoBatch>(*batch));
       try {
         engine = FaceEngine::create(options_.engine);
+        try {
+          estimator = GenderAgeEstimator::load();
+        } catch (const std::exception& e) {
+          spdlog::warn("photo mode: no gender/age estimates: {}", e.what());
+        }
       } catch (const std::exception& e) {
         engine_error = e.what();
         spdlog::error("photo mode: {}", engine_error);
@@ -138,7 +149,9 @@ void PhotoAnalyzer::run(std::stop_token stop) {
           gallery = gallery_;
           match.search = search_;
           match.unique_cast = unique_cast_;
+          match.gender = gender_filter_;
         }
+        match.estimator = estimator.get();
         const auto faces = match_photo(*engine, gallery.get(), image, match);
         for (const auto& m : faces) {
           PhotoFace pf;
@@ -148,6 +161,7 @@ void PhotoAnalyzer::run(std::stop_token stop) {
           pf.matches = m.matches;
           pf.embedding = m.face.embedding;
           pf.assigned = m.assigned;
+          pf.estimate = m.estimate;
           if (!m.matches.empty() && m.pose)
             pf.pose_thumbnail = gallery->pose_thumbnail(m.matches.front().identity, *m.pose);
           if (const IdentityMatch* part = m.assigned          ? &*m.assigned

@@ -67,8 +67,8 @@ class ResultQueue {
   int producers_;
 };
 
-PhotoResult analyze_photo(FaceEngine& engine, const PhotoSource& source,
-                          const BuildOptions& options) {
+PhotoResult analyze_photo(FaceEngine& engine, GenderAgeEstimator* estimator,
+                          const PhotoSource& source, const BuildOptions& options) {
   PhotoResult r;
   r.source = source.path.string();
   try {
@@ -115,6 +115,7 @@ PhotoResult analyze_photo(FaceEngine& engine, const PhotoSource& source,
     r.embedding = face.embedding;
     r.quality = face.quality;
     r.pose = estimate_head_pose(face.landmarks, image.size());
+    if (estimator) r.estimate = estimator->estimate(image, face);
     if (!face.chip.empty()) {
       cv::Mat thumb;
       cv::resize(face.chip, thumb, {options.thumbnail_size, options.thumbnail_size}, 0, 0,
@@ -128,6 +129,28 @@ PhotoResult analyze_photo(FaceEngine& engine, const PhotoSource& source,
     r = PhotoResult{r.source, false, {}, 0.f, {}, std::string("analysis failed: ") + e.what(), {}};
   }
   return r;
+}
+
+// One per worker thread; null (after one warning per build... per worker) without the models.
+std::unique_ptr<GenderAgeEstimator> load_estimator(const BuildOptions& options) {
+  if (!options.estimate_gender_age) return nullptr;
+  try {
+    return GenderAgeEstimator::load();
+  } catch (const std::exception& e) {
+    spdlog::warn("gallery build: no gender/age estimates: {}", e.what());
+    return nullptr;
+  }
+}
+
+// The identity's age from metadata: the most common photo year - birth year; 0 without.
+float metadata_age(int birth_year, const std::vector<int>& photo_years) {
+  std::map<int, int> ages;
+  for (int year : photo_years)
+    if (birth_year > 0 && year > birth_year) ++ages[year - birth_year];
+  if (ages.empty()) return 0.f;
+  return static_cast<float>(std::max_element(ages.begin(), ages.end(), [](auto& a, auto& b) {
+                              return a.second < b.second;
+                            })->first);
 }
 
 std::string lower(std::string s) {
@@ -200,17 +223,32 @@ GalleryData assemble(const std::vector<PhotoSource>& sources,
     for (auto& d : curated.dropped) data.skipped.push_back(std::move(d));
     for (auto& o : curated.outliers) outliers.push_back(std::move(o));
     std::vector<detail::PosedPhoto> posed;
+    std::vector<GenderAgeEstimate> estimates;
+    std::vector<int> years;
     for (std::size_t k : curated.kept) {
       if (k < existing[id].size()) {
         photos.push_back(data.photos[existing[id][k]]);
+        years.push_back(photos.back().photo_year);
       } else {
         const PhotoSource* s = mine[k - existing[id].size()];
         const auto& r = results.at(s->path.string());
         photos.push_back(
             {static_cast<std::uint32_t>(id), r.source, r.embedding, s->photo_year, r.quality});
         if (r.pose) posed.push_back({*r.pose, &r.thumbnail_jpeg});
+        estimates.push_back(r.estimate);
+        years.push_back(s->photo_year);
       }
     }
+    // Metadata first (IMDB-WIKI's gender, birth and photo years); else the photos' estimates.
+    const GenderAgeEstimate estimated = combine_estimates(estimates);
+    if (info.gender == Gender::unknown && estimated.known()) {
+      info.gender = estimated.gender;
+      info.gender_estimated = true;
+    }
+    if (const float from_metadata = metadata_age(info.birth_year, years); from_metadata > 0)
+      info.age = from_metadata;
+    else if (info.age == 0.f && estimated.known())
+      info.age = estimated.age;
     info.pose_thumbnails = detail::pick_pose_thumbnails(info.pose_thumbnails, posed);
     if (info.thumbnail_jpeg.empty() && curated.representative >= 0) {
       const PhotoSource* s =
@@ -305,10 +343,13 @@ BuildResult build_gallery(const std::vector<PhotoSource>& sources, const BuildOp
       pool.emplace_back([&, token = internal.get_token()] {
         try {
           auto engine = FaceEngine::create(options.engine);  // on this worker's thread
+          const auto estimator = load_estimator(options);
           while (!token.stop_requested()) {
             const std::size_t i = cursor++;
             if (i >= pending.size()) break;
-            if (!queue.push_wait(analyze_photo(*engine, *pending[i], options), token)) break;
+            if (!queue.push_wait(analyze_photo(*engine, estimator.get(), *pending[i], options),
+                                 token))
+              break;
           }
         } catch (...) {
           std::lock_guard lock(error_mutex);

@@ -69,6 +69,9 @@ std::vector<std::byte> encode(const PhotoResult& r) {
     const HeadPose pose = r.pose.value_or(HeadPose{});
     w.pod(pose.yaw);
     w.pod(pose.pitch);
+    w.pod(static_cast<std::uint8_t>(r.estimate.gender));
+    w.pod(r.estimate.gender_confidence);
+    w.pod(r.estimate.age);
   } else {
     w.text(r.reason);
   }
@@ -89,6 +92,12 @@ bool decode(const std::byte* p, std::size_t n, PhotoResult& r) {
       HeadPose pose;
       if (!in.pod(has_pose) || !in.pod(pose.yaw) || !in.pod(pose.pitch)) return false;
       if (has_pose) r.pose = pose;
+    }
+    if (!in.done()) {  // records written before gender/age estimates were kept end here
+      std::uint8_t gender;
+      if (!in.pod(gender) || !in.pod(r.estimate.gender_confidence) || !in.pod(r.estimate.age))
+        return false;
+      r.estimate.gender = gender <= 2 ? static_cast<Gender>(gender) : Gender::unknown;
     }
   } else if (!in.text(r.reason)) {
     return false;

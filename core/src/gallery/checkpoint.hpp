@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "lookalike/engine/gender_age.hpp"
 #include "lookalike/engine/head_pose.hpp"
 #include "lookalike/types.hpp"
 
@@ -28,6 +29,7 @@ struct PhotoResult {
   std::vector<unsigned char> thumbnail_jpeg;
   std::string reason;            // why it was skipped (when !ok)
   std::optional<HeadPose> pose;  // of the face, from its landmarks (when ok)
+  GenderAgeEstimate estimate;    // of the face (when ok and the estimator ran)
 };
 
 class Checkpoint {

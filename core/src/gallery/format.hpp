@@ -62,10 +62,12 @@ struct IdentityRecord {
   std::uint32_t photo_count;
   std::int32_t birth_year;
   std::uint8_t gender;
-  std::uint8_t reserved[3];
+  // Reserved zero bytes before: old files read as "not estimated, age unknown".
+  std::uint8_t gender_estimated;  // 1: `gender` is the estimate from the photos, not metadata
+  std::uint8_t reserved[2];
   std::uint64_t thumbnail_offset;  // into the blob
   std::uint32_t thumbnail_size;
-  std::uint32_t reserved2;
+  float age;  // years as the photos show the identity (estimated or from metadata); 0 = unknown
 };
 static_assert(sizeof(IdentityRecord) == 56);
 

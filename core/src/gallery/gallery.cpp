@@ -372,6 +372,16 @@ Gender Gallery::gender(std::uint32_t identity) const {
   return g <= 2 ? static_cast<Gender>(g) : Gender::unknown;
 }
 
+bool Gallery::gender_estimated(std::uint32_t identity) const {
+  return identity < impl_->identities.size() && impl_->identities[identity].gender_estimated == 1;
+}
+
+float Gallery::age(std::uint32_t identity) const {
+  if (identity >= impl_->identities.size()) return 0.f;
+  const float age = impl_->identities[identity].age;
+  return std::isfinite(age) && age > 0.f && age < 150.f ? age : 0.f;  // a damaged value: unknown
+}
+
 int Gallery::birth_year(std::uint32_t identity) const {
   return identity < impl_->identities.size() ? impl_->identities[identity].birth_year : 0;
 }
@@ -490,6 +500,8 @@ GalleryData Gallery::to_data() const {
     info.name = std::string(g.str(rec.name));
     info.aliases = aliases(i);
     info.gender = gender(i);
+    info.gender_estimated = gender_estimated(i);
+    info.age = age(i);
     info.birth_year = rec.birth_year;
     const auto* t = reinterpret_cast<const unsigned char*>(g.blob.data() + rec.thumbnail_offset);
     info.thumbnail_jpeg.assign(t, t + rec.thumbnail_size);

@@ -31,6 +31,12 @@ const char* to_string(Gender gender) {
   return "unknown";
 }
 
+std::optional<Gender> gender_from_string(std::string_view name) {
+  for (Gender g : {Gender::unknown, Gender::female, Gender::male})
+    if (name == to_string(g)) return g;
+  return std::nullopt;
+}
+
 const char* to_string(GalleryError::Kind kind) {
   switch (kind) {
     case GalleryError::Kind::io:

@@ -143,6 +143,8 @@ std::vector<std::byte> serialize_gallery(const GalleryData& data, const IndexSta
     for (const auto& alias : info.aliases) aliases.push_back(blob.add(alias));
     rec.birth_year = info.birth_year;
     rec.gender = static_cast<std::uint8_t>(info.gender);
+    rec.gender_estimated = info.gender_estimated ? 1 : 0;
+    rec.age = info.age;
     if (!info.thumbnail_jpeg.empty()) {
       auto ref = blob.add_bytes(info.thumbnail_jpeg.data(), info.thumbnail_jpeg.size());
       rec.thumbnail_offset = ref.offset;

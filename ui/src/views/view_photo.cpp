@@ -155,9 +155,16 @@ void App::draw_photo(const Rect& area) {
       ImGui::PopID();
       const bool morphing = face.morph && ImGui::IsItemActive();
       if (face.morph && (morphing || ImGui::IsItemHovered())) morph_selected_ = face.morph;
-      if (face.morph && ImGui::IsItemHovered() && !morphing)
-        ImGui::SetTooltip("Drag across the face to morph it into %s (V: save the morph)",
-                          (face.assigned ? *face.assigned : face.matches.front()).name.c_str());
+      if (ImGui::IsItemHovered() && !morphing && (face.morph || face.estimate.known())) {
+        ImGui::BeginTooltip();
+        if (face.morph)
+          ImGui::Text("Drag across the face to morph it into %s (V: save the morph)",
+                      (face.assigned ? *face.assigned : face.matches.front()).name.c_str());
+        if (face.estimate.known())
+          ImGui::TextDisabled("Looks %s, about %.0f (estimates from the photo, can be wrong)",
+                              to_string(face.estimate.gender), face.estimate.age);
+        ImGui::EndTooltip();
+      }
       ImGui::SetCursorScreenPos(c0);
       ImGui::Dummy({card_w, card_h});
       const ImVec2 c1{c0.x + card_w, c0.y + card_h};

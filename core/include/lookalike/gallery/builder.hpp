@@ -55,6 +55,10 @@ struct BuildOptions {
   EngineOptions engine;  // each worker creates its own engine with these options
   bool mirror_average = true;
   bool thorough = true;  // retry harder on photos where no face is found
+  // Estimate every photo's gender and age (GenderAgeEstimator): identities without gender
+  // metadata get the majority estimate, marked estimated. Without the models: a warning, and
+  // those identities stay unknown.
+  bool estimate_gender_age = true;
   // With no dataset box, faces with at least this fraction of the largest face's area are
   // "comparably large". If there are several, the photo is about the one covering the image
   // centre (centred datasets such as LFW); if none or several cover it, the photo is

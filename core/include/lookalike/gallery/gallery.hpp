@@ -79,6 +79,7 @@ class Gallery final : public IdentityMatcher {
   // The pose thumbnail whose bin centre is nearest `pose`; thumbnail() when it has none.
   cv::Mat pose_thumbnail(std::uint32_t identity, const HeadPose& pose) const override;
   std::string identity_name(std::uint32_t identity) const override;
+  Gender identity_gender(std::uint32_t identity) const override { return gender(identity); }
   const ModelInfo& model() const override;
 
   // Photo-level search (recall tests, benchmarks). approximate uses the index if loaded.
@@ -95,6 +96,8 @@ class Gallery final : public IdentityMatcher {
 
   std::vector<std::string> aliases(std::uint32_t identity) const;
   Gender gender(std::uint32_t identity) const;
+  bool gender_estimated(std::uint32_t identity) const;  // IdentityInfo::gender_estimated
+  float age(std::uint32_t identity) const;              // years; 0 = unknown
   int birth_year(std::uint32_t identity) const;
   std::pair<std::uint32_t, std::uint32_t> photo_range(
       std::uint32_t identity) const;  // [first, end)

@@ -12,12 +12,10 @@
 
 #include "lookalike/engine/engine.hpp"
 #include "lookalike/engine/head_pose.hpp"
+#include "lookalike/gender.hpp"
 #include "lookalike/types.hpp"
 
 namespace lookalike {
-
-enum class Gender : std::uint8_t { unknown = 0, female = 1, male = 2 };
-const char* to_string(Gender gender);
 
 // The aligned crop (~112 px JPEG, like the thumbnail) of the identity's photo nearest one pose
 // bin's centre (head_pose.hpp), and that photo's pose.
@@ -35,6 +33,12 @@ struct IdentityInfo {
   std::vector<unsigned char> thumbnail_jpeg;  // representative aligned crop (~112 px) or empty
   // At most one per bin, in bin order; empty for galleries of format version 1.
   std::vector<PoseThumbnail> pose_thumbnails;
+  // `gender` is the majority estimate over the identity's photos (GenderAgeEstimator), not
+  // metadata such as IMDB-WIKI's.
+  bool gender_estimated = false;
+  // Years, as the photos show the identity: from metadata (photo year - birth year) where
+  // present, else the mean estimate over its photos; 0 = unknown.
+  float age = 0.f;
 };
 
 struct PhotoEntry {

@@ -4,7 +4,8 @@
 //   header (256 B)   magic "LKGALLRY", format version, header size, total file size, dimension,
 //                    counts, table offsets, model id / weights SHA-256 / detector / alignment,
 //                    pooled within-identity variance, size and checksum of FILE.hnsw
-//   identity table   name, aliases, gender, birth year, photo range, JPEG thumbnail
+//   identity table   name, aliases, gender (and whether it is estimated), age, birth year,
+//                    photo range, JPEG thumbnail
 //   alias table      strings
 //   photo table      identity, photo year, quality, source path (photos grouped by identity)
 //   embeddings       photo_count x dim float32, 64-byte aligned, contiguous

@@ -5,6 +5,9 @@
 //                                      "percentile": P}]}
 // "percentile" (closer to N than P % of the gallery's other photos, resemblance.hpp) is left
 // out when the gallery has no quantiles. A head pose is {"yaw": Y, "pitch": P, "bin": "left"}.
+// A face's gender/age estimate adds "gender" ("female", "male" or "unknown"),
+// "gender_confidence" (0.5-1, 0 when unknown, to 0.01) and "age" (years, to 0.1; null when
+// unknown).
 // Similarity and percentile are rounded to 0.1 %, distances to 1e-4, angles to 0.1 degree.
 // Pure functions, thread-safe.
 #pragma once
@@ -14,6 +17,7 @@
 #include <opencv2/core.hpp>
 #include <vector>
 
+#include "lookalike/engine/gender_age.hpp"
 #include "lookalike/engine/head_pose.hpp"
 #include "lookalike/gallery/search_types.hpp"
 
@@ -43,6 +47,12 @@ inline nlohmann::json pose_to_json(const HeadPose& pose) {
   return {{"yaw", round_to(pose.yaw, 0.1)},
           {"pitch", round_to(pose.pitch, 0.1)},
           {"bin", std::string(to_string(pose_bin(pose)))}};
+}
+
+inline void add_estimate_json(nlohmann::json& face, const GenderAgeEstimate& estimate) {
+  face["gender"] = to_string(estimate.gender);
+  face["gender_confidence"] = round_to(estimate.gender_confidence, 0.01);
+  face["age"] = estimate.known() ? nlohmann::json(round_to(estimate.age, 0.1)) : nlohmann::json();
 }
 
 inline nlohmann::json face_matches_to_json(const cv::Rect& box,

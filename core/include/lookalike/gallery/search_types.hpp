@@ -15,6 +15,7 @@
 
 #include "lookalike/engine/head_pose.hpp"
 #include "lookalike/engine/model_info.hpp"
+#include "lookalike/gender.hpp"
 #include "lookalike/types.hpp"
 
 namespace lookalike {
@@ -74,6 +75,9 @@ class IdentityMatcher {
     return thumbnail(identity);
   }
   virtual std::string identity_name(std::uint32_t identity) const = 0;
+  // The identity's gender (from the gallery's metadata or estimated from its photos); unknown
+  // when the gallery does not say.
+  virtual Gender identity_gender(std::uint32_t /*identity*/) const { return Gender::unknown; }
   // The engine the gallery's embeddings come from: queries must come from the same model
   // (same_model()), or distances are meaningless.
   virtual const ModelInfo& model() const = 0;

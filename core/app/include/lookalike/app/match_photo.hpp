@@ -5,6 +5,8 @@
 // engine's thread). Faces come in reading order (rows top to bottom, left to right in a row),
 // each with its head pose; every match carries its resemblance percentile when the gallery has
 // quantiles (IdentityMatch::percentile).
+// With an estimator every face carries its gender and age estimate, and `gender` filters the
+// matches (gender_filter.hpp; `same` uses the face's estimate).
 // A null gallery gives faces without matches. Throws what the engine throws (ModelError).
 #pragma once
 
@@ -14,7 +16,9 @@
 #include <opencv2/core.hpp>
 
 #include "lookalike/app/feature_resemblance.hpp"
+#include "lookalike/app/gender_filter.hpp"
 #include "lookalike/engine/engine.hpp"
+#include "lookalike/engine/gender_age.hpp"
 #include "lookalike/engine/head_pose.hpp"
 #include "lookalike/gallery/search_types.hpp"
 
@@ -32,6 +36,10 @@ struct PhotoMatchOptions {
   // Per-feature resemblance (feature_resemblance.hpp) to the top-1's and the assigned
   // identity's gallery thumbnail: two landmark fits per face (~ms).
   bool features = false;
+  // Gender and age of every face (not owned; used on the caller's thread like the engine).
+  // Null: no estimates, and `same` does not filter.
+  GenderAgeEstimator* estimator = nullptr;
+  GenderFilter gender = GenderFilter::any;
 };
 
 struct PhotoFaceMatch {
@@ -43,6 +51,7 @@ struct PhotoFaceMatch {
   // From the landmarks (head_pose.hpp); nullopt when the fit failed. Picks the gallery's
   // pose-matched thumbnail (IdentityMatcher::pose_thumbnail).
   std::optional<HeadPose> pose;
+  GenderAgeEstimate estimate;  // unknown without an estimator
 };
 
 // The largest face (probes: `map --probe`, `morph`); null for none.

@@ -20,10 +20,12 @@
 #include <vector>
 
 #include "lookalike/app/feature_resemblance.hpp"
+#include "lookalike/app/gender_filter.hpp"
 #include "lookalike/app/group_play.hpp"
 #include "lookalike/app/morph.hpp"
 #include "lookalike/app/task.hpp"
 #include "lookalike/engine/engine.hpp"
+#include "lookalike/engine/gender_age.hpp"
 #include "lookalike/gallery/search_types.hpp"
 
 namespace lookalike::app {
@@ -41,6 +43,7 @@ struct PhotoFace {
   // The top-1's gallery crop in the head pose nearest this face's (pose thumbnails of gallery
   // format 2, else its thumbnail); empty without a gallery or a pose.
   cv::Mat pose_thumbnail;
+  GenderAgeEstimate estimate;  // unknown when the gender/age models are not installed
 };
 
 struct PhotoResult {
@@ -86,6 +89,8 @@ class PhotoAnalyzer {
   void set_search_options(const SearchOptions& search);
   // Group play: every face of a photo plays a different identity (applies to the next batch).
   void set_unique_cast(bool on);
+  // "Only look-alikes of my gender" (GenderFilter::same) or any (applies to the next batch).
+  void set_gender_filter(GenderFilter filter);
 
  private:
   void run(std::stop_token stop);
@@ -97,6 +102,7 @@ class PhotoAnalyzer {
   std::shared_ptr<const IdentityMatcher> gallery_;                                       // guarded
   SearchOptions search_;                                                                 // guarded
   bool unique_cast_ = false;                                                             // guarded
+  GenderFilter gender_filter_ = GenderFilter::any;                                       // guarded
   std::optional<std::pair<std::uint64_t, std::vector<std::filesystem::path>>> pending_;  // guarded
   std::shared_ptr<const PhotoBatch> latest_;                                             // guarded
   std::uint64_t next_id_ = 1;                                                            // guarded

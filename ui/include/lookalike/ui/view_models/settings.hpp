@@ -88,6 +88,8 @@ struct Settings {
   bool unique_cast = false;  // group play: every face of a photo plays a different identity
   float ui_scale = 1.0f;     // multiplies the monitor content scale
   std::string save_dir;      // result cards; "" = $XDG_PICTURES_DIR or ~/Pictures/lookalike
+  // Photo mode: only look-alikes of each face's estimated gender ([search] same_gender).
+  bool same_gender = false;
   KioskSettings kiosk;
 
   static constexpr std::size_t kMaxRecent = 8;
