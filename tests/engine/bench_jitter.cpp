@@ -1,0 +1,71 @@
+// lookalike-bench-jitter: LFW View 1 (pairsDevTest, the LFW test's method: lfw_view1.hpp) with
+// embeddings averaged over the chip, its mirror and N jittered copies, for each N. Prints the
+// machine line, a table (accuracy at dlib's 0.6, ms per face for the embedding stage and the
+// whole analysis) and writes the same as JSON. Each N runs on its own; N = 100 takes about 35x
+// the time of N = 0.
+//
+//   build/release/tests/engine/lookalike-bench-jitter [--jitter 0 4 10 100] [--pairs N]
+//       [--threads T] [--json FILE]
+//   (--pairs: only the first N of the 1000 pairs; LOOKALIKE_MODEL_DIR for the weights)
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "lfw_view1.hpp"
+#include "lookalike/file_util.hpp"
+#include "lookalike/machine.hpp"
+#include "test_support.hpp"
+
+using namespace lookalike;
+
+int main(int argc, char** argv) {
+  CLI::App app{"LFW View 1 accuracy and time per face for jitter settings"};
+  std::vector<int> jitters{0, 4, 10, 100};
+  std::size_t pairs = 0;
+  unsigned threads = 0;
+  std::string json_path = "jitter_bench.json";
+  app.add_option("--jitter", jitters, "jittered copies per face, one run each")
+      ->check(CLI::Range(0, kMaxJitter));
+  app.add_option("--pairs", pairs, "only the first N pairs of pairsDevTest (0 = all 1000)");
+  app.add_option("--threads", threads, "workers (0 = all cores)");
+  app.add_option("--json", json_path, "where the JSON goes");
+  CLI11_PARSE(app, argc, argv);
+
+  const auto shared = test::shared_dir();
+  if (!shared) {
+    std::fprintf(stderr, "error: ../shared (LFW View 1) not found; set LOOKALIKE_SHARED_DIR\n");
+    return 2;
+  }
+  const auto root = *shared / "data" / "faces" / "lfw_view1";
+  const MachineInfo machine = machine_info();
+  std::printf("machine: %s; workers: %u\n", machine.describe().c_str(),
+              threads ? threads : machine.cores);
+  nlohmann::json out = {{"benchmark", "jitter"}, {"machine", machine.describe()}, {"runs", {}}};
+  std::printf(
+      "| jitter | network passes per face | accuracy %% | same | different | "
+      "embed ms/face | analysis ms/face | wall s |\n|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+  for (const int jitter : jitters) {
+    const auto r = test::run_lfw_view1(
+        root, {.mirror_average = true, .jitter = jitter, .thorough = true}, pairs, threads);
+    for (const auto& failure : r.failures) std::fprintf(stderr, "failed: %s\n", failure.c_str());
+    std::printf("| %d | %d | %.1f | %d/%d | %d/%d | %.1f | %.1f | %.0f |\n", jitter, jitter + 2,
+                r.accuracy_percent, r.same_correct, r.same_total, r.different_correct,
+                r.different_total, r.embed_ms_per_face, r.analyze_ms_per_face, r.wall_seconds);
+    std::fflush(stdout);
+    out["runs"].push_back({{"jitter", jitter},
+                           {"pairs", r.pairs},
+                           {"photos", r.photos},
+                           {"accuracy_percent", r.accuracy_percent},
+                           {"same_correct", r.same_correct},
+                           {"different_correct", r.different_correct},
+                           {"no_detection", r.no_detection.size()},
+                           {"failures", r.failures.size()},
+                           {"embed_ms_per_face", r.embed_ms_per_face},
+                           {"analysis_ms_per_face", r.analyze_ms_per_face},
+                           {"wall_seconds", r.wall_seconds}});
+    const std::string text = out.dump(2) + "\n";  // after every run: N = 100 is long
+    write_file_atomically(json_path, std::as_bytes(std::span(text.data(), text.size())));
+  }
+  std::printf("wrote %s\n", json_path.c_str());
+  return 0;
+}
