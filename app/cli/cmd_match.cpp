@@ -36,6 +36,7 @@ struct MatchCommand {
   std::string assign = "none";
   bool try_rotations = true;
   bool features = false;
+  int jitter = kGalleryJitter;  // as the gallery was built by default
   EngineFlags engine_flags;
 
   void setup(CLI::App& app) {
@@ -56,6 +57,8 @@ struct MatchCommand {
         ->check(CLI::IsMember({"none", "unique"}))
         ->capture_default_str();
     add_try_rotations_flag(*sub, try_rotations);
+    add_jitter_option(*sub, jitter,
+                      "each face's embedding (best: the gallery build's value, `gallery info`)");
     sub->add_flag("--features", features,
                   "per-feature resemblance to the top-1 (eyes, brows, nose, mouth, jaw): "
                   "compares face shapes, not identity");
@@ -73,6 +76,7 @@ struct MatchCommand {
     options.search.allow_approximate = !exact;
     options.unique_cast = assign == "unique";
     options.analyze.try_rotations = try_rotations;
+    options.analyze.jitter = jitter;
     options.features = features;
     return for_each_image(
         images, json, [&](const std::string& path, const cv::Mat& image, nlohmann::json& line) {

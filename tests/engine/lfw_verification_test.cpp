@@ -5,40 +5,31 @@
 #include <cstdio>
 
 #include "lfw_view1.hpp"
-#include "lookalike/gallery/builder.hpp"
 #include "test_support.hpp"
 
 namespace lookalike {
 namespace {
 
-class LfwView1 : public ::testing::TestWithParam<int> {};
-
-TEST_P(LfwView1, VerificationAccuracyAtDlibThreshold) {
+TEST(LfwView1, VerificationAccuracyAtDlibThreshold) {
   LOOKALIKE_REQUIRE_SHARED();
-  const int jitter = GetParam();
-  const auto result =
-      test::run_lfw_view1(test::shared_data("faces/lfw_view1"),
-                          {.mirror_average = true, .jitter = jitter, .thorough = true});
-  ASSERT_EQ(result.pairs, 1000u);
-  ASSERT_TRUE(result.failures.empty()) << result.failures.front();
+  const auto chips = test::lfw_view1_chips(test::shared_data("faces/lfw_view1"));
+  ASSERT_EQ(chips.pairs.size(), 1000u);
+  ASSERT_TRUE(chips.failures.empty()) << chips.failures.front();
+  std::printf("LFW View 1 pairsDevTest: %zu photos, detector found the central face in %zu\n",
+              chips.chips.size(), chips.chips.size() - chips.no_detection.size());
+  for (const auto& p : chips.no_detection) std::printf("  no detection: %s\n", p.c_str());
+  EXPECT_TRUE(chips.no_detection.empty())
+      << chips.no_detection.size() << " photos without a detected face";
 
-  std::printf(
-      "LFW View 1 pairsDevTest, jitter %d: %zu photos, detector found the central face in %zu; "
-      "accuracy %.1f %% at 0.6 (same %d/%d, different %d/%d); %.1f ms per face\n",
-      jitter, result.photos, result.photos - result.no_detection.size(), result.accuracy_percent,
-      result.same_correct, result.same_total, result.different_correct, result.different_total,
-      result.analyze_ms_per_face);
-  for (const auto& p : result.no_detection) std::printf("  no detection: %s\n", p.c_str());
-  EXPECT_TRUE(result.no_detection.empty())
-      << result.no_detection.size() << " photos without a detected face";
-  EXPECT_GE(result.accuracy_percent, 98.0);
+  // Plain embeddings, and the jitter galleries are built with by default.
+  for (const int jitter : {0, kGalleryJitter}) {
+    const auto score = test::score_lfw_view1(chips, /*mirror_average=*/true, jitter);
+    std::printf("  jitter %d: accuracy %.1f %% at 0.6 (same %d/%d, different %d/%d)\n", jitter,
+                score.accuracy_percent, score.same_correct, score.same_total,
+                score.different_correct, score.different_total);
+    EXPECT_GE(score.accuracy_percent, 98.0) << "jitter " << jitter;
+  }
 }
-
-// Plain embeddings, and the jitter galleries are built with by default.
-INSTANTIATE_TEST_SUITE_P(Jitter, LfwView1, ::testing::Values(0, BuildOptions{}.jitter),
-                         [](const ::testing::TestParamInfo<int>& p) {
-                           return "jitter" + std::to_string(p.param);
-                         });
 
 }  // namespace
 }  // namespace lookalike

@@ -388,6 +388,7 @@ void App::handle_drop(const std::vector<std::string>& paths) {
     po.engine.detector.kind = detector_kind_from_string(settings_.detector);
     photos_ = std::make_unique<PhotoAnalyzer>(po, gallery_);
     photos_->set_unique_cast(settings_.unique_cast);
+    photos_->set_jitter(settings_.photo_jitter);
   }
   std::sort(photos.begin(), photos.end());
   photo_files_ = photos;

@@ -84,6 +84,11 @@ void PhotoAnalyzer::set_unique_cast(bool on) {
   unique_cast_ = on;
 }
 
+void PhotoAnalyzer::set_jitter(int copies) {
+  std::lock_guard lock(mutex_);
+  jitter_ = std::clamp(copies, 0, kMaxJitter);
+}
+
 void PhotoAnalyzer::publish(std::shared_ptr<const PhotoBatch> batch) {
   std::lock_guard lock(mutex_);
   // Only the newest batch is shown: a result of a replaced batch is dropped.
@@ -138,6 +143,7 @@ void PhotoAnalyzer::run(std::stop_token stop) {
           gallery = gallery_;
           match.search = search_;
           match.unique_cast = unique_cast_;
+          match.analyze.jitter = jitter_;
         }
         const auto faces = match_photo(*engine, gallery.get(), image, match);
         for (const auto& m : faces) {

@@ -84,7 +84,7 @@ bool Settings::operator==(const Settings& o) const {
          a.same_person_threshold == b.same_person_threshold && detector == o.detector &&
          show_landmarks == o.show_landmarks && show_panel == o.show_panel &&
          unique_cast == o.unique_cast && ui_scale == o.ui_scale && save_dir == o.save_dir &&
-         kiosk == o.kiosk;
+         kiosk == o.kiosk && photo_jitter == o.photo_jitter;
 }
 
 fs::path default_settings_path() {
@@ -129,6 +129,8 @@ Settings parse_settings(const std::string& toml_text) {
       clamped(static_cast<float>(get_or<double>(t, "search", "same_person_threshold",
                                                 s.search.same_person_threshold)),
               kMinThreshold, kMaxThreshold, s.search.same_person_threshold);
+  s.photo_jitter = static_cast<int>(std::clamp<std::int64_t>(
+      integer_at(t, "search", "photo_jitter").value_or(s.photo_jitter), 0, kMaxJitter));
   s.detector = get_or<std::string>(t, "detector", "name", s.detector);
   s.show_landmarks = get_or(t, "view", "landmarks", s.show_landmarks);
   s.show_panel = get_or(t, "view", "panel", s.show_panel);
@@ -163,7 +165,8 @@ std::string format_settings(const Settings& s) {
       {"gallery", toml::table{{"path", s.gallery}, {"recent", recent}}},
       {"search", toml::table{{"top_k", s.search.top_k},
                              {"metric", std::string(to_string(s.search.metric))},
-                             {"same_person_threshold", double{s.search.same_person_threshold}}}},
+                             {"same_person_threshold", double{s.search.same_person_threshold}},
+                             {"photo_jitter", s.photo_jitter}}},
       {"detector", toml::table{{"name", s.detector}}},
       {"view", toml::table{{"landmarks", s.show_landmarks},
                            {"panel", s.show_panel},

@@ -54,9 +54,8 @@ struct BuildOptions {
   int threads = 0;       // worker threads; 0 = all cores
   EngineOptions engine;  // each worker creates its own engine with these options
   bool mirror_average = true;
-  // Jittered copies averaged into every photo's embedding (AnalyzeOptions::jitter). Default:
-  // JITTER_DEFAULT_WHY
-  int jitter = 4;
+  // Jittered copies averaged into every photo's embedding (AnalyzeOptions::jitter).
+  int jitter = kGalleryJitter;
   bool thorough = true;  // retry harder on photos where no face is found
   // With no dataset box, faces with at least this fraction of the largest face's area are
   // "comparably large". If there are several, the photo is about the one covering the image

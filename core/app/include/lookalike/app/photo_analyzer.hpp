@@ -86,6 +86,8 @@ class PhotoAnalyzer {
   void set_search_options(const SearchOptions& search);
   // Group play: every face of a photo plays a different identity (applies to the next batch).
   void set_unique_cast(bool on);
+  // AnalyzeOptions::jitter for the next batch (0..kMaxJitter, clamped; settings: photo_jitter).
+  void set_jitter(int copies);
 
  private:
   void run(std::stop_token stop);
@@ -97,6 +99,7 @@ class PhotoAnalyzer {
   std::shared_ptr<const IdentityMatcher> gallery_;                                       // guarded
   SearchOptions search_;                                                                 // guarded
   bool unique_cast_ = false;                                                             // guarded
+  int jitter_ = kGalleryJitter;                                                          // guarded
   std::optional<std::pair<std::uint64_t, std::vector<std::filesystem::path>>> pending_;  // guarded
   std::shared_ptr<const PhotoBatch> latest_;                                             // guarded
   std::uint64_t next_id_ = 1;                                                            // guarded

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "lookalike/engine/engine.hpp"
 #include "lookalike/gallery/search_types.hpp"
 
 namespace lookalike::ui {
@@ -45,6 +46,9 @@ struct Settings {
   float ui_scale = 1.0f;     // multiplies the monitor content scale
   std::string save_dir;      // result cards; "" = $XDG_PICTURES_DIR or ~/Pictures/lookalike
   KioskSettings kiosk;
+  // Photo mode's AnalyzeOptions::jitter ([search] photo_jitter): by default the gallery
+  // builder's, so a gallery photo matches its own vector.
+  int photo_jitter = kGalleryJitter;
 
   static constexpr std::size_t kMaxRecent = 8;
   void remember_gallery(const std::string& path);  // sets `gallery` and updates the MRU list
