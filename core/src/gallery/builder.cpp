@@ -280,7 +280,11 @@ BuildResult build_gallery(const std::vector<PhotoSource>& sources, const BuildOp
   std::optional<detail::Checkpoint> checkpoint;
   if (!options.checkpoint.empty()) {
     std::vector<PhotoResult> previous;
-    checkpoint.emplace(options.checkpoint, model.weights_sha256, previous);
+    // Another jitter makes other vectors: such a checkpoint is discarded, not mixed in (jitter 0
+    // keeps the key checkpoints had before jitter existed).
+    const std::string key = model.weights_sha256 +
+                            (options.jitter > 0 ? " jitter " + std::to_string(options.jitter) : "");
+    checkpoint.emplace(options.checkpoint, key, previous);
     for (auto& r : previous)
       if (wanted.count(r.source)) results[r.source] = std::move(r);
     if (!results.empty())

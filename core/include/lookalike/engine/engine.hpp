@@ -29,7 +29,7 @@ struct EngineOptions {
 };
 
 // The most jittered copies AnalyzeOptions::jitter allows: dlib's published LFW figure uses
-// 100; more costs linearly and gains nothing measurable.
+// 100; the cap keeps a typo from costing hours (every copy is one more network pass).
 inline constexpr int kMaxJitter = 1000;
 // The jitter galleries are built with by default, and photos matched against them with (the
 // same recipe: a gallery photo lands on its own vector). README "Accuracy" has the measurement.
