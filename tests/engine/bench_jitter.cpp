@@ -57,19 +57,26 @@ int main(int argc, char** argv) {
                         {"find_cpu_ms_per_face", chips.cpu_ms_per_face},
                         {"runs", nlohmann::json::array()}};
   std::printf(
-      "| jitter | network passes per face | accuracy %% | same | different | embedding CPU "
-      "ms/face | wall s |\n|---:|---:|---:|---:|---:|---:|---:|\n");
+      "| jitter | network passes per face | accuracy %% at 0.6 | same | different | mean "
+      "distance same / different | best threshold: accuracy %% | embedding CPU ms/face | wall s "
+      "|\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
   for (const int jitter : jitters) {
     const auto r = test::score_lfw_view1(chips, /*mirror_average=*/true, jitter, threads);
-    std::printf("| %d | %d | %.1f | %d/%d | %d/%d | %.1f | %.0f |\n", jitter, jitter + 2,
-                r.accuracy_percent, r.same_correct, r.same_total, r.different_correct,
-                r.different_total, r.embed_cpu_ms_per_face, r.wall_seconds);
+    std::printf("| %d | %d | %.1f | %d/%d | %d/%d | %.4f / %.4f | %.3f: %.1f | %.1f | %.0f |\n",
+                jitter, jitter + 2, r.accuracy_percent, r.same_correct, r.same_total,
+                r.different_correct, r.different_total, r.mean_same_distance,
+                r.mean_different_distance, r.best_threshold, r.best_threshold_accuracy_percent,
+                r.embed_cpu_ms_per_face, r.wall_seconds);
     std::fflush(stdout);
     out["runs"].push_back({{"jitter", jitter},
                            {"network_passes", jitter + 2},
                            {"accuracy_percent", r.accuracy_percent},
                            {"same_correct", r.same_correct},
                            {"different_correct", r.different_correct},
+                           {"mean_same_distance", r.mean_same_distance},
+                           {"mean_different_distance", r.mean_different_distance},
+                           {"best_threshold", r.best_threshold},
+                           {"best_threshold_accuracy_percent", r.best_threshold_accuracy_percent},
                            {"embed_cpu_ms_per_face", r.embed_cpu_ms_per_face},
                            {"wall_seconds", r.wall_seconds}});
     const std::string text = out.dump(2) + "\n";  // after every run: N = 100 is long

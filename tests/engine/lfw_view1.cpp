@@ -107,18 +107,41 @@ LfwView1Score score_lfw_view1(const LfwView1Chips& chips, bool mirror_average, i
 
   LfwView1Score score;
   int correct = 0;
+  std::vector<std::pair<double, bool>> measured;  // distance, same person
   for (const LfwPair& p : chips.pairs) {
     const auto a = embeddings.find(p.a), b = embeddings.find(p.b);
     const bool embedded = a != embeddings.end() && b != embeddings.end();
-    const bool predicted_same =
-        embedded && euclidean_distance(a->second, b->second) < kSamePersonDistance;
+    const double distance = embedded ? euclidean_distance(a->second, b->second) : 0.0;
+    const bool predicted_same = embedded && distance < kSamePersonDistance;
     (p.same ? score.same_total : score.different_total)++;
+    if (embedded) {
+      measured.emplace_back(distance, p.same);
+      (p.same ? score.mean_same_distance : score.mean_different_distance) += distance;
+    }
     if (embedded && predicted_same == p.same) {
       ++correct;
       (p.same ? score.same_correct : score.different_correct)++;
     }
   }
   if (!chips.pairs.empty()) score.accuracy_percent = 100.0 * correct / chips.pairs.size();
+  if (score.same_total) score.mean_same_distance /= score.same_total;
+  if (score.different_total) score.mean_different_distance /= score.different_total;
+  // Best threshold: sweep the sorted distances; below a cut every pair is called "same".
+  std::sort(measured.begin(), measured.end());
+  int right = score.different_total;  // cut below every pair: all called different
+  int best = right;
+  for (std::size_t i = 0; i < measured.size(); ++i) {
+    right += measured[i].second ? 1 : -1;
+    const bool tie = i + 1 < measured.size() && measured[i + 1].first == measured[i].first;
+    if (!tie && right > best) {
+      best = right;
+      score.best_threshold = i + 1 < measured.size()
+                                 ? (measured[i].first + measured[i + 1].first) / 2
+                                 : measured[i].first + 1e-6;
+    }
+  }
+  if (!chips.pairs.empty())
+    score.best_threshold_accuracy_percent = 100.0 * best / chips.pairs.size();
   if (!embeddings.empty()) score.embed_cpu_ms_per_face = cpu_ms / embeddings.size();
   score.wall_seconds = ms_since(start) / 1000.0;
   return score;

@@ -34,6 +34,11 @@ struct LfwView1Chips {
 struct LfwView1Score {
   double accuracy_percent = 0;
   int same_correct = 0, same_total = 0, different_correct = 0, different_total = 0;
+  // Finer than one threshold's accuracy (which moves in steps of 0.1 %): the mean distance of
+  // the same and of the different pairs, and the accuracy at the best single threshold (for
+  // comparing recipes, not a tuned threshold).
+  double mean_same_distance = 0, mean_different_distance = 0;
+  double best_threshold = 0, best_threshold_accuracy_percent = 0;
   double embed_cpu_ms_per_face = 0;
   double wall_seconds = 0;
 };
