@@ -1,7 +1,7 @@
 // --jitter in lookalike-cli as a user runs it: a negative, huge or non-numeric count is refused
 // by every command that embeds, with the allowed range in the message; `embed --jitter` is
 // deterministic; a gallery records its jitter (`gallery info`) and `match` with the same
-// (default) jitter puts a gallery photo exactly on its own vector.
+// jitter (the defaults, or --jitter 2 on both) puts a gallery photo exactly on its own vector.
 #include <nlohmann/json.hpp>
 
 #include "lookalike/engine/engine.hpp"
@@ -67,18 +67,15 @@ TEST(JitterCli, GalleryRecordsItsJitterAndMatchUsesTheSame) {
     fs::create_directories((dir / "src" / photo).parent_path());
     fs::copy_file(lfw / photo, dir / "src" / photo);
   }
-  const std::string gallery = (dir / "g.lkg").string();
-  const auto build =
-      test::run_command(cli() + " gallery build -q -o " + gallery + " " + (dir / "src").string());
-  ASSERT_EQ(build.exit_code, 0) << build.err;
-  const auto info = test::run_command(cli() + " gallery info --json " + gallery);
-  ASSERT_EQ(info.exit_code, 0) << info.err;
-  const std::string alignment = nlohmann::json::parse(info.out)["model"]["alignment"];
-  EXPECT_NE(alignment.find("mirror jitter " + std::to_string(kGalleryJitter)), std::string::npos)
-      << alignment;
-
+  auto build = [&](const std::string& name, const std::string& flags) {
+    const std::string gallery = (dir / name).string();
+    const auto r = test::run_command(cli() + " gallery build -q " + flags + " -o " + gallery + " " +
+                                     (dir / "src").string());
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return gallery;
+  };
   const std::string photo = (dir / "src" / "Colin_Powell" / "Colin_Powell_0001.jpg").string();
-  auto top_distance = [&](const std::string& flags) {
+  auto top_distance = [&](const std::string& gallery, const std::string& flags) {
     const auto r =
         test::run_command(cli() + " match --json --gallery " + gallery + " " + flags + " " + photo);
     EXPECT_EQ(r.exit_code, 0) << r.err;
@@ -88,8 +85,18 @@ TEST(JitterCli, GalleryRecordsItsJitterAndMatchUsesTheSame) {
     EXPECT_EQ(top["name"], "Colin Powell") << top.dump();
     return top["distance"].get<double>();
   };
-  EXPECT_EQ(top_distance(""), 0.0);  // the builder's recipe: the photo's own vector
-  EXPECT_GT(top_distance("--jitter 0"), 0.0);
+
+  // Defaults on both sides: the builder's recipe, the photo's own vector.
+  EXPECT_EQ(top_distance(build("default.lkg", ""), ""), 0.0);
+
+  const std::string jittered = build("jitter2.lkg", "--jitter 2");
+  const auto info = test::run_command(cli() + " gallery info --json " + jittered);
+  ASSERT_EQ(info.exit_code, 0) << info.err;
+  const std::string alignment = nlohmann::json::parse(info.out)["model"]["alignment"];
+  EXPECT_NE(alignment.find("mirror jitter 2"), std::string::npos) << alignment;
+  EXPECT_EQ(top_distance(jittered, "--jitter 2"), 0.0);
+  static_assert(kGalleryJitter != 2, "the default must differ from the jitter under test");
+  EXPECT_GT(top_distance(jittered, ""), 0.0);  // another recipe: near, not on it
 }
 
 }  // namespace

@@ -1,8 +1,9 @@
 // LFW View 1 (pairsDevTest.txt: 500 same + 500 different pairs): a face is found in every
 // photo and verification accuracy at dlib's 0.6 threshold is at least 98 %, for plain
-// embeddings and for the gallery builder's default jitter (method: lfw_view1.hpp; embeddings
-// average the chip and its mirror image).
+// embeddings, the gallery builder's default jitter and jitter 4 (method: lfw_view1.hpp;
+// embeddings average the chip and its mirror image).
 #include <cstdio>
+#include <set>
 
 #include "lfw_view1.hpp"
 #include "test_support.hpp"
@@ -21,8 +22,8 @@ TEST(LfwView1, VerificationAccuracyAtDlibThreshold) {
   EXPECT_TRUE(chips.no_detection.empty())
       << chips.no_detection.size() << " photos without a detected face";
 
-  // Plain embeddings, and the jitter galleries are built with by default.
-  for (const int jitter : {0, kGalleryJitter}) {
+  // Plain embeddings, the jitter galleries are built with by default, and a jittered recipe.
+  for (const int jitter : std::set<int>{0, kGalleryJitter, 4}) {
     const auto score = test::score_lfw_view1(chips, /*mirror_average=*/true, jitter);
     std::printf("  jitter %d: accuracy %.1f %% at 0.6 (same %d/%d, different %d/%d)\n", jitter,
                 score.accuracy_percent, score.same_correct, score.same_total,
