@@ -31,6 +31,7 @@ struct EmbedCommand {
   std::vector<std::string> images;
   bool json = false;
   bool mirror = false;
+  int jitter = 0;
   bool try_rotations = true;
   EngineFlags engine_flags;
 
@@ -39,8 +40,10 @@ struct EmbedCommand {
     const auto estimator = load_gender_age_estimator(false);
     return for_each_image(
         images, json, [&](const std::string& path, const cv::Mat& image, nlohmann::json& line) {
-          auto faces = engine->analyze(
-              image, {.mirror_average = mirror, .thorough = true, .try_rotations = try_rotations});
+          auto faces = engine->analyze(image, {.mirror_average = mirror,
+                                               .jitter = jitter,
+                                               .thorough = true,
+                                               .try_rotations = try_rotations});
           std::vector<GenderAgeEstimate> estimates;
           for (const FaceResult& face : faces) {
             estimates.push_back(estimator ? estimator->estimate(image, face) : GenderAgeEstimate{});
@@ -68,6 +71,7 @@ const CommandRegistration registration{{[](CLI::App& app) {
   sub->add_option("images", cmd->images, "image files")->required();
   sub->add_flag("--json", cmd->json, "one JSON object per image on stdout");
   sub->add_flag("--mirror", cmd->mirror, "average the embedding with the mirrored chip's");
+  add_jitter_option(*sub, cmd->jitter, "the embedding");
   add_try_rotations_flag(*sub, cmd->try_rotations);
   cmd->engine_flags.add_to(*sub);
   return std::function<int()>([cmd] { return cmd->run(); });

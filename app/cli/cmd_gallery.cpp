@@ -31,6 +31,7 @@ struct BuildFlags {
   bool keep_outliers = false;
   bool quiet = false;
   std::size_t hnsw_threshold = kDefaultHnswThreshold;
+  int jitter = kGalleryJitter;
   EngineFlags engine;
 
   void add_to(CLI::App& sub) {
@@ -45,6 +46,7 @@ struct BuildFlags {
     sub.add_option("--hnsw-threshold", hnsw_threshold,
                    "write an HNSW index when the gallery has at least this many photos")
         ->capture_default_str();
+    add_jitter_option(sub, jitter, "every photo's embedding");
     engine.add_to(sub);
   }
   AliasMap alias_map() const { return aliases.empty() ? AliasMap{} : AliasMap::load(aliases); }
@@ -53,6 +55,7 @@ struct BuildFlags {
     o.threads = threads;
     o.engine = engine.options();
     o.curation.keep_outliers = keep_outliers;
+    o.jitter = jitter;
     return o;
   }
 };

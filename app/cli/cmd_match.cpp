@@ -41,6 +41,7 @@ struct MatchCommand {
   bool try_rotations = true;
   bool features = false;
   std::string gender = "any";
+  int jitter = kGalleryJitter;  // as the gallery was built by default
   EngineFlags engine_flags;
 
   void setup(CLI::App& app) {
@@ -61,6 +62,8 @@ struct MatchCommand {
         ->check(CLI::IsMember({"none", "unique"}))
         ->capture_default_str();
     add_try_rotations_flag(*sub, try_rotations);
+    add_jitter_option(*sub, jitter,
+                      "each face's embedding (best: the gallery build's value, `gallery info`)");
     sub->add_flag("--features", features,
                   "per-feature resemblance to the top-1 (eyes, brows, nose, mouth, jaw): "
                   "compares face shapes, not identity");
@@ -83,6 +86,7 @@ struct MatchCommand {
     options.search.allow_approximate = !exact;
     options.unique_cast = assign == "unique";
     options.analyze.try_rotations = try_rotations;
+    options.analyze.jitter = jitter;
     options.features = features;
     options.gender = *app::gender_filter_from_string(gender);
     const auto estimator = load_gender_age_estimator(options.gender == app::GenderFilter::same);

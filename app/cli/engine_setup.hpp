@@ -41,6 +41,29 @@ struct EngineFlags {
   }
 };
 
+// --jitter N for every command that embeds faces (AnalyzeOptions::jitter): a negative or huge
+// count is refused before any model loads, saying the allowed range.
+inline void add_jitter_option(CLI::App& command, int& jitter, const std::string& what) {
+  command
+      .add_option("--jitter", jitter,
+                  "average " + what +
+                      " over N jittered copies of each face chip (dlib's "
+                      "jitter_image; 0 = the chip alone; each copy costs one more network pass)")
+      ->check(
+          [](const std::string& text) -> std::string {
+            try {
+              std::size_t used = 0;
+              const long n = std::stol(text, &used);
+              if (used == text.size() && n >= 0 && n <= kMaxJitter) return {};
+            } catch (const std::exception&) {
+            }
+            return text + " is not a number of copies from 0 to " + std::to_string(kMaxJitter) +
+                   " (dlib's LFW figure uses 100)";
+          },
+          "0.." + std::to_string(kMaxJitter))
+      ->capture_default_str();
+}
+
 // `path`, else the default gallery, checked against the engine of `flags`; null after printing
 // why not (no gallery, damaged, other weights): the command exits 2 then.
 inline std::shared_ptr<const Gallery> open_gallery_or_say_why(const std::string& path,

@@ -188,5 +188,15 @@ TEST(Settings, TheExampleEventConfigIsClean) {
   EXPECT_NE(k.accent, KioskSettings{}.accent);
 }
 
+TEST(Settings, PhotoJitterRoundTripsDefaultsToTheGalleryJitterAndIsClamped) {
+  EXPECT_EQ(Settings{}.photo_jitter, kGalleryJitter);
+  Settings s;
+  s.photo_jitter = 10;
+  EXPECT_EQ(parse_settings(format_settings(s)).photo_jitter, 10);
+  EXPECT_EQ(parse_settings("[search]\nphoto_jitter = -5\n").photo_jitter, 0);
+  EXPECT_EQ(parse_settings("[search]\nphoto_jitter = 99999\n").photo_jitter, kMaxJitter);
+  EXPECT_EQ(parse_settings("[search]\nphoto_jitter = \"many\"\n").photo_jitter, kGalleryJitter);
+}
+
 }  // namespace
 }  // namespace lookalike::ui

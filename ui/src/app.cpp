@@ -406,6 +406,7 @@ void App::handle_drop(const std::vector<std::string>& paths) {
     photos_->set_unique_cast(settings_.unique_cast);
     photos_->set_gender_filter(settings_.same_gender ? app::GenderFilter::same
                                                      : app::GenderFilter::any);
+    photos_->set_jitter(settings_.photo_jitter);
   }
   std::sort(photos.begin(), photos.end());
   photo_files_ = photos;

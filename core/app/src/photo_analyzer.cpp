@@ -89,6 +89,11 @@ void PhotoAnalyzer::set_gender_filter(GenderFilter filter) {
   gender_filter_ = filter;
 }
 
+void PhotoAnalyzer::set_jitter(int copies) {
+  std::lock_guard lock(mutex_);
+  jitter_ = std::clamp(copies, 0, kMaxJitter);
+}
+
 void PhotoAnalyzer::publish(std::shared_ptr<const PhotoBatch> batch) {
   std::lock_guard lock(mutex_);
   // Only the newest batch is shown: a result of a replaced batch is dropped.
@@ -150,6 +155,7 @@ void PhotoAnalyzer::run(std::stop_token stop) {
           match.search = search_;
           match.unique_cast = unique_cast_;
           match.gender = gender_filter_;
+          match.analyze.jitter = jitter_;
         }
         match.estimator = estimator.get();
         const auto faces = match_photo(*engine, gallery.get(), image, match);

@@ -7,7 +7,9 @@
 #include <chrono>
 #include <cmath>
 #include <opencv2/core.hpp>
+#include <stdexcept>
 
+#include "chip_jitter.hpp"
 #include "lookalike/engine/aligner.hpp"
 #include "lookalike/engine/image_io.hpp"
 #include "lookalike/errors.hpp"
@@ -70,6 +72,29 @@ void untilt(FaceResult& face, int degrees, cv::Size original) {
   face.box = cv::Rect(x0, y0, x1 - x0 + 1, y1 - y0 + 1);
   for (auto& p : face.landmarks) p = unturned(p, degrees, original);
   face.rotation = degrees;
+}
+
+// One batch per chip: the chip, its mirror (mirror_average) and its jittered copies, averaged
+// as dlib's example averages its jitters (the mean, not renormalised).
+std::vector<Embedding> embed_jittered(FaceEmbedder& embedder, std::span<const cv::Mat> chips,
+                                      bool mirror_average, int jitter) {
+  std::vector<Embedding> out;
+  out.reserve(chips.size());
+  for (const cv::Mat& chip : chips) {
+    std::vector<cv::Mat> views{chip};
+    if (mirror_average) cv::flip(chip, views.emplace_back(), 1);
+    std::vector<cv::Mat> copies = detail::jittered_copies(chip, jitter);
+    views.insert(views.end(), std::make_move_iterator(copies.begin()),
+                 std::make_move_iterator(copies.end()));
+    const std::vector<Embedding> all = embedder.embed(views);
+    std::array<double, kEmbeddingDim> sum{};
+    for (const Embedding& e : all)
+      for (std::size_t k = 0; k < kEmbeddingDim; ++k) sum[k] += e[k];
+    Embedding& mean = out.emplace_back();
+    for (std::size_t k = 0; k < kEmbeddingDim; ++k)
+      mean[k] = static_cast<float>(sum[k] / static_cast<double>(all.size()));
+  }
+  return out;
 }
 
 }  // namespace
@@ -141,7 +166,12 @@ Landmarks FaceEngine::landmarks(const cv::Mat& bgr, const cv::Rect& box) const {
   return impl_->landmarks->predict(bgr, box);
 }
 
-std::vector<Embedding> FaceEngine::embed(std::span<const cv::Mat> chips, bool mirror_average) {
+std::vector<Embedding> FaceEngine::embed(std::span<const cv::Mat> chips, bool mirror_average,
+                                         int jitter) {
+  if (jitter < 0 || jitter > kMaxJitter)
+    throw std::invalid_argument("jitter " + std::to_string(jitter) + " is outside 0.." +
+                                std::to_string(kMaxJitter));
+  if (jitter > 0) return embed_jittered(*impl_->embedder, chips, mirror_average, jitter);
   if (!mirror_average) return impl_->embedder->embed(chips);
   std::vector<cv::Mat> both(chips.begin(), chips.end());
   for (const cv::Mat& chip : chips) {
@@ -223,7 +253,7 @@ std::vector<FaceResult> FaceEngine::analyze_as_given(const cv::Mat& bgr,
   impl.timings.align_ms += watch.lap();
 
   if (options.embed && !chips.empty()) {
-    auto embeddings = embed(chips, options.mirror_average);
+    auto embeddings = embed(chips, options.mirror_average, options.jitter);
     for (std::size_t i = 0; i < faces.size(); ++i) faces[i].embedding = embeddings[i];
   }
   impl.timings.embed_ms += watch.lap();

@@ -67,6 +67,13 @@ class ResultQueue {
   int producers_;
 };
 
+// " mirror jitter 4": appended to ModelInfo::alignment; empty for the plain chip.
+std::string embedding_recipe(const BuildOptions& options) {
+  std::string recipe = options.mirror_average ? " mirror" : "";
+  if (options.jitter > 0) recipe += " jitter " + std::to_string(options.jitter);
+  return recipe;
+}
+
 PhotoResult analyze_photo(FaceEngine& engine, GenderAgeEstimator* estimator,
                           const PhotoSource& source, const BuildOptions& options) {
   PhotoResult r;
@@ -75,6 +82,7 @@ PhotoResult analyze_photo(FaceEngine& engine, GenderAgeEstimator* estimator,
     cv::Mat image = load_image(source.path);
     AnalyzeOptions analyze;
     analyze.mirror_average = options.mirror_average;
+    analyze.jitter = options.jitter;
     analyze.thorough = options.thorough;
     analyze.expected_face = source.face;
     auto faces = engine.analyze(image, analyze);
@@ -286,6 +294,8 @@ BuildResult build_gallery(const std::vector<PhotoSource>& sources, const BuildOp
   const auto start = std::chrono::steady_clock::now();
   BuildResult result;
   ModelInfo model = FaceEngine::create(options.engine)->model();
+  // How the descriptors were made, in the file's informative alignment field (`gallery info`).
+  model.alignment += embedding_recipe(options);
   if (base && !base->model.weights_sha256.empty() &&
       base->model.weights_sha256 != model.weights_sha256)
     throw GalleryError(GalleryError::Kind::wrong_model,
@@ -308,7 +318,11 @@ BuildResult build_gallery(const std::vector<PhotoSource>& sources, const BuildOp
   std::optional<detail::Checkpoint> checkpoint;
   if (!options.checkpoint.empty()) {
     std::vector<PhotoResult> previous;
-    checkpoint.emplace(options.checkpoint, model.weights_sha256, previous);
+    // Another jitter makes other vectors: such a checkpoint is discarded, not mixed in (jitter 0
+    // keeps the key checkpoints had before jitter existed).
+    const std::string key = model.weights_sha256 +
+                            (options.jitter > 0 ? " jitter " + std::to_string(options.jitter) : "");
+    checkpoint.emplace(options.checkpoint, key, previous);
     for (auto& r : previous)
       if (wanted.count(r.source)) results[r.source] = std::move(r);
     if (!results.empty())

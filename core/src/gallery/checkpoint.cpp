@@ -154,7 +154,8 @@ Checkpoint::Checkpoint(const fs::path& path, const std::string& model_sha256,
         spdlog::warn("{}: cutting a damaged checkpoint tail ({} bytes)", path.string(),
                      bytes.size() - keep);
     } else {
-      spdlog::warn("{}: checkpoint of another model or format; starting over", path.string());
+      spdlog::warn("{}: checkpoint of another model, jitter or format; starting over",
+                   path.string());
     }
   }
   fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);

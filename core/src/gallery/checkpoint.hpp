@@ -5,8 +5,8 @@
 // [u32 payload length][payload][u64 XXH64(payload)]. A finished photo's payload ends with its
 // head pose (added later: records without it still decode, as photos without a pose). A torn or
 // damaged tail (a kill during a write) is detected by length/checksum and cut off on open;
-// everything before it is kept. A checkpoint of another model is discarded. Not thread-safe: owned
-// by the builder's coordinating thread.
+// everything before it is kept. A checkpoint of another model (or jitter: the key the builder
+// passes) is discarded. Not thread-safe: owned by the builder's coordinating thread.
 #pragma once
 
 #include <cstddef>

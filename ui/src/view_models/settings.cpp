@@ -131,7 +131,7 @@ bool Settings::operator==(const Settings& o) const {
          a.same_person_threshold == b.same_person_threshold && detector == o.detector &&
          show_landmarks == o.show_landmarks && show_panel == o.show_panel &&
          unique_cast == o.unique_cast && ui_scale == o.ui_scale && save_dir == o.save_dir &&
-         kiosk == o.kiosk && same_gender == o.same_gender;
+         kiosk == o.kiosk && same_gender == o.same_gender && photo_jitter == o.photo_jitter;
 }
 
 fs::path default_settings_path() {
@@ -177,6 +177,8 @@ Settings parse_settings(const std::string& toml_text) {
                                                 s.search.same_person_threshold)),
               kMinThreshold, kMaxThreshold, s.search.same_person_threshold);
   s.same_gender = get_or(t, "search", "same_gender", s.same_gender);
+  s.photo_jitter = static_cast<int>(std::clamp<std::int64_t>(
+      integer_at(t, "search", "photo_jitter").value_or(s.photo_jitter), 0, kMaxJitter));
   s.detector = get_or<std::string>(t, "detector", "name", s.detector);
   s.show_landmarks = get_or(t, "view", "landmarks", s.show_landmarks);
   s.show_panel = get_or(t, "view", "panel", s.show_panel);
@@ -239,7 +241,8 @@ std::string format_settings(const Settings& s) {
       {"search", toml::table{{"top_k", s.search.top_k},
                              {"metric", std::string(to_string(s.search.metric))},
                              {"same_person_threshold", double{s.search.same_person_threshold}},
-                             {"same_gender", s.same_gender}}},
+                             {"same_gender", s.same_gender},
+                             {"photo_jitter", s.photo_jitter}}},
       {"detector", toml::table{{"name", s.detector}}},
       {"view", toml::table{{"landmarks", s.show_landmarks},
                            {"panel", s.show_panel},

@@ -181,6 +181,13 @@ void App::draw_settings_controls(ImFont* bold) {
                                   0.9f, "< %.2f");
     if (ImGui::IsItemHovered())
       ImGui::SetTooltip("Euclidean distance below which two faces are the same person (dlib: 0.6)");
+    if (ImGui::SliderInt("Photo jitter", &settings_.photo_jitter, 0, 100) && photos_)
+      photos_->set_jitter(settings_.photo_jitter);
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip(
+          "Photo mode averages each face over this many jittered copies (galleries: %d; each "
+          "copy costs one more network pass)",
+          kGalleryJitter);
     int detector = settings_.detector == "haar" ? 1 : 0;
     const char* detectors[] = {"hog (dlib)", "haar (OpenCV)"};
     if (ImGui::Combo("Detector", &detector, detectors, 2)) {

@@ -28,10 +28,24 @@ struct EngineOptions {
   int threads = 1;  // intra-op threads of the network; workers use 1 each
 };
 
+// The most jittered copies AnalyzeOptions::jitter allows: dlib's published LFW figure uses
+// 100; the cap keeps a typo from costing hours (every copy is one more network pass).
+inline constexpr int kMaxJitter = 1000;
+// The jitter galleries are built with by default, and photos matched against them with (the
+// same recipe: a gallery photo lands on its own vector). 0: on LFW View 1 jitter 4, 10 and 100
+// gained nothing measurable over the mirror average at 3x, 6x and 50x its network cost
+// (README "Accuracy").
+inline constexpr int kGalleryJitter = 0;
+
 struct AnalyzeOptions {
   bool embed = true;
   // Average the embeddings of the chip and its mirror image (more robust, 2x network cost).
   bool mirror_average = false;
+  // Test-time augmentation: also embed this many jittered copies of the chip (dlib's
+  // jitter_image: small random crop, scale, turn, mirrored half the time) and average them
+  // with the chip (and its mirror, with mirror_average): 1 + jitter (+ 1) network passes.
+  // Deterministic: every chip gets the same transforms. 0..kMaxJitter; 0 = the plain chip.
+  int jitter = 0;
   // Photos: if nothing is found, retry with more upsampling, a lower threshold and the second
   // detector before giving up. Live video keeps this off.
   bool thorough = false;
@@ -65,7 +79,9 @@ class FaceEngine {
   // The stages one by one, for the live pipeline (which tracks between detections).
   std::vector<Detection> detect(const cv::Mat& bgr);
   Landmarks landmarks(const cv::Mat& bgr, const cv::Rect& box) const;
-  std::vector<Embedding> embed(std::span<const cv::Mat> chips, bool mirror_average = false);
+  // `jitter` as AnalyzeOptions::jitter; outside 0..kMaxJitter throws std::invalid_argument.
+  std::vector<Embedding> embed(std::span<const cv::Mat> chips, bool mirror_average = false,
+                               int jitter = 0);
 
   const ModelInfo& model() const;
   const EngineOptions& options() const;

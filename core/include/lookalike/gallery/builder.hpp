@@ -54,6 +54,8 @@ struct BuildOptions {
   int threads = 0;       // worker threads; 0 = all cores
   EngineOptions engine;  // each worker creates its own engine with these options
   bool mirror_average = true;
+  // Jittered copies averaged into every photo's embedding (AnalyzeOptions::jitter).
+  int jitter = kGalleryJitter;
   bool thorough = true;  // retry harder on photos where no face is found
   // Estimate every photo's gender and age (GenderAgeEstimator): identities without gender
   // metadata get the majority estimate, marked estimated. Without the models: a warning, and

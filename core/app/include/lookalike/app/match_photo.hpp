@@ -26,10 +26,12 @@ namespace lookalike::app {
 
 struct PhotoMatchOptions {
   SearchOptions search;
-  // Photos are embedded as the gallery builder embeds its photos (mirror average, thorough
-  // detection): a photo of a gallery identity then lands on its own gallery vector. A photo
-  // without an upright face is tried turned (the builder does not: its photos are curated).
-  AnalyzeOptions analyze{.mirror_average = true, .thorough = true, .try_rotations = true};
+  // Photos are embedded as the gallery builder embeds its photos by default (mirror average,
+  // its jitter, thorough detection): a photo of a gallery identity then lands on its own
+  // gallery vector. A photo without an upright face is tried turned (the builder does not: its
+  // photos are curated).
+  AnalyzeOptions analyze{
+      .mirror_average = true, .jitter = kGalleryJitter, .thorough = true, .try_rotations = true};
   // Group play: give every face a different identity (group_play.hpp); each face keeps its own
   // `matches` and gains `assigned`.
   bool unique_cast = false;

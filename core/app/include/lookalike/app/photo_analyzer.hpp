@@ -91,6 +91,8 @@ class PhotoAnalyzer {
   void set_unique_cast(bool on);
   // "Only look-alikes of my gender" (GenderFilter::same) or any (applies to the next batch).
   void set_gender_filter(GenderFilter filter);
+  // AnalyzeOptions::jitter for the next batch (0..kMaxJitter, clamped; settings: photo_jitter).
+  void set_jitter(int copies);
 
  private:
   void run(std::stop_token stop);
@@ -103,6 +105,7 @@ class PhotoAnalyzer {
   SearchOptions search_;                                                                 // guarded
   bool unique_cast_ = false;                                                             // guarded
   GenderFilter gender_filter_ = GenderFilter::any;                                       // guarded
+  int jitter_ = kGalleryJitter;                                                          // guarded
   std::optional<std::pair<std::uint64_t, std::vector<std::filesystem::path>>> pending_;  // guarded
   std::shared_ptr<const PhotoBatch> latest_;                                             // guarded
   std::uint64_t next_id_ = 1;                                                            // guarded

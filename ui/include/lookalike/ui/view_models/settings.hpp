@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "lookalike/engine/engine.hpp"
 #include "lookalike/gallery/search_types.hpp"
 
 namespace lookalike::ui {
@@ -91,6 +92,9 @@ struct Settings {
   // Photo mode: only look-alikes of each face's estimated gender ([search] same_gender).
   bool same_gender = false;
   KioskSettings kiosk;
+  // Photo mode's AnalyzeOptions::jitter ([search] photo_jitter): by default the gallery
+  // builder's, so a gallery photo matches its own vector.
+  int photo_jitter = kGalleryJitter;
 
   static constexpr std::size_t kMaxRecent = 8;
   void remember_gallery(const std::string& path);  // sets `gallery` and updates the MRU list
