@@ -128,10 +128,16 @@ void App::draw_kiosk_branding(const Rect& area) {
                {title_x, area.min.y + margin + (72 * s - f.large->FontSize) / 2}, colours.text,
                settings_.kiosk.event_title, true);
   // Bottom: what happens to the faces, then the event's footer line.
-  const std::string privacy =
+  std::string privacy =
       settings_.kiosk.allow_saving
           ? "Result cards may be saved on this computer (enabled by the operator)."
           : "Nothing is recorded or saved: faces are analyzed live and forgotten.";
+  if (share_server_)  // the take-home cards are kept (in memory) for their link's lifetime
+    privacy = fmt::format(
+        "{} Take-home cards are held in memory for {:g} minutes, never written to disk.",
+        settings_.kiosk.allow_saving ? "Result cards may be saved on this computer."
+                                     : "Nothing is saved on this computer.",
+        settings_.kiosk.share.ttl_minutes);
   float y = area.max.y - 14 * s;
   if (!settings_.kiosk.footer.empty()) {
     y -= f.bold->FontSize;
