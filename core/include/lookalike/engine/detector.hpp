@@ -6,6 +6,7 @@
 #pragma once
 
 #include <memory>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -17,7 +18,16 @@ namespace lookalike {
 enum class DetectorKind {
   hog,   // dlib's frontal-face HOG + linear SVM (default)
   haar,  // OpenCV's Viola-Jones cascade from opencv-data
+  // MediaPipe BlazeFace (human-models' TF.js graphs on oneDNN): the short-range 128x128 model
+  // for images up to kBlazefaceShortRangeSide (webcam frames, the live pipeline's scans), the
+  // full-range 256x256 one for bigger photos and group shots; the two others force one model.
+  blazeface,
+  blazeface_front,
+  blazeface_back,
 };
+
+// Longest side up to which DetectorKind::blazeface uses the short-range model.
+inline constexpr int kBlazefaceShortRangeSide = 640;
 
 struct DetectorOptions {
   DetectorKind kind = DetectorKind::hog;
@@ -31,6 +41,11 @@ struct DetectorOptions {
   double hog_adjust_threshold = 0.0;
   // Haar: smallest face side in pixels of the scanned image.
   int haar_min_face = 40;
+  // BlazeFace: lowest face score kept (MediaPipe's 0.5).
+  float blazeface_min_score = 0.5f;
+  // BlazeFace: report the network's own boxes instead of the dlib-style calibrated ones (the
+  // calibration program).
+  bool blazeface_raw_boxes = false;
 };
 
 class FaceDetector {
@@ -40,11 +55,14 @@ class FaceDetector {
   virtual std::string_view name() const = 0;
 };
 
-// Throws ModelError when the detector's model file (Haar cascade) is missing.
+// Throws ModelError when the detector's model file (Haar cascade, BlazeFace graph) is missing
+// or damaged.
 std::unique_ptr<FaceDetector> make_detector(const DetectorOptions& options,
                                             const ModelPaths& paths = ModelPaths::defaults());
 
 std::string_view to_string(DetectorKind kind);
 DetectorKind detector_kind_from_string(std::string_view name);  // throws std::invalid_argument
+// Every name detector_kind_from_string accepts, for CLI checks and menus.
+const std::vector<std::string>& detector_names();
 
 }  // namespace lookalike
