@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <opencv2/imgproc.hpp>
-#include <optional>
 #include <stdexcept>
 
 #include "lookalike/engine/blazeface.hpp"
@@ -125,19 +124,17 @@ cv::Mat as_bgr(const cv::Mat& image) {
 
 class BlazefaceDetector final : public FaceDetector {
  public:
-  BlazefaceDetector(const DetectorOptions& options, const ModelPaths& paths) : options_(options) {
-    if (options.kind != DetectorKind::blazeface_back)
-      front_.emplace(blazeface_model_file(paths, true));
-    if (options.kind != DetectorKind::blazeface_front)
-      back_.emplace(blazeface_model_file(paths, false));
-  }
+  BlazefaceDetector(const DetectorOptions& options, const ModelPaths& paths)
+      : options_(options),
+        net_(blazeface_model_file(
+            paths, options.kind == DetectorKind::blazeface_front ||
+                       (options.kind == DetectorKind::blazeface && options.live_video))) {}
 
   std::vector<Detection> detect(const cv::Mat& image) override {
     if (image.empty()) return {};
     const cv::Mat bgr = as_bgr(image);
     if (bgr.empty()) return {};
-    Network& net = pick(bgr.size());
-    auto merged = blazeface::weighted_nms(net.run(bgr, options_.blazeface_min_score));
+    auto merged = blazeface::weighted_nms(net_.run(bgr, options_.blazeface_min_score));
     std::vector<Detection> out;
     out.reserve(merged.size());
     for (const auto& c : merged) {
@@ -158,14 +155,8 @@ class BlazefaceDetector final : public FaceDetector {
   std::string_view name() const override { return to_string(options_.kind); }
 
  private:
-  Network& pick(cv::Size size) {
-    if (!back_) return *front_;
-    if (!front_) return *back_;
-    return std::max(size.width, size.height) <= kBlazefaceShortRangeSide ? *front_ : *back_;
-  }
-
   DetectorOptions options_;
-  std::optional<Network> front_, back_;
+  Network net_;
 };
 
 }  // namespace

@@ -1,6 +1,6 @@
 // The BlazeFace FaceDetector (DetectorKind::blazeface*), created by make_detector.
 //
-// Contract: loads the graph model(s) it may use at creation (ModelError naming the file and
+// Contract: loads its graph model at creation (ModelError naming the file and
 // `lookalike-cli models fetch` when missing or damaged). detect() letterboxes the image into the
 // network's square input, decodes, merges (weighted NMS) and returns dlib-style boxes (see
 // blazeface::kDlibBoxCalibration) with the six keypoints, best first; any 8-bit image with 1, 3
@@ -14,8 +14,8 @@
 
 namespace lookalike::detail {
 
-// human-models' graph for `kind`'s fixed model (front for blazeface_front, else back), beside
-// the recognition weights as `models fetch` puts it.
+// human-models' short-range (front) or full-range (back) graph, beside the recognition weights
+// as `models fetch` puts it.
 std::filesystem::path blazeface_model_file(const ModelPaths& paths, bool short_range);
 
 std::unique_ptr<FaceDetector> make_blazeface_detector(const DetectorOptions& options,

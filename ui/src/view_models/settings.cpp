@@ -129,7 +129,13 @@ Settings parse_settings(const std::string& toml_text) {
       clamped(static_cast<float>(get_or<double>(t, "search", "same_person_threshold",
                                                 s.search.same_person_threshold)),
               kMinThreshold, kMaxThreshold, s.search.same_person_threshold);
-  s.detector = get_or<std::string>(t, "detector", "name", s.detector);
+  const auto detector = get_or<std::string>(t, "detector", "name", s.detector);
+  try {
+    detector_kind_from_string(detector);
+    s.detector = detector;
+  } catch (const std::exception&) {
+    spdlog::warn("settings: unknown detector '{}', using {}", detector, s.detector);
+  }
   s.show_landmarks = get_or(t, "view", "landmarks", s.show_landmarks);
   s.show_panel = get_or(t, "view", "panel", s.show_panel);
   s.unique_cast = get_or(t, "view", "unique_cast", s.unique_cast);

@@ -19,15 +19,12 @@ enum class DetectorKind {
   hog,   // dlib's frontal-face HOG + linear SVM (default)
   haar,  // OpenCV's Viola-Jones cascade from opencv-data
   // MediaPipe BlazeFace (human-models' TF.js graphs on oneDNN): the short-range 128x128 model
-  // for images up to kBlazefaceShortRangeSide (webcam frames, the live pipeline's scans), the
-  // full-range 256x256 one for bigger photos and group shots; the two others force one model.
+  // for live video (DetectorOptions::live_video), the full-range 256x256 one for photos and
+  // group shots; the two others force one model.
   blazeface,
   blazeface_front,
   blazeface_back,
 };
-
-// Longest side up to which DetectorKind::blazeface uses the short-range model.
-inline constexpr int kBlazefaceShortRangeSide = 640;
 
 struct DetectorOptions {
   DetectorKind kind = DetectorKind::hog;
@@ -46,6 +43,9 @@ struct DetectorOptions {
   // BlazeFace: report the network's own boxes instead of the dlib-style calibrated ones (the
   // calibration program).
   bool blazeface_raw_boxes = false;
+  // Set by the live pipeline for its workers: DetectorKind::blazeface then uses the
+  // short-range model (faces near the camera, 4x cheaper).
+  bool live_video = false;
 };
 
 class FaceDetector {
