@@ -193,8 +193,8 @@ TEST_P(BlazefaceOnPhotos, HostileImagesNeverCrash) {
 INSTANTIATE_TEST_SUITE_P(Models, BlazefaceOnPhotos,
                          ::testing::Values(DetectorKind::blazeface, DetectorKind::blazeface_front,
                                            DetectorKind::blazeface_back),
-                         [](const auto& info) {
-                           std::string name(to_string(info.param));
+                         [](const auto& test_info) {
+                           std::string name(to_string(test_info.param));
                            std::replace(name.begin(), name.end(), '-', '_');
                            return name;
                          });

@@ -1,5 +1,7 @@
 // LFW View 1 (pairsDevTest.txt: 500 same + 500 different pairs): a face is found in every
-// photo and verification accuracy at dlib's 0.6 threshold is at least 98 %.
+// photo and verification accuracy at dlib's 0.6 threshold is at least 98 % with HOG and at least
+// 98.9 % (HOG's measured figure) with BlazeFace, whose boxes reach the landmark model through
+// the calibration fitted on pairsDevTrain (never on these pairs).
 //
 // Engineering choices (not threshold tuning): HOG with a thorough fallback chain (upsample,
 // lower threshold, Haar) so that every photo yields a detection; the labelled person is the
@@ -23,7 +25,14 @@ namespace fs = std::filesystem;
 // Where LFW's deep-funneled 250x250 photos put the labelled face (median HOG box on lfw10).
 const cv::Rect kLfwCentralFace(77, 89, 105, 105);
 
-TEST(LfwView1, VerificationAccuracyAtDlibThreshold) {
+struct DetectorCase {
+  DetectorKind detector;
+  double min_accuracy;
+};
+
+class LfwView1 : public ::testing::TestWithParam<DetectorCase> {};
+
+TEST_P(LfwView1, VerificationAccuracyAtDlibThreshold) {
   LOOKALIKE_REQUIRE_SHARED();
   const fs::path root = test::shared_data("faces/lfw_view1");
   const auto pairs = test::read_lfw_pairs(root / "pairsDevTest.txt");
@@ -43,7 +52,9 @@ TEST(LfwView1, VerificationAccuracyAtDlibThreshold) {
     std::vector<std::jthread> workers;
     for (unsigned t = 0; t < threads; ++t)
       workers.emplace_back([&] {
-        auto engine = FaceEngine::create();
+        EngineOptions options;
+        options.detector.kind = GetParam().detector;
+        auto engine = FaceEngine::create(options);
         for (std::size_t i; (i = next++) < photos.size();) {
           try {
             cv::Mat image = load_image(root / photos[i]);
@@ -79,13 +90,21 @@ TEST(LfwView1, VerificationAccuracyAtDlibThreshold) {
   }
   const double accuracy = 100.0 * correct / pairs.size();
   std::printf(
-      "LFW View 1 pairsDevTest: %zu photos, detector found the central face in %zu; "
+      "LFW View 1 pairsDevTest, %s: %zu photos, detector found the central face in %zu; "
       "accuracy %.1f %% at 0.6 (same %d/500, different %d/500)\n",
-      photos.size(), photos.size() - no_detection.size(), accuracy, same_correct, diff_correct);
+      std::string(to_string(GetParam().detector)).c_str(), photos.size(),
+      photos.size() - no_detection.size(), accuracy, same_correct, diff_correct);
   for (const auto& p : no_detection) std::printf("  no detection: %s\n", p.c_str());
   EXPECT_TRUE(no_detection.empty()) << no_detection.size() << " photos without a detected face";
-  EXPECT_GE(accuracy, 98.0);
+  EXPECT_GE(accuracy, GetParam().min_accuracy);
 }
+
+INSTANTIATE_TEST_SUITE_P(Detectors, LfwView1,
+                         ::testing::Values(DetectorCase{DetectorKind::hog, 98.0},
+                                           DetectorCase{DetectorKind::blazeface, 98.9}),
+                         [](const auto& test_info) {
+                           return std::string(to_string(test_info.param.detector));
+                         });
 
 }  // namespace
 }  // namespace lookalike

@@ -122,13 +122,18 @@ cv::Mat as_bgr(const cv::Mat& image) {
   }
 }
 
+bool short_range(const DetectorOptions& options) {
+  return options.kind == DetectorKind::blazeface_front ||
+         (options.kind == DetectorKind::blazeface && options.live_video);
+}
+
 class BlazefaceDetector final : public FaceDetector {
  public:
   BlazefaceDetector(const DetectorOptions& options, const ModelPaths& paths)
       : options_(options),
-        net_(blazeface_model_file(
-            paths, options.kind == DetectorKind::blazeface_front ||
-                       (options.kind == DetectorKind::blazeface && options.live_video))) {}
+        net_(blazeface_model_file(paths, short_range(options))),
+        to_dlib_(short_range(options) ? blazeface::kShortRangeToDlib
+                                      : blazeface::kFullRangeToDlib) {}
 
   std::vector<Detection> detect(const cv::Mat& image) override {
     if (image.empty()) return {};
@@ -138,9 +143,8 @@ class BlazefaceDetector final : public FaceDetector {
     std::vector<Detection> out;
     out.reserve(merged.size());
     for (const auto& c : merged) {
-      const cv::Rect2f box = options_.blazeface_raw_boxes
-                                 ? c.box
-                                 : blazeface::calibrated(c.box, blazeface::kDlibBoxCalibration);
+      const cv::Rect2f box =
+          options_.blazeface_raw_boxes ? c.box : blazeface::calibrated(c.box, to_dlib_);
       Detection d{cv::Rect(cv::Point(static_cast<int>(std::lround(box.x)),
                                      static_cast<int>(std::lround(box.y))),
                            cv::Point(static_cast<int>(std::lround(box.br().x)),
@@ -157,6 +161,7 @@ class BlazefaceDetector final : public FaceDetector {
  private:
   DetectorOptions options_;
   Network net_;
+  blazeface::BoxCalibration to_dlib_;
 };
 
 }  // namespace

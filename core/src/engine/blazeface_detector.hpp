@@ -3,7 +3,7 @@
 // Contract: loads its graph model at creation (ModelError naming the file and
 // `lookalike-cli models fetch` when missing or damaged). detect() letterboxes the image into the
 // network's square input, decodes, merges (weighted NMS) and returns dlib-style boxes (see
-// blazeface::kDlibBoxCalibration) with the six keypoints, best first; any 8-bit image with 1, 3
+// blazeface::BoxCalibration) with the six keypoints, best first; any 8-bit image with 1, 3
 // or 4 channels, any size; other depths yield no faces.
 #pragma once
 

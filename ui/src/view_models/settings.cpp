@@ -11,6 +11,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "lookalike/engine/detector.hpp"
 #include "lookalike/file_util.hpp"
 
 namespace fs = std::filesystem;

@@ -50,14 +50,15 @@ float iou(const cv::Rect2f& a, const cv::Rect2f& b);
 // group, its score the best one. Returned best first.
 std::vector<Candidate> weighted_nms(std::vector<Candidate> candidates, float min_iou = 0.3f);
 
-// dlib's 68-point predictor was trained on HOG detector boxes, which sit lower and tighter than
-// BlazeFace's: the box it wants is BlazeFace's centre moved by (dx, dy) box sides and its sides
-// scaled by `scale`. Fitted by tests/engine/calibrate_blazeface_boxes on LFW View 1
-// (pairsDevTrain, README "Detection").
+// dlib's 68-point predictor was trained on HOG detector boxes: the box it wants is BlazeFace's
+// centre moved by (dx, dy) box sides and its sides scaled by `scale`. Fitted per model by
+// tests/engine/calibrate_blazeface_boxes on LFW View 1 pairsDevTrain (README "Detection": the
+// median fit, which held out best on pairsDevTest).
 struct BoxCalibration {
   float dx = 0, dy = 0, scale = 1;
 };
-inline constexpr BoxCalibration kDlibBoxCalibration{0.f, 0.f, 1.f};
+inline constexpr BoxCalibration kShortRangeToDlib{0.020f, -0.030f, 0.972f};
+inline constexpr BoxCalibration kFullRangeToDlib{0.f, 0.f, 1.f};
 cv::Rect2f calibrated(const cv::Rect2f& box, const BoxCalibration& calibration);
 
 }  // namespace lookalike::blazeface
