@@ -103,7 +103,9 @@ INSTANTIATE_TEST_SUITE_P(Detectors, LfwView1,
                          ::testing::Values(DetectorCase{DetectorKind::hog, 98.0},
                                            DetectorCase{DetectorKind::blazeface, 98.9}),
                          [](const auto& test_info) {
-                           return std::string(to_string(test_info.param.detector));
+                           std::string name(to_string(test_info.param.detector));
+                           std::replace(name.begin(), name.end(), '-', '_');
+                           return name;
                          });
 
 }  // namespace

@@ -58,7 +58,7 @@ struct BoxCalibration {
   float dx = 0, dy = 0, scale = 1;
 };
 inline constexpr BoxCalibration kShortRangeToDlib{0.020f, -0.030f, 0.972f};
-inline constexpr BoxCalibration kFullRangeToDlib{0.f, 0.f, 1.f};
+inline constexpr BoxCalibration kFullRangeToDlib{0.021f, -0.016f, 0.986f};
 cv::Rect2f calibrated(const cv::Rect2f& box, const BoxCalibration& calibration);
 
 }  // namespace lookalike::blazeface
