@@ -7,7 +7,9 @@
 // minimising the mean landmark error against the HOG path (landmarks fitted in the calibrated
 // box vs landmarks fitted in HOG's box, in inter-ocular distances). Reports that error for the
 // raw box, the median fit and the refined fit on pairsDevTrain and on the held-out pairsDevTest,
-// for each model (front: short range, back: full range).
+// for each model (front: short range, back: full range). Also the engine's two-pass fit: the
+// keypoint box (blazeface::kKeypointsToDlib) and the box from the first pass's landmarks
+// (kLandmarksToDlib), both median fits; --second-pass-only prints just those.
 //
 //   build/release/tests/engine/lookalike-calibrate-blazeface [--shared DIR] [--max N]
 #include <CLI/CLI.hpp>
@@ -32,6 +34,7 @@ struct Sample {
   cv::Mat image;
   cv::Rect2f blaze, hog;
   Landmarks hog_landmarks;
+  std::vector<cv::Point2f> keypoints;
 };
 
 std::vector<std::string> photos_of(const fs::path& pairs_file, std::size_t max) {
@@ -65,7 +68,7 @@ std::vector<Sample> collect(const fs::path& root, const std::vector<std::string>
     if (best == blaze_found.end() || iou(cv::Rect2f(best->box), cv::Rect2f(central->box)) < 0.2f)
       continue;
     out.push_back({image, cv::Rect2f(best->box), cv::Rect2f(central->box),
-                   hog.landmarks(image, central->box)});
+                   hog.landmarks(image, central->box), best->keypoints});
   }
   return out;
 }
@@ -75,10 +78,8 @@ double landmark_error(FaceEngine& engine, const std::vector<Sample>& samples,
                       const blazeface::BoxCalibration& c) {
   double total = 0;
   for (const Sample& s : samples) {
-    const cv::Rect2f box = blazeface::calibrated(s.blaze, c);
     const Landmarks l =
-        engine.landmarks(s.image, cv::Rect(cv::Point(cvRound(box.x), cvRound(box.y)),
-                                           cv::Point(cvRound(box.br().x), cvRound(box.br().y))));
+        engine.landmarks(s.image, blazeface::pixel_box(blazeface::calibrated(s.blaze, c)));
     const double eyes = cv::norm(s.hog_landmarks[36] - s.hog_landmarks[45]);
     double sum = 0;
     for (std::size_t i = 0; i < kLandmarkCount; ++i) sum += cv::norm(l[i] - s.hog_landmarks[i]);
@@ -125,6 +126,8 @@ int main(int argc, char** argv) {
   CLI::App app{"Fits BlazeFace -> dlib box calibration on LFW View 1"};
   std::size_t max = 800;
   app.add_option("--max", max, "photos per split (first N in name order)");
+  bool second_only = false;
+  app.add_flag("--second-pass-only", second_only, "only fit the landmarks -> HOG box mapping");
   CLI11_PARSE(app, argc, argv);
   const auto shared = test::shared_dir();
   if (!shared) {
@@ -145,6 +148,38 @@ int main(int argc, char** argv) {
     const blazeface::BoxCalibration raw{};
     const auto median = median_fit(fit_set);
     const auto refined = refine(*hog, fit_set, median);
+    // Second pass (blazeface::kLandmarksToDlib): the HOG box relative to the frame of the
+    // landmarks fitted in the calibrated box, median fit on the same photos.
+    const auto keypoint_frames = [&](std::vector<Sample> samples) {
+      for (Sample& s : samples)
+        s.blaze = blazeface::landmark_frame(std::span(s.keypoints).first(4));
+      return samples;
+    };
+    const auto kp_train = keypoint_frames(fit_set), kp_held_out = keypoint_frames(held_out);
+    const auto kp = median_fit(kp_train);
+    std::printf(
+        "%s keypoints: median fit dx %.3f dy %.3f scale %.3f; landmark error train %.4f held-out "
+        "%.4f\n",
+        std::string(to_string(kind)).c_str(), kp.dx, kp.dy, kp.scale,
+        landmark_error(*hog, kp_train, kp), landmark_error(*hog, kp_held_out, kp));
+    // Second pass: landmarks fitted in the keypoint box (blazeface::kKeypointsToDlib, as the
+    // engine does), their frame against HOG's box.
+    const auto first_pass_frames = [&](std::vector<Sample> samples) {
+      for (Sample& s : samples)
+        s.blaze = blazeface::landmark_frame(hog->landmarks(
+            s.image, blazeface::pixel_box(blazeface::dlib_box_from_keypoints(s.keypoints))));
+      return samples;
+    };
+    const auto second_train = first_pass_frames(fit_set),
+               second_held_out = first_pass_frames(held_out);
+    const auto second = median_fit(second_train);
+    std::printf(
+        "%s second pass: median fit dx %.3f dy %.3f scale %.3f; landmark error train %.4f held-out "
+        "%.4f\n",
+        std::string(to_string(kind)).c_str(), second.dx, second.dy, second.scale,
+        landmark_error(*hog, second_train, second), landmark_error(*hog, second_held_out, second));
+    std::fflush(stdout);
+    if (second_only) continue;
     std::printf("%s: %zu/%zu train photos, %zu/%zu held-out photos with both boxes\n",
                 std::string(to_string(kind)).c_str(), fit_set.size(), train.size(), held_out.size(),
                 test_photos.size());

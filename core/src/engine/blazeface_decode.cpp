@@ -103,4 +103,21 @@ cv::Rect2f calibrated(const cv::Rect2f& box, const BoxCalibration& calibration) 
   return {cx - side_w / 2, cy - side_h / 2, side_w, side_h};
 }
 
+cv::Rect2f landmark_frame(std::span<const cv::Point2f> landmarks) {
+  if (landmarks.empty()) return {};
+  cv::Point2f centre(0, 0);
+  for (const cv::Point2f& p : landmarks) centre += p;
+  centre *= 1.f / static_cast<float>(landmarks.size());
+  double squares = 0;
+  for (const cv::Point2f& p : landmarks) squares += (p - centre).dot(p - centre);
+  const float side = 2.f * static_cast<float>(std::sqrt(squares / landmarks.size()));
+  return {centre.x - side / 2, centre.y - side / 2, side, side};
+}
+
+cv::Rect pixel_box(const cv::Rect2f& box) {
+  return {cv::Point(static_cast<int>(std::lround(box.x)), static_cast<int>(std::lround(box.y))),
+          cv::Point(static_cast<int>(std::lround(box.br().x)),
+                    static_cast<int>(std::lround(box.br().y)))};
+}
+
 }  // namespace lookalike::blazeface

@@ -145,12 +145,7 @@ class BlazefaceDetector final : public FaceDetector {
     for (const auto& c : merged) {
       const cv::Rect2f box =
           options_.blazeface_raw_boxes ? c.box : blazeface::calibrated(c.box, to_dlib_);
-      Detection d{cv::Rect(cv::Point(static_cast<int>(std::lround(box.x)),
-                                     static_cast<int>(std::lround(box.y))),
-                           cv::Point(static_cast<int>(std::lround(box.br().x)),
-                                     static_cast<int>(std::lround(box.br().y)))),
-                  c.score,
-                  {c.keypoints.begin(), c.keypoints.end()}};
+      Detection d{blazeface::pixel_box(box), c.score, {c.keypoints.begin(), c.keypoints.end()}};
       if (d.box.area() > 0) out.push_back(std::move(d));
     }
     return out;  // weighted_nms returns best first

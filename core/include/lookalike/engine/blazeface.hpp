@@ -61,4 +61,28 @@ inline constexpr BoxCalibration kShortRangeToDlib{0.020f, -0.030f, 0.972f};
 inline constexpr BoxCalibration kFullRangeToDlib{0.021f, -0.016f, 0.986f};
 cv::Rect2f calibrated(const cv::Rect2f& box, const BoxCalibration& calibration);
 
+// Second landmark pass: the 68 points of the first pass (fitted in the keypoint box below) still
+// sit off where HOG's box would put them, so the engine derives the box HOG would have given
+// from those points and fits again. The points' frame is the square centred on their mean whose
+// side is twice their RMS distance from it; the HOG box is that frame moved and scaled by
+// kLandmarksToDlib (median fit on LFW View 1 pairsDevTrain, tests/engine/calibrate_blazeface_boxes;
+// README "Detection").
+cv::Rect2f landmark_frame(std::span<const cv::Point2f> landmarks);
+inline constexpr BoxCalibration kLandmarksToDlib{0.040f, -0.034f, 1.430f};
+inline cv::Rect2f dlib_box_from_landmarks(std::span<const cv::Point2f> landmarks) {
+  return calibrated(landmark_frame(landmarks), kLandmarksToDlib);
+}
+
+// First pass: the box from the keypoints, steadier than the regressed box: the frame of the eyes,
+// nose tip and mouth (the ears are often hidden), moved and scaled by kKeypointsToDlib (median fit
+// as above). Needs kKeypointCount keypoints; returns an empty box otherwise.
+inline constexpr BoxCalibration kKeypointsToDlib{0.055f, 0.108f, 2.042f};
+inline cv::Rect2f dlib_box_from_keypoints(std::span<const cv::Point2f> keypoints) {
+  if (keypoints.size() < kKeypointCount) return {};
+  return calibrated(landmark_frame(keypoints.first(4)), kKeypointsToDlib);
+}
+
+// The whole-pixel box nearest to `box`.
+cv::Rect pixel_box(const cv::Rect2f& box);
+
 }  // namespace lookalike::blazeface
