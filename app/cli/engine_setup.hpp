@@ -20,8 +20,10 @@ struct EngineFlags {
   std::string embedder = "onednn";
 
   void add_to(CLI::App& app) {
-    app.add_option("--detector", detector, "face detector: hog or haar")
-        ->check(CLI::IsMember({"hog", "haar"}))
+    app.add_option("--detector", detector,
+                   "face detector: hog, haar, blazeface (short range up to 640 px, full range "
+                   "above), blazeface-front or blazeface-back")
+        ->check(CLI::IsMember(detector_names()))
         ->capture_default_str();
     app.add_option("--upsample", upsample,
                    "pyramid-up steps before detection (finds smaller faces)")

@@ -5,7 +5,9 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <nlohmann/json.hpp>
 
+#include "lookalike/build_config.hpp"
 #include "lookalike/engine/model_paths.hpp"
 #include "test_support.hpp"
 
@@ -56,7 +58,14 @@ TEST_F(ModelsFetchTest, ConvertsIntoTheUserDataFolderWhereTheCliFindsIt) {
     EXPECT_EQ(read_file_text(graph / file),
               read_file_text(default_model_dir() / "human-models" / file))
         << file;
-  EXPECT_EQ(std::distance(fs::directory_iterator(graph), fs::directory_iterator()), 7)
+  // Only the files the manifest lists are kept (its "files" of the human-models entry).
+  std::ifstream manifest_in(fs::path(LOOKALIKE_SOURCE_DIR) / "models/manifest.json");
+  const auto manifest = nlohmann::json::parse(manifest_in);
+  std::ptrdiff_t listed = 0;
+  for (const auto& model : manifest["models"])
+    if (model["name"] == "human-models") listed = std::ssize(model["files"]);
+  EXPECT_EQ(listed, 9);
+  EXPECT_EQ(std::distance(fs::directory_iterator(graph), fs::directory_iterator()), listed)
       << "only the files used are kept";
 
   const auto where = run_command(env() + cli() + " models where");

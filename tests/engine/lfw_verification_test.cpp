@@ -1,7 +1,14 @@
-// LFW View 1 (pairsDevTest.txt: 500 same + 500 different pairs): a face is found in every
-// photo and verification accuracy at dlib's 0.6 threshold is at least 98 %, for plain
-// embeddings, the gallery builder's default jitter and jitter 4 (method: lfw_view1.hpp;
-// embeddings average the chip and its mirror image).
+// LFW View 1 (pairsDevTest.txt: 500 same + 500 different pairs), for each detector: a face is
+// found in every photo and verification accuracy at dlib's 0.6 threshold is at least the
+// detector's floor, for plain embeddings, the gallery builder's default jitter and jitter 4
+// (method: lfw_view1.hpp; embeddings average the chip and its mirror image). BlazeFace's boxes
+// reach the landmark model through its keypoints and a second landmark pass, both fitted on
+// pairsDevTrain (never on these pairs).
+//
+// Floors: HOG 98 % (it measures 98.9 %). BlazeFace measures 98.8 % (issue 12 asks for HOG's
+// 98.9 %: one pair short, so HOG stays the default); its floor of 98.5 % catches a regression
+// without pretending the target is met.
+#include <algorithm>
 #include <cstdio>
 #include <set>
 
@@ -11,13 +18,22 @@
 namespace lookalike {
 namespace {
 
-TEST(LfwView1, VerificationAccuracyAtDlibThreshold) {
+struct DetectorCase {
+  DetectorKind detector;
+  double min_accuracy;
+};
+
+class LfwView1 : public ::testing::TestWithParam<DetectorCase> {};
+
+TEST_P(LfwView1, VerificationAccuracyAtDlibThreshold) {
   LOOKALIKE_REQUIRE_SHARED();
-  const auto chips = test::lfw_view1_chips(test::shared_data("faces/lfw_view1"));
+  const DetectorKind detector = GetParam().detector;
+  const auto chips = test::lfw_view1_chips(test::shared_data("faces/lfw_view1"), 0, 0, detector);
   ASSERT_EQ(chips.pairs.size(), 1000u);
   ASSERT_TRUE(chips.failures.empty()) << chips.failures.front();
-  std::printf("LFW View 1 pairsDevTest: %zu photos, detector found the central face in %zu\n",
-              chips.chips.size(), chips.chips.size() - chips.no_detection.size());
+  std::printf("LFW View 1 pairsDevTest, %s: %zu photos, detector found the central face in %zu\n",
+              std::string(to_string(detector)).c_str(), chips.chips.size(),
+              chips.chips.size() - chips.no_detection.size());
   for (const auto& p : chips.no_detection) std::printf("  no detection: %s\n", p.c_str());
   EXPECT_TRUE(chips.no_detection.empty())
       << chips.no_detection.size() << " photos without a detected face";
@@ -28,9 +44,18 @@ TEST(LfwView1, VerificationAccuracyAtDlibThreshold) {
     std::printf("  jitter %d: accuracy %.1f %% at 0.6 (same %d/%d, different %d/%d)\n", jitter,
                 score.accuracy_percent, score.same_correct, score.same_total,
                 score.different_correct, score.different_total);
-    EXPECT_GE(score.accuracy_percent, 98.0) << "jitter " << jitter;
+    EXPECT_GE(score.accuracy_percent, GetParam().min_accuracy) << "jitter " << jitter;
   }
 }
+
+INSTANTIATE_TEST_SUITE_P(Detectors, LfwView1,
+                         ::testing::Values(DetectorCase{DetectorKind::hog, 98.0},
+                                           DetectorCase{DetectorKind::blazeface, 98.5}),
+                         [](const auto& test_info) {
+                           std::string name(to_string(test_info.param.detector));
+                           std::replace(name.begin(), name.end(), '-', '_');
+                           return name;
+                         });
 
 }  // namespace
 }  // namespace lookalike

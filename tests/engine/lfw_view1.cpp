@@ -26,14 +26,17 @@ double thread_cpu_ms() {
 // work(engine, i) for i in [0, count) on `threads` workers, each with its own engine. Returns
 // the thread CPU milliseconds the calls took, summed.
 double for_each_on_workers(std::size_t count, unsigned threads,
-                           const std::function<void(FaceEngine&, std::size_t)>& work) {
+                           const std::function<void(FaceEngine&, std::size_t)>& work,
+                           DetectorKind detector = DetectorKind::hog) {
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   std::atomic<std::size_t> next{0};
   std::atomic<double> cpu_ms{0};
   std::vector<std::jthread> workers;
   for (unsigned t = 0; t < threads; ++t)
     workers.emplace_back([&] {
-      auto engine = FaceEngine::create();
+      EngineOptions options;
+      options.detector.kind = detector;
+      auto engine = FaceEngine::create(options);
       double mine = 0;
       for (std::size_t i; (i = next++) < count;) {
         const double start = thread_cpu_ms();
@@ -49,7 +52,7 @@ double for_each_on_workers(std::size_t count, unsigned threads,
 }  // namespace
 
 LfwView1Chips lfw_view1_chips(const std::filesystem::path& lfw_view1_dir, std::size_t max_pairs,
-                              unsigned threads) {
+                              unsigned threads, DetectorKind detector) {
   LfwView1Chips result;
   result.pairs = read_lfw_pairs(lfw_view1_dir / "pairsDevTest.txt");
   if (max_pairs > 0 && max_pairs < result.pairs.size()) {
@@ -66,8 +69,9 @@ LfwView1Chips lfw_view1_chips(const std::filesystem::path& lfw_view1_dir, std::s
   photos.erase(std::unique(photos.begin(), photos.end()), photos.end());
 
   std::mutex mutex;
-  const double cpu_ms =
-      for_each_on_workers(photos.size(), threads, [&](FaceEngine& engine, std::size_t i) {
+  const double cpu_ms = for_each_on_workers(
+      photos.size(), threads,
+      [&](FaceEngine& engine, std::size_t i) {
         try {
           const cv::Mat image = load_image(lfw_view1_dir / photos[i]);
           auto faces = engine.analyze(image, {.embed = false, .thorough = true});
@@ -84,7 +88,8 @@ LfwView1Chips lfw_view1_chips(const std::filesystem::path& lfw_view1_dir, std::s
           std::lock_guard lock(mutex);
           result.failures.push_back(photos[i] + ": " + e.what());
         }
-      });
+      },
+      detector);
   std::sort(result.no_detection.begin(), result.no_detection.end());
   if (!result.chips.empty()) result.cpu_ms_per_face = cpu_ms / result.chips.size();
   return result;

@@ -44,9 +44,9 @@ struct LfwView1Score {
 };
 
 // The pairs (0 = all; else the first max_pairs / 2 same and different pairs) and the chips of
-// their photos.
+// their photos, found by `detector`.
 LfwView1Chips lfw_view1_chips(const std::filesystem::path& lfw_view1_dir, std::size_t max_pairs = 0,
-                              unsigned threads = 0);
+                              unsigned threads = 0, DetectorKind detector = DetectorKind::hog);
 
 // Every chip embedded as FaceEngine::embed(chip, mirror_average, jitter); a pair with a photo
 // that has no chip counts as wrong.

@@ -4,6 +4,7 @@
 // in real time and as fast as possible, and prints a table plus a JSON file.
 //
 // Usage: pipeline_bench [--gallery FILE.lkg] [--workers N] [--seconds S] [--json OUT]
+//            [--detector hog --detector blazeface ...]  (every scenario per detector)
 // Without --gallery the gallery is built in memory from lfw10 photos (first 4 per person).
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
@@ -61,6 +62,7 @@ std::shared_ptr<const IdentityMatcher> build_gallery(const fs::path& lfw) {
 }
 
 struct Result {
+  std::string detector;
   std::string scenario;
   int faces = 0;
   double source_fps = 0;
@@ -80,8 +82,9 @@ struct Result {
 };
 
 Result run(const test::WrittenVideo& video, int faces, PlaybackMode mode, int workers,
-           std::shared_ptr<const IdentityMatcher> gallery) {
+           std::shared_ptr<const IdentityMatcher> gallery, const std::string& detector) {
   PipelineOptions o;
+  o.engine.detector.kind = detector_kind_from_string(detector);
   o.source.spec = video.path.string();
   o.source.playback = mode;
   o.workers = workers;
@@ -104,10 +107,11 @@ Result run(const test::WrittenVideo& video, int faces, PlaybackMode mode, int wo
   const double cpu = cpu_seconds() - cpu0;
   const SnapshotPtr fin = pipeline.latest();
   Result r;
+  r.detector = detector;
   r.faces = faces;
   r.source_fps = video.fps;
   r.mode = std::string(to_string(mode));
-  r.scenario = std::to_string(faces) + " face" + (faces > 1 ? "s" : "") + " @" +
+  r.scenario = detector + " " + std::to_string(faces) + " face" + (faces > 1 ? "s" : "") + " @" +
                std::to_string(static_cast<int>(video.fps)) + " " + r.mode;
   r.frames = video.frames;
   r.wall_s = wall;
@@ -142,11 +146,14 @@ int main(int argc, char** argv) {
   int workers = 0;
   double seconds_per_set = 1.0;
   int sets = 6;
+  std::vector<std::string> detectors{"hog"};
   app.add_option("--gallery", gallery_path, "gallery file (default: built from lfw10 in memory)");
   app.add_option("--workers", workers, "worker threads (0 = all cores)");
   app.add_option("--sets", sets, "face sets per video (each starts new tracks)");
   app.add_option("--seconds-per-set", seconds_per_set, "seconds each face set is shown");
   app.add_option("--json", json_path, "where to write the JSON results");
+  app.add_option("--detector", detectors, "detector(s) to run every scenario with")
+      ->check(CLI::IsMember(detector_names()));
   CLI11_PARSE(app, argc, argv);
   spdlog::set_level(spdlog::level::warn);
 
@@ -179,9 +186,12 @@ int main(int argc, char** argv) {
           test::write_grid_sets_video(dir / ("bench_" + std::to_string(faces) + "_" +
                                              std::to_string(static_cast<int>(fps)) + ".avi"),
                                       face_sets, seconds_per_set, spec);
-      results.push_back(run(video, faces, PlaybackMode::realtime, workers, gallery));
-      if (fps == 30.0)
-        results.push_back(run(video, faces, PlaybackMode::as_fast_as_possible, workers, gallery));
+      for (const std::string& detector : detectors) {
+        results.push_back(run(video, faces, PlaybackMode::realtime, workers, gallery, detector));
+        if (fps == 30.0)
+          results.push_back(
+              run(video, faces, PlaybackMode::as_fast_as_possible, workers, gallery, detector));
+      }
     }
   }
 
@@ -214,12 +224,12 @@ int main(int argc, char** argv) {
     }
   }
 
-  std::printf("%-30s %7s %9s %9s %8s %6s %9s %9s %7s %7s %7s %6s %8s\n", "scenario", "frames",
+  std::printf("%-40s %7s %9s %9s %8s %6s %9s %9s %7s %7s %7s %6s %8s\n", "scenario", "frames",
               "shown/s", "proc/s", "dropped", "cpu%", "f2n p50", "f2n p95", "detect", "embed",
               "total", "scale", "reembed");
   nlohmann::json out = nlohmann::json::array();
   for (const Result& r : results) {
-    std::printf("%-30s %7d %9s %9s %8llu %6s %9s %9s %7s %7s %7s %5d%% %8d\n", r.scenario.c_str(),
+    std::printf("%-40s %7d %9s %9s %8llu %6s %9s %9s %7s %7s %7s %5d%% %8d\n", r.scenario.c_str(),
                 r.frames, num(r.displayed_fps).c_str(), num(r.processed_fps).c_str(),
                 static_cast<unsigned long long>(r.dropped), num(r.cpu_percent, 0).c_str(),
                 num(r.f2n_p50).c_str(), num(r.f2n_p95).c_str(), num(r.latency.detect_ms).c_str(),
@@ -227,6 +237,7 @@ int main(int argc, char** argv) {
                 r.max_reembed);
     out.push_back(
         {{"scenario", r.scenario},
+         {"detector", r.detector},
          {"faces", r.faces},
          {"source_fps", r.source_fps},
          {"mode", r.mode},

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstddef>
 #include <opencv2/core.hpp>
+#include <vector>
 
 namespace lookalike {
 
@@ -32,6 +33,9 @@ using Landmarks = std::array<cv::Point2f, kLandmarkCount>;
 struct Detection {
   cv::Rect box;       // in image pixels, may extend past the border
   float score = 0.f;  // detector-specific confidence, higher is more certain
+  // BlazeFace only (empty for the others), image pixels: right eye, left eye, nose tip, mouth
+  // centre, right ear, left ear (the person's right: the left side of an unmirrored photo).
+  std::vector<cv::Point2f> keypoints;
 };
 
 // Everything the engine learns about one face in an image.

@@ -4,11 +4,13 @@
 #include <dlib/opencv/cv_image.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <opencv2/imgproc.hpp>
 #include <opencv2/objdetect.hpp>
 #include <stdexcept>
 
+#include "blazeface_detector.hpp"
 #include "lookalike/errors.hpp"
 
 namespace lookalike {
@@ -124,19 +126,51 @@ std::unique_ptr<FaceDetector> make_detector(const DetectorOptions& options,
       return std::make_unique<HogDetector>(options);
     case DetectorKind::haar:
       return std::make_unique<HaarDetector>(options, paths);
+    case DetectorKind::blazeface:
+    case DetectorKind::blazeface_front:
+    case DetectorKind::blazeface_back:
+      return detail::make_blazeface_detector(options, paths);
   }
   throw std::invalid_argument("unknown detector kind");
 }
 
+namespace {
+constexpr std::array kKinds{DetectorKind::hog, DetectorKind::haar, DetectorKind::blazeface,
+                            DetectorKind::blazeface_front, DetectorKind::blazeface_back};
+}  // namespace
+
 std::string_view to_string(DetectorKind kind) {
-  return kind == DetectorKind::haar ? "haar" : "hog";
+  switch (kind) {
+    case DetectorKind::hog:
+      return "hog";
+    case DetectorKind::haar:
+      return "haar";
+    case DetectorKind::blazeface:
+      return "blazeface";
+    case DetectorKind::blazeface_front:
+      return "blazeface-front";
+    case DetectorKind::blazeface_back:
+      return "blazeface-back";
+  }
+  return "hog";
+}
+
+const std::vector<std::string>& detector_names() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> out;
+    for (const DetectorKind kind : kKinds) out.emplace_back(to_string(kind));
+    return out;
+  }();
+  return names;
 }
 
 DetectorKind detector_kind_from_string(std::string_view name) {
-  if (name == "hog") return DetectorKind::hog;
-  if (name == "haar") return DetectorKind::haar;
-  throw std::invalid_argument("unknown detector '" + std::string(name) +
-                              "' (expected hog or haar)");
+  for (const DetectorKind kind : kKinds)
+    if (to_string(kind) == name) return kind;
+  std::string expected;
+  for (const auto& n : detector_names()) expected += (expected.empty() ? "" : ", ") + n;
+  throw std::invalid_argument("unknown detector '" + std::string(name) + "' (expected one of " +
+                              expected + ")");
 }
 
 }  // namespace lookalike

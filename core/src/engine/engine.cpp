@@ -11,6 +11,7 @@
 
 #include "chip_jitter.hpp"
 #include "lookalike/engine/aligner.hpp"
+#include "lookalike/engine/blazeface.hpp"
 #include "lookalike/engine/image_io.hpp"
 #include "lookalike/errors.hpp"
 #include "model_cache.hpp"
@@ -239,7 +240,12 @@ std::vector<FaceResult> FaceEngine::analyze_as_given(const cv::Mat& bgr,
     FaceResult face;
     face.box = d.box;
     face.score = d.score;
-    face.landmarks = impl.landmarks->predict(bgr, d.box);
+    const cv::Rect2f from_keypoints = blazeface::dlib_box_from_keypoints(d.keypoints);
+    face.landmarks = impl.landmarks->predict(
+        bgr, from_keypoints.empty() ? d.box : blazeface::pixel_box(from_keypoints));
+    if (!d.keypoints.empty())  // BlazeFace: fit again in the box HOG would have given
+      face.landmarks = impl.landmarks->predict(
+          bgr, blazeface::pixel_box(blazeface::dlib_box_from_landmarks(face.landmarks)));
     faces.push_back(std::move(face));
   }
   impl.timings.landmarks_ms += watch.lap();

@@ -12,6 +12,7 @@
 #include <stdexcept>
 #include <tuple>
 
+#include "lookalike/engine/detector.hpp"
 #include "lookalike/file_util.hpp"
 
 namespace fs = std::filesystem;
@@ -179,7 +180,13 @@ Settings parse_settings(const std::string& toml_text) {
   s.same_gender = get_or(t, "search", "same_gender", s.same_gender);
   s.photo_jitter = static_cast<int>(std::clamp<std::int64_t>(
       integer_at(t, "search", "photo_jitter").value_or(s.photo_jitter), 0, kMaxJitter));
-  s.detector = get_or<std::string>(t, "detector", "name", s.detector);
+  const auto detector = get_or<std::string>(t, "detector", "name", s.detector);
+  try {
+    detector_kind_from_string(detector);
+    s.detector = detector;
+  } catch (const std::exception&) {
+    spdlog::warn("settings: unknown detector '{}', using {}", detector, s.detector);
+  }
   s.show_landmarks = get_or(t, "view", "landmarks", s.show_landmarks);
   s.show_panel = get_or(t, "view", "panel", s.show_panel);
   s.unique_cast = get_or(t, "view", "unique_cast", s.unique_cast);

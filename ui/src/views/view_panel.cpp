@@ -188,11 +188,15 @@ void App::draw_settings_controls(ImFont* bold) {
           "Photo mode averages each face over this many jittered copies (galleries: %d; each "
           "copy costs one more network pass)",
           kGalleryJitter);
-    int detector = settings_.detector == "haar" ? 1 : 0;
-    const char* detectors[] = {"hog (dlib)", "haar (OpenCV)"};
-    if (ImGui::Combo("Detector", &detector, detectors, 2)) {
-      settings_.detector = detector == 1 ? "haar" : "hog";
-      start_feed(feed_ ? feed_->spec() : settings_.source);  // engines are per worker: restart
+    if (ImGui::BeginCombo("Detector", settings_.detector.c_str())) {
+      for (const std::string& name : detector_names()) {  // names from core's one table
+        if (ImGui::Selectable(name.c_str(), name == settings_.detector) &&
+            name != settings_.detector) {
+          settings_.detector = name;
+          start_feed(feed_ ? feed_->spec() : settings_.source);  // engines are per worker
+        }
+      }
+      ImGui::EndCombo();
     }
     if (changed) apply_search_options();
   }

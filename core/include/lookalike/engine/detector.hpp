@@ -6,6 +6,7 @@
 #pragma once
 
 #include <memory>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -17,6 +18,12 @@ namespace lookalike {
 enum class DetectorKind {
   hog,   // dlib's frontal-face HOG + linear SVM (default)
   haar,  // OpenCV's Viola-Jones cascade from opencv-data
+  // MediaPipe BlazeFace (human-models' TF.js graphs on oneDNN): the short-range 128x128 model
+  // for live video (DetectorOptions::live_video), the full-range 256x256 one for photos and
+  // group shots; the two others force one model.
+  blazeface,
+  blazeface_front,
+  blazeface_back,
 };
 
 struct DetectorOptions {
@@ -31,6 +38,14 @@ struct DetectorOptions {
   double hog_adjust_threshold = 0.0;
   // Haar: smallest face side in pixels of the scanned image.
   int haar_min_face = 40;
+  // BlazeFace: lowest face score kept (MediaPipe's 0.5).
+  float blazeface_min_score = 0.5f;
+  // BlazeFace: report the network's own boxes instead of the dlib-style calibrated ones (the
+  // calibration program).
+  bool blazeface_raw_boxes = false;
+  // Set by the live pipeline for its workers: DetectorKind::blazeface then uses the
+  // short-range model (faces near the camera, 4x cheaper).
+  bool live_video = false;
 };
 
 class FaceDetector {
@@ -40,11 +55,14 @@ class FaceDetector {
   virtual std::string_view name() const = 0;
 };
 
-// Throws ModelError when the detector's model file (Haar cascade) is missing.
+// Throws ModelError when the detector's model file (Haar cascade, BlazeFace graph) is missing
+// or damaged.
 std::unique_ptr<FaceDetector> make_detector(const DetectorOptions& options,
                                             const ModelPaths& paths = ModelPaths::defaults());
 
 std::string_view to_string(DetectorKind kind);
 DetectorKind detector_kind_from_string(std::string_view name);  // throws std::invalid_argument
+// Every name detector_kind_from_string accepts, for CLI checks and menus.
+const std::vector<std::string>& detector_names();
 
 }  // namespace lookalike
