@@ -48,8 +48,8 @@
 #include "lookalike/ui/view_models/operator.hpp"
 #include "lookalike/ui/view_models/overlay_model.hpp"
 #include "lookalike/ui/view_models/settings.hpp"
-#include "views/view_operator.hpp"
 #include "views/attract_loop.hpp"
+#include "views/view_operator.hpp"
 
 namespace lookalike::ui {
 

@@ -280,7 +280,7 @@ struct Pipeline::Impl {
     try {
       EngineOptions eo = options.engine;
       eo.threads = 1;
-      eo.detector.live_video = true;  // BlazeFace: the short-range model
+      eo.detector.live_video = true;    // BlazeFace: the short-range model
       engine = FaceEngine::create(eo);  // on this thread: engines are not shareable
     } catch (const std::exception& e) {
       fail("worker " + std::to_string(index), e.what());

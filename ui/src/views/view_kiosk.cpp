@@ -211,9 +211,9 @@ void App::draw_kiosk(const Rect& area) {
         veil(0.82f);
       const float y = headline(settings_.kiosk.attract_title, area.min.y + area.height() * 0.26f,
                                f.large, colours.text);
-      kiosk::centered_text(
-          dl, f.regular, f.regular->FontSize * 1.4f, cx, y + 14 * s, colours.text_dim,
-"Step in front of the camera and look straight ahead.");
+      kiosk::centered_text(dl, f.regular, f.regular->FontSize * 1.4f, cx, y + 14 * s,
+                           colours.text_dim,
+                           "Step in front of the camera and look straight ahead.");
       const ImVec2 c{cx, area.min.y + area.height() * 0.6f};
       ring(dl, c, 54 * s, kiosk_.engage_progress(), colours.accent, s);
       if (shown_ && !shown_->tracks.empty() && !kiosk_.paused())
