@@ -173,6 +173,13 @@ std::string HttpAnswer::header(const std::string& name) const {
 }
 
 HttpAnswer http_request(const std::string& method, const std::string& url) {
+  // libcpp-httplib (not built with TSan) parses answers with function-local static regexes whose
+  // guards TSan cannot see, so their first use from two threads reads as a race. Requests wait
+  // here until one has been answered; every later use is then ordered after the statics exist.
+  static std::mutex first_answer_mutex;
+  static bool first_answer_seen = false;  // guarded by first_answer_mutex
+  std::unique_lock first_answer_lock(first_answer_mutex);
+  if (first_answer_seen) first_answer_lock.unlock();
   const std::size_t path_start = url.find('/', url.find("://") + 3);
   httplib::Client client(url.substr(0, path_start));
   client.set_connection_timeout(std::chrono::seconds(5));
@@ -183,6 +190,10 @@ HttpAnswer http_request(const std::string& method, const std::string& url) {
   HttpAnswer answer;
   const httplib::Result result = client.send(request);
   if (!result) return answer;
+  if (first_answer_lock.owns_lock()) {
+    first_answer_seen = true;
+    first_answer_lock.unlock();
+  }
   answer.status = result->status;
   answer.body = result->body;
   for (const auto& [name, value] : result->headers) answer.headers[name] = value;
