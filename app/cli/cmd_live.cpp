@@ -2,7 +2,8 @@
 // published snapshot (--json) or a line whenever a track's shown name changes, then a summary.
 // Ctrl-C stops the pipeline in order and still prints the summary. Soak runs: --max-seconds
 // ends the run in order, --usage-every samples resident memory, threads and open files (a
-// {"usage": ...} line each with --json, first/last/peak in the summary).
+// {"usage": ...} line each with --json, first/last/peak in the summary). --gender-age adds each
+// track's estimated gender and age; --gender filters its look-alikes like `match --gender`.
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -16,6 +17,7 @@
 
 #include "command.hpp"
 #include "engine_setup.hpp"
+#include "gender_age_setup.hpp"
 #include "lookalike/app/open_gallery.hpp"
 #include "lookalike/pipeline/pipeline.hpp"
 #include "lookalike/pipeline/snapshot_json.hpp"
@@ -38,6 +40,8 @@ struct LiveFlags {
   double usage_every = 0;
   int workers = 0;
   int top_k = SearchOptions{}.top_k;
+  std::string gender = "any";
+  bool gender_age = false;
   int width = SourceOptions{}.width;
   int height = SourceOptions{}.height;
   double fps = SourceOptions{}.fps;
@@ -79,6 +83,10 @@ int run_live(const LiveFlags& flags) {
   options.workers = flags.workers;
   options.engine = flags.engine.options();
   options.search.top_k = flags.top_k;
+  options.gender_filter = *gender_filter_from_string(flags.gender);
+  options.estimate_gender_age = flags.gender_age || options.gender_filter != GenderFilter::any;
+  // The workers only warn when the models are missing; a filter without them is an error.
+  if (options.gender_filter == GenderFilter::same && !load_gender_age_estimator(true)) return 2;
 
   // Refused when built by other weights (else the names are silently wrong); throws naming
   // the file: exit 2.
@@ -211,6 +219,14 @@ const CommandRegistration registration{{[](CLI::App& app) -> std::function<int()
       ->capture_default_str();
   cmd->add_option("--top-k", flags->top_k, "matches per face")
       ->check(CLI::Range(1, 100))
+      ->capture_default_str();
+  cmd->add_flag("--gender-age", flags->gender_age,
+                "estimate every track's gender and age (JSON: \"gender\", \"gender_confidence\", "
+                "\"age\"; estimates, not facts)");
+  cmd->add_option("--gender", flags->gender,
+                  "only identities of this gender; same: the track's estimated gender (implies "
+                  "--gender-age)")
+      ->check(CLI::IsMember({"any", "same", "female", "male"}))
       ->capture_default_str();
   cmd->add_option("--width", flags->width, "requested camera width")->capture_default_str();
   cmd->add_option("--height", flags->height, "requested camera height")->capture_default_str();

@@ -10,7 +10,7 @@
 // each feature's shape to the identity's thumbnail (app/feature_resemblance.hpp). Every face
 // carries its estimated "gender", "gender_confidence" and "age" (match_json.hpp); `--gender
 // same|female|male` keeps only identities of that gender (`same`: the face's estimate;
-// app/gender_filter.hpp). A bad
+// gallery/gender_filter.hpp). A bad
 // image is reported and the batch goes on; exit code 1 if any input failed, 2 if the gallery
 // cannot be used.
 #include <fmt/format.h>
@@ -88,9 +88,9 @@ struct MatchCommand {
     options.analyze.try_rotations = try_rotations;
     options.analyze.jitter = jitter;
     options.features = features;
-    options.gender = *app::gender_filter_from_string(gender);
-    const auto estimator = load_gender_age_estimator(options.gender == app::GenderFilter::same);
-    if (!estimator && options.gender == app::GenderFilter::same) return 2;
+    options.gender = *gender_filter_from_string(gender);
+    const auto estimator = load_gender_age_estimator(options.gender == GenderFilter::same);
+    if (!estimator && options.gender == GenderFilter::same) return 2;
     options.estimator = estimator.get();
     return for_each_image(
         images, json, [&](const std::string& path, const cv::Mat& image, nlohmann::json& line) {

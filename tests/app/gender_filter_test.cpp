@@ -7,10 +7,10 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
-#include "lookalike/app/gender_filter.hpp"
 #include "lookalike/gallery/builder.hpp"
 #include "lookalike/gallery/gallery.hpp"
 #include "lookalike/gallery/gallery_file.hpp"
+#include "lookalike/gallery/gender_filter.hpp"
 #include "test_support.hpp"
 
 namespace fs = std::filesystem;
@@ -18,29 +18,8 @@ namespace fs = std::filesystem;
 namespace lookalike::app {
 namespace {
 
-const std::map<std::string, Gender> kBbtGenders = {
-    {"amy", Gender::female},   {"bernadette", Gender::female}, {"penny", Gender::female},
-    {"howard", Gender::male},  {"leonard", Gender::male},      {"raj", Gender::male},
-    {"sheldon", Gender::male}, {"stuart", Gender::male}};
-
-class GenderFilterApp : public ::testing::Test {
+class GenderFilterApp : public test::BbtGallerySuite {
  protected:
-  static void SetUpTestSuite() {
-    if (!test::shared_dir()) return;
-    dir_ = new test::TempDir;
-    cli_ = (test::build_dir() / "app/lookalike-cli").string();
-    gallery_ = (*dir_ / "bbt.lkg").string();
-    const auto run =
-        test::run_command(cli_ + " gallery build " + test::shared_data("faces/bbt").string() +
-                          " -o " + gallery_ + " --threads 2 -q");
-    ASSERT_EQ(run.exit_code, 0) << run.err;
-  }
-  static void TearDownTestSuite() {
-    delete dir_;
-    dir_ = nullptr;
-  }
-  void SetUp() override { LOOKALIKE_REQUIRE_SHARED(); }
-
   // `match --json` on one photo with --gender `filter`: its one JSON line.
   static nlohmann::json match(const std::string& photo, const std::string& filter) {
     const auto run =
@@ -59,14 +38,11 @@ class GenderFilterApp : public ::testing::Test {
       genders[gallery->identity_name(i)] = gallery->gender(i);
     return genders;
   }
-
-  static inline test::TempDir* dir_ = nullptr;
-  static inline std::string cli_, gallery_;
 };
 
 TEST_F(GenderFilterApp, FolderGalleryIdentitiesGetEstimatedGenderAndAge) {
   const auto gallery = Gallery::load(gallery_);
-  ASSERT_EQ(gallery->identity_count(), kBbtGenders.size());
+  ASSERT_EQ(gallery->identity_count(), test::bbt_cast().size());
   int right = 0;
   for (std::uint32_t i = 0; i < gallery->identity_count(); ++i) {
     const std::string name = gallery->identity_name(i);
@@ -74,7 +50,7 @@ TEST_F(GenderFilterApp, FolderGalleryIdentitiesGetEstimatedGenderAndAge) {
     EXPECT_TRUE(gallery->gender_estimated(i)) << name;  // folders carry no metadata
     EXPECT_GT(gallery->age(i), 15.f) << name;
     EXPECT_LT(gallery->age(i), 70.f) << name;
-    right += gallery->gender(i) == kBbtGenders.at(name);
+    right += gallery->gender(i) == test::known_gender(name);
     std::printf("%-10s %-6s (estimated), about %.0f\n", name.c_str(), to_string(gallery->gender(i)),
                 gallery->age(i));
   }

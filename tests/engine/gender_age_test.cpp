@@ -14,20 +14,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// The gender each labelled folder's person is known by (lfw10's ten are all men).
-Gender gender_of(const std::string& folder) {
-  static const std::map<std::string, Gender> known = {
-      {"amy", Gender::female},        {"bernadette", Gender::female},
-      {"penny", Gender::female},      {"rose_leslie", Gender::female},
-      {"howard", Gender::male},       {"leonard", Gender::male},
-      {"raj", Gender::male},          {"sheldon", Gender::male},
-      {"stuart", Gender::male},       {"alex_lacamoire", Gender::male},
-      {"barack_obama", Gender::male}, {"joe_biden", Gender::male},
-      {"kit_harington", Gender::male}};
-  const auto it = known.find(folder);
-  return it == known.end() ? Gender::male : it->second;
-}
-
 TEST(GenderAge, AccuracyOnTheLabelledSharedPhotos) {
   LOOKALIKE_REQUIRE_SHARED();
   auto engine = FaceEngine::create();
@@ -51,7 +37,7 @@ TEST(GenderAge, AccuracyOnTheLabelledSharedPhotos) {
       EXPECT_LE(e.gender_confidence, 1.f) << path;
       EXPECT_GT(e.age, 5.f) << path;  // adults only in these sets
       EXPECT_LT(e.age, 100.f) << path;
-      const Gender truth = gender_of(folder);
+      const Gender truth = test::known_gender(folder);
       auto& [right, total] = tally[truth];
       right += e.gender == truth;
       ++total;

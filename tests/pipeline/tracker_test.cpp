@@ -161,6 +161,36 @@ TEST(Tracker, FarEmbeddingStartsANewTrack) {
   EXPECT_FALSE(tracker.views()[0].named()) << "the new person is not yet named";
 }
 
+// Gender/age: the track's estimate is the vote of its last mean_window faces, so one odd frame
+// does not flip it; a new person (embedding split) starts from nothing.
+TEST(Tracker, GenderAgeIsCombinedOverTheTrackAndResetForANewPerson) {
+  TrackerOptions options;
+  options.mean_window = 4;
+  Tracker tracker(options);
+  tracker.update(0, kT0, {face_at(0, 0)});
+  const auto id = tracker.assignment()[0];
+  EXPECT_FALSE(tracker.views()[0].gender_age.known()) << "no estimate before the first face";
+  const GenderAgeEstimate woman{Gender::female, 0.9f, 30.f}, man{Gender::male, 0.8f, 50.f};
+  tracker.add_embedding(id, unit_embedding(0), 0.5f, {}, kT0, woman);
+  tracker.add_embedding(id, unit_embedding(0), 0.5f, {}, kT0, woman);
+  auto u = tracker.add_embedding(id, unit_embedding(0), 0.5f, {}, kT0, man);  // one odd frame
+  ASSERT_TRUE(u);
+  EXPECT_EQ(u->gender_age.gender, Gender::female);
+  EXPECT_NEAR(u->gender_age.age, (30.f + 30.f + 50.f) / 3, 0.5f);
+  tracker.add_embedding(id, unit_embedding(0), 0.5f, {}, kT0, {});  // unknown: ignored
+  EXPECT_EQ(tracker.views()[0].gender_age.gender, Gender::female);
+  // The window forgets: four faces later only the newest count.
+  for (int i = 0; i < 4; ++i) u = tracker.add_embedding(id, unit_embedding(0), 0.5f, {}, kT0, man);
+  EXPECT_EQ(u->gender_age.gender, Gender::male);
+  EXPECT_NEAR(u->gender_age.age, 50.f, 0.01f);
+  // Another person takes the place: the estimate starts again from that face.
+  u = tracker.add_embedding(id, unit_embedding(1), 0.5f, {}, kT0, woman);
+  ASSERT_TRUE(u);
+  EXPECT_NE(u->id, id);
+  EXPECT_EQ(u->gender_age.gender, Gender::female);
+  EXPECT_NEAR(u->gender_age.age, 30.f, 0.01f);
+}
+
 TEST(Tracker, HysteresisNeedsAMarginForSeveralUpdates) {
   TrackerOptions o;
   o.switch_margin = 0.05f;

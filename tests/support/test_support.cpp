@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <map>
 #include <random>
 #include <sstream>
 
@@ -60,6 +61,46 @@ TempDir::TempDir() {
 TempDir::~TempDir() {
   std::error_code ec;
   fs::remove_all(path_, ec);
+}
+
+CommandResult build_gallery_with_cli(const fs::path& source, const fs::path& out) {
+  return run_command((build_dir() / "app/lookalike-cli").string() + " gallery build " +
+                     shell_quote(source.string()) + " -o " + shell_quote(out.string()) +
+                     " --threads 2 -q");
+}
+
+Gender known_gender(const std::string& folder) {
+  static const std::map<std::string, Gender> known = {{"amy", Gender::female},
+                                                      {"bernadette", Gender::female},
+                                                      {"penny", Gender::female},
+                                                      {"rose_leslie", Gender::female},
+                                                      {"howard", Gender::male},
+                                                      {"leonard", Gender::male},
+                                                      {"raj", Gender::male},
+                                                      {"sheldon", Gender::male},
+                                                      {"stuart", Gender::male},
+                                                      {"alex_lacamoire", Gender::male},
+                                                      {"barack_obama", Gender::male},
+                                                      {"joe_biden", Gender::male},
+                                                      {"kit_harington", Gender::male},
+                                                      {"Ariel_Sharon", Gender::male},
+                                                      {"Arnold_Schwarzenegger", Gender::male},
+                                                      {"Colin_Powell", Gender::male},
+                                                      {"Donald_Rumsfeld", Gender::male},
+                                                      {"George_W_Bush", Gender::male},
+                                                      {"Gerhard_Schroeder", Gender::male},
+                                                      {"Hugo_Chavez", Gender::male},
+                                                      {"Jacques_Chirac", Gender::male},
+                                                      {"Tony_Blair", Gender::male},
+                                                      {"Vladimir_Putin", Gender::male}};
+  const auto it = known.find(folder);
+  return it == known.end() ? Gender::unknown : it->second;
+}
+
+const std::vector<std::string>& bbt_cast() {
+  static const std::vector<std::string> cast = {"amy",   "bernadette", "howard",  "leonard",
+                                                "penny", "raj",        "sheldon", "stuart"};
+  return cast;
 }
 
 CommandResult run_command(const std::string& command) {

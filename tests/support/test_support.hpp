@@ -12,6 +12,8 @@
 #include <nlohmann/json.hpp>
 #include <opencv2/core.hpp>
 
+#include "lookalike/gender.hpp"
+
 namespace lookalike::test {
 
 // ../shared beside the source tree, or $LOOKALIKE_SHARED_DIR. nullopt when absent.
@@ -67,6 +69,16 @@ CommandResult run_and_signal_when(const std::string& command, const std::string&
 std::optional<CommandResult> run_with_small_disk(const std::filesystem::path& mount_point,
                                                  std::size_t kilobytes, const std::string& script);
 
+// `lookalike-cli gallery build SOURCE -o OUT --threads 2 -q` with this build's CLI.
+CommandResult build_gallery_with_cli(const std::filesystem::path& source,
+                                     const std::filesystem::path& out);
+
+// The gender each labelled folder of the shared photos is known by (BBT cast, lfw10, misc/train),
+// unknown for any other name: the answer key of the gender tests.
+Gender known_gender(const std::string& folder);
+// The BBT cast's folders (faces/bbt/NAME/NAME1..5.png), in name order.
+const std::vector<std::string>& bbt_cast();
+
 // `text` as one single-quoted shell word.
 std::string shell_quote(const std::string& text);
 
@@ -109,3 +121,30 @@ std::vector<unsigned char> with_exif_orientation(std::vector<unsigned char> jpeg
       GTEST_SKIP() << "shared test data not found: expected ../shared beside the source " \
                       "tree or LOOKALIKE_SHARED_DIR";                                     \
   } while (0)
+
+namespace lookalike::test {
+
+// A test suite over one gallery of the shared BBT cast, built once per suite by this build's
+// lookalike-cli: cli_ and gallery_ name them. A suite that needs more calls
+// BbtGallerySuite::SetUpTestSuite() first from its own.
+class BbtGallerySuite : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    if (!shared_dir()) return;
+    dir_ = new TempDir;
+    cli_ = (build_dir() / "app/lookalike-cli").string();
+    gallery_ = (*dir_ / "bbt.lkg").string();
+    const auto run = build_gallery_with_cli(shared_data("faces/bbt"), gallery_);
+    ASSERT_EQ(run.exit_code, 0) << run.err;
+  }
+  static void TearDownTestSuite() {
+    delete dir_;
+    dir_ = nullptr;
+  }
+  void SetUp() override { LOOKALIKE_REQUIRE_SHARED(); }
+
+  static inline TempDir* dir_ = nullptr;
+  static inline std::string cli_, gallery_;
+};
+
+}  // namespace lookalike::test

@@ -195,9 +195,19 @@ void App::start_feed(const std::string& spec) {
       options_.realtime ? PlaybackMode::realtime : PlaybackMode::as_fast_as_possible;
   fo.source.loop = options_.loop || mode_ == Mode::kiosk;  // a kiosk's video never ends
   fo.search = settings_.search;
+  fo.gender_filter = gender_filter();
   fo.detector = settings_.detector;
   fo.on_snapshot = [] { glfwPostEmptyEvent(); };  // wakes the idle loop
   feed_ = std::make_unique<LiveFeed>(fo, gallery_);
+}
+
+GenderFilter App::gender_filter() const {
+  return settings_.same_gender ? GenderFilter::same : GenderFilter::any;
+}
+
+void App::apply_gender_filter() {
+  if (photos_) photos_->set_gender_filter(gender_filter());
+  if (feed_) feed_->set_gender_filter(gender_filter());
 }
 
 void App::open_gallery(const fs::path& path) {
@@ -404,8 +414,7 @@ void App::handle_drop(const std::vector<std::string>& paths) {
     po.engine.detector.kind = detector_kind_from_string(settings_.detector);
     photos_ = std::make_unique<PhotoAnalyzer>(po, gallery_);
     photos_->set_unique_cast(settings_.unique_cast);
-    photos_->set_gender_filter(settings_.same_gender ? app::GenderFilter::same
-                                                     : app::GenderFilter::any);
+    photos_->set_gender_filter(gender_filter());
     photos_->set_jitter(settings_.photo_jitter);
   }
   std::sort(photos.begin(), photos.end());

@@ -90,6 +90,9 @@ class App {
 
   // lifecycle (app.cpp)
   void start_feed(const std::string& spec);
+  // "Only look-alikes of my gender" (settings_.same_gender) for the photo mode and the feed.
+  GenderFilter gender_filter() const;
+  void apply_gender_filter();
   void open_gallery(const std::filesystem::path& path);
   void start_gallery_download(const std::string& name);           // app.cpp: app::install_gallery
   void start_gallery_build(const std::filesystem::path& folder);  // app::build_gallery_from_folders

@@ -38,6 +38,8 @@ void LiveFeed::open(std::stop_token stop) {
     po.source.mirror = false;  // the view mirrors for display; track boxes stay in source pixels
     po.workers = options.workers;
     po.search = options.search;
+    po.estimate_gender_age = options.estimate_gender_age;
+    po.gender_filter = options.gender_filter;
     po.max_frames = options.max_frames;
     po.engine.detector.kind = detector_kind_from_string(options.detector);
     if (options.on_snapshot)
@@ -53,6 +55,7 @@ void LiveFeed::open(std::stop_token stop) {
     std::lock_guard lock(mutex_);
     // Settings that changed while the source was opening.
     pipeline->set_search_options(options_.search);
+    pipeline->set_gender_filter(options_.gender_filter);
     if (gallery_ != gallery) pipeline->set_gallery(gallery_);
     pipeline->set_paused(paused_);
     if (const auto info = pipeline->source_info()) {
@@ -109,6 +112,12 @@ void LiveFeed::set_search_options(const SearchOptions& options) {
   std::lock_guard lock(mutex_);
   options_.search = options;
   if (pipeline_) pipeline_->set_search_options(options);
+}
+
+void LiveFeed::set_gender_filter(GenderFilter filter) {
+  std::lock_guard lock(mutex_);
+  options_.gender_filter = filter;
+  if (pipeline_) pipeline_->set_gender_filter(filter);
 }
 
 void LiveFeed::set_gallery(std::shared_ptr<const IdentityMatcher> gallery) {

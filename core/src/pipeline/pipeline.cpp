@@ -48,6 +48,7 @@ struct Pipeline::Impl {
   mutable std::mutex settings_mutex;
   std::shared_ptr<const IdentityMatcher> gallery;
   SearchOptions search;
+  GenderFilter gender_filter = GenderFilter::any;
   std::atomic<bool> mirror{false};
   std::atomic<bool> paused{false};
 
@@ -98,6 +99,7 @@ struct Pipeline::Impl {
                        ? options.workers
                        : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     search = options.search;
+    gender_filter = options.gender_filter;
     mirror = options.source.mirror;
     base_reembed = std::max(1, options.tracker.reembed_interval);
     auto first = std::make_shared<Snapshot>();
@@ -277,6 +279,7 @@ struct Pipeline::Impl {
     std::stop_callback forward(thread_stop, [this] { run_stop.request_stop(); });
     std::stop_token stop = run_stop.get_token();
     std::unique_ptr<FaceEngine> engine;
+    std::unique_ptr<GenderAgeEstimator> estimator;
     try {
       EngineOptions eo = options.engine;
       eo.threads = 1;
@@ -284,6 +287,13 @@ struct Pipeline::Impl {
       engine = FaceEngine::create(eo);  // on this thread: engines are not shareable
     } catch (const std::exception& e) {
       fail("worker " + std::to_string(index), e.what());
+    }
+    if (engine && options.estimate_gender_age) {
+      try {
+        estimator = GenderAgeEstimator::load();  // one per worker, like the engine
+      } catch (const std::exception& e) {
+        spdlog::warn("worker {}: no gender/age estimates: {}", index, e.what());
+      }
     }
     {
       std::lock_guard lock(state_mutex);
@@ -293,7 +303,7 @@ struct Pipeline::Impl {
     if (engine) {
       try {
         while (auto frame = mailbox.take_wait(stop, /*drain_on_close=*/true)) {
-          process(*engine, std::move(*frame), stop);
+          process(*engine, estimator.get(), std::move(*frame), stop);
         }
       } catch (const std::exception& e) {
         fail("worker " + std::to_string(index), e.what());
@@ -319,6 +329,7 @@ struct Pipeline::Impl {
   struct Settings {  // one consistent copy per frame
     std::shared_ptr<const IdentityMatcher> matcher;
     SearchOptions search;
+    GenderFilter gender_filter = GenderFilter::any;
   };
 
   struct Found {  // what the detector stage saw in one frame
@@ -332,16 +343,19 @@ struct Pipeline::Impl {
     cv::Mat chip;
     float quality = 0;
     cv::Mat thumbnail;
+    cv::Rect box;  // in the frame, with its landmarks: the gender/age crop
+    Landmarks landmarks{};
   };
 
   struct Claimed {  // the embedding work one frame claimed
     std::vector<Pending> pending;
     Clock::time_point seen_at{};
+    cv::Mat image;  // the frame (shared pixels)
   };
 
   Settings settings_now() const {
     std::lock_guard lock(settings_mutex);
-    return {gallery, search};
+    return {gallery, search, gender_filter};
   }
 
   // Plan: full-frame detection or crops around the known tracks (state_mutex).
@@ -401,10 +415,12 @@ struct Pipeline::Impl {
       const auto& ids = tracker.assignment();
       for (std::size_t i = 0; i < found.faces.size(); ++i)
         if (tracker.claim_embedding(ids[i], found.faces[i]))
-          claimed.pending.push_back(
-              {ids[i], found.chips[i], found.faces[i].quality, found.faces[i].thumbnail});
+          claimed.pending.push_back({ids[i], found.chips[i], found.faces[i].quality,
+                                     found.faces[i].thumbnail, found.faces[i].box,
+                                     found.faces[i].landmarks.value_or(Landmarks{})});
     }
     claimed.seen_at = frame.captured_at;
+    claimed.image = frame.image;
     current = std::move(frame);
     total_ms.add(ms_since(current.captured_at));
     if (status == SourceStatus::starting) set_status_locked(SourceStatus::running, "running");
@@ -435,18 +451,24 @@ struct Pipeline::Impl {
     }
   };
 
-  // Embed the claimed chips and fold them into their tracks. One chip per forward pass: stop
-  // is checked between faces, so shutdown waits for at most one network pass (a CPU batch is
-  // not cheaper per chip than single passes). nullopt when stopped.
+  // Embed the claimed chips (and estimate gender and age when this worker has an estimator)
+  // and fold them into their tracks. One chip per forward pass: stop is checked between faces,
+  // so shutdown waits for at most one network pass (a CPU batch is not cheaper per chip than
+  // single passes). nullopt when stopped.
   std::optional<std::vector<Tracker::EmbeddingUpdate>> embed(FaceEngine& engine,
+                                                             GenderAgeEstimator* estimator,
                                                              const Claimed& claimed,
                                                              const std::stop_token& stop) {
     const auto t_embed = Clock::now();
     std::vector<Embedding> embeddings;
+    std::vector<GenderAgeEstimate> estimates(claimed.pending.size());
     for (const Pending& p : claimed.pending) {
       if (stop.stop_requested()) return std::nullopt;
       std::vector<Embedding> one = engine.embed(std::span<const cv::Mat>(&p.chip, 1));
-      if (!one.empty()) embeddings.push_back(one.front());
+      if (one.empty()) break;
+      if (estimator)
+        estimates[embeddings.size()] = estimator->estimate(claimed.image, p.box, p.landmarks);
+      embeddings.push_back(one.front());
     }
     const double per_face = ms_since(t_embed) / static_cast<double>(claimed.pending.size());
     std::vector<Tracker::EmbeddingUpdate> updates;
@@ -455,7 +477,7 @@ struct Pipeline::Impl {
     const auto& pending = claimed.pending;
     for (std::size_t i = 0; i < pending.size() && i < embeddings.size(); ++i)
       if (auto u = tracker.add_embedding(pending[i].track, embeddings[i], pending[i].quality,
-                                         pending[i].thumbnail, claimed.seen_at))
+                                         pending[i].thumbnail, claimed.seen_at, estimates[i]))
         updates.push_back(*u);
     return updates;
   }
@@ -468,14 +490,15 @@ struct Pipeline::Impl {
     std::vector<std::vector<IdentityMatch>> results;
     results.reserve(updates.size());
     for (const auto& u : updates)
-      results.push_back(settings.matcher->match(u.mean, settings.search));
+      results.push_back(match_gender(*settings.matcher, u.mean, settings.search,
+                                     wanted_gender(settings.gender_filter, u.gender_age.gender)));
     const double search_time = ms_since(t_search);
     std::lock_guard lock(state_mutex);
     search_ms.add(search_time);
     {
-      // The gallery may have been swapped meanwhile: results of the old one are dropped.
+      // The gallery or the filter may have changed meanwhile: such results are dropped.
       std::lock_guard settings_lock(settings_mutex);
-      if (gallery != settings.matcher) return;
+      if (gallery != settings.matcher || gender_filter != settings.gender_filter) return;
     }
     const auto now = Clock::now();
     for (std::size_t i = 0; i < updates.size(); ++i)
@@ -484,7 +507,8 @@ struct Pipeline::Impl {
     publish_locked();
   }
 
-  void process(FaceEngine& engine, Frame frame, const std::stop_token& stop) {
+  void process(FaceEngine& engine, GenderAgeEstimator* estimator, Frame frame,
+               const std::stop_token& stop) {
     const auto t_start = Clock::now();
     const Settings settings = settings_now();
     const detail::FindRequest request = plan();
@@ -495,7 +519,7 @@ struct Pipeline::Impl {
     if (!claimed || claimed->pending.empty() || stop.stop_requested()) return;
     if (!enter_embedding(*claimed, t_start)) return;
     const EmbeddingSlot slot{this};
-    const auto updates = embed(engine, *claimed, stop);
+    const auto updates = embed(engine, estimator, *claimed, stop);
     if (!updates) return;
     match(settings, *updates, t_start);
   }
@@ -620,6 +644,20 @@ void Pipeline::set_gallery(std::shared_ptr<const IdentityMatcher> gallery) {
   std::lock_guard lock(impl_->state_mutex);
   impl_->tracker.clear_matches();
   if (impl_->started) impl_->publish_locked();
+}
+void Pipeline::set_gender_filter(GenderFilter filter) {
+  {
+    std::lock_guard lock(impl_->settings_mutex);
+    if (impl_->gender_filter == filter) return;
+    impl_->gender_filter = filter;
+  }
+  std::lock_guard lock(impl_->state_mutex);
+  impl_->tracker.clear_matches();
+  if (impl_->started) impl_->publish_locked();
+}
+GenderFilter Pipeline::gender_filter() const {
+  std::lock_guard lock(impl_->settings_mutex);
+  return impl_->gender_filter;
 }
 std::shared_ptr<const IdentityMatcher> Pipeline::gallery() const {
   std::lock_guard lock(impl_->settings_mutex);

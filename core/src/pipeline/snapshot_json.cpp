@@ -36,7 +36,7 @@ std::string_view to_string(SourceStatus status) {
 nlohmann::json track_to_json(const TrackView& t) {
   nlohmann::json matches = nlohmann::json::array();
   for (const IdentityMatch& m : t.matches) matches.push_back(match_to_json(m));
-  return {
+  nlohmann::json j = {
       {"id", t.id},
       {"box",
        {std::lround(t.box.x), std::lround(t.box.y), std::lround(t.box.width),
@@ -45,6 +45,8 @@ nlohmann::json track_to_json(const TrackView& t) {
       {"similarity", t.named() ? nlohmann::json(round_to(t.matches.front().similarity_percent, 0.1))
                                : nlohmann::json(nullptr)},
       {"matches", std::move(matches)}};
+  add_estimate_json(j, t.gender_age);  // "unknown" unless the pipeline estimates them
+  return j;
 }
 
 nlohmann::json metrics_to_json(const PipelineMetrics& m) {

@@ -139,11 +139,9 @@ bool Tracker::claim_embedding(std::uint64_t id, const FaceObservation& face) {
   return want;
 }
 
-std::optional<Tracker::EmbeddingUpdate> Tracker::add_embedding(std::uint64_t id,
-                                                               const Embedding& embedding,
-                                                               float quality,
-                                                               const cv::Mat& thumbnail,
-                                                               Clock::time_point seen_at) {
+std::optional<Tracker::EmbeddingUpdate> Tracker::add_embedding(
+    std::uint64_t id, const Embedding& embedding, float quality, const cv::Mat& thumbnail,
+    Clock::time_point seen_at, const GenderAgeEstimate& estimate) {
   Track* t = find(id);
   if (!t) return std::nullopt;
   t->embed_pending = false;
@@ -180,7 +178,14 @@ std::optional<Tracker::EmbeddingUpdate> Tracker::add_embedding(std::uint64_t id,
   t->last_embed_quality = quality;
   t->last_embed_thumbnail = thumbnail;
   t->frames_since_embed = 0;
-  return EmbeddingUpdate{t->id, t->mean};
+  if (estimate.known()) {
+    t->estimates.push_back(estimate);
+    const auto window = static_cast<std::size_t>(std::max(1, options_.mean_window));
+    if (t->estimates.size() > window)
+      t->estimates.erase(t->estimates.begin(),
+                         t->estimates.end() - static_cast<std::ptrdiff_t>(window));
+  }
+  return EmbeddingUpdate{t->id, t->mean, combine_estimates(t->estimates)};
 }
 
 void Tracker::apply_matches(std::uint64_t id, std::vector<IdentityMatch> matches,
@@ -269,6 +274,7 @@ std::vector<TrackView> Tracker::views(std::optional<std::uint64_t> display_seq) 
     v.matches = t.shown;
     if (t.has_embedding) v.embedding = t.mean;
     v.quality = t.best_quality;
+    v.gender_age = combine_estimates(t.estimates);
     v.age_frames = t.age_frames;
     v.missed_frames = t.missed_frames;
     out.push_back(std::move(v));

@@ -1,5 +1,6 @@
 // Live view: the camera frame as a texture at display rate, the per-track overlay, and the
 // welcome / no-camera cards.
+#include <fmt/format.h>
 #include <imgui.h>
 
 #include <algorithm>
@@ -236,8 +237,15 @@ void App::draw_overlay(ImDrawList* dl, const Rect& fr, float s) {
       const float cw = std::max(T, 176 * s) + 2 * pad;
       const float small = 30 * s;
       const std::size_t rows = std::min<std::size_t>(3, v.matches.size());
+      // The track's gender/age estimate, said to be one (the pipeline averages it over the
+      // track's faces).
+      const std::string estimate =
+          v.gender_age.known() ? fmt::format("Looks {}, about {:.0f} (estimate)",
+                                             to_string(v.gender_age.gender), v.gender_age.age)
+                               : std::string();
       const float ch = pad + T + 6 * s + fs_title + 4 * s + 6 * s +
-                       static_cast<float>(rows) * (small + 6 * s) + pad;
+                       static_cast<float>(rows) * (small + 6 * s) +
+                       (estimate.empty() ? 0.f : fs_detail + 6 * s) + pad;
       ImVec2 c0{p1.x + 14 * s, p0.y};
       if (c0.x + cw > fr.max.x) c0.x = p0.x - 14 * s - cw;  // no room right: left of the face
       c0.x = std::clamp(c0.x, fr.min.x + 2 * s, std::max(fr.min.x + 2 * s, fr.max.x - cw - 2 * s));
@@ -277,6 +285,10 @@ void App::draw_overlay(ImDrawList* dl, const Rect& fr, float s) {
                    draw::with_alpha(draw::kTextDim, alpha), mp);
         y += small + 6 * s;
       }
+      if (!estimate.empty())
+        draw::text(dl, f.regular, fs_detail, {c0.x + pad, y},
+                   draw::with_alpha(draw::kTextDim, alpha),
+                   draw::fit_text(f.regular, fs_detail, estimate, cw - 2 * pad));
     }
     if (a.alive) layout_.tracks.push_back(std::move(drawn));
   }

@@ -208,13 +208,12 @@ void App::draw_settings_controls(ImFont* bold) {
     photos_->set_unique_cast(settings_.unique_cast);
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip("With several faces, every person plays a different celebrity");
-  if (ImGui::Checkbox("Only look-alikes of my gender", &settings_.same_gender) && photos_)
-    photos_->set_gender_filter(settings_.same_gender ? app::GenderFilter::same
-                                                     : app::GenderFilter::any);
+  if (ImGui::Checkbox("Only look-alikes of my gender", &settings_.same_gender))
+    apply_gender_filter();
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip(
-        "Photo mode: celebrities of the gender estimated for each face.\n"
-        "Gender and age are estimates from the photo and can be wrong.");
+        "Celebrities of the gender estimated for each face (photos) or person (live).\n"
+        "Gender and age are estimates from the picture and can be wrong.");
 }
 
 void App::draw_status_bar() {

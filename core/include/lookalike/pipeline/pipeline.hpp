@@ -12,8 +12,8 @@
 // - latest() returns the newest published snapshot (never null after construction: a
 //   `starting` snapshot is published first); published snapshot seq never goes backwards.
 //   Snapshots are immutable; keep them as long as you like.
-// - Every public method is thread-safe. The setters (search options, gallery, mirror, pause)
-//   take effect from the next processed frame.
+// - Every public method is thread-safe. The setters (search options, gender filter, gallery,
+//   mirror, pause) take effect from the next processed frame.
 // - Exceptions thrown inside the capture thread or a worker never escape: they become the
 //   snapshot's status/status_message (`failed`), and the pipeline stops processing.
 // - The gallery (IdentityMatcher) is shared read-only; null means detection/tracking only. A
@@ -31,6 +31,7 @@
 #include <optional>
 
 #include "lookalike/engine/engine.hpp"
+#include "lookalike/gallery/gender_filter.hpp"
 #include "lookalike/gallery/search_types.hpp"
 #include "lookalike/pipeline/frame_source.hpp"
 #include "lookalike/pipeline/snapshot.hpp"
@@ -62,6 +63,13 @@ struct PipelineOptions {
   int workers = 0;       // 0 = all cores (std::thread::hardware_concurrency)
   EngineOptions engine;  // each worker creates its own engine from this (threads = 1)
   SearchOptions search;  // top_k etc. for the gallery query
+  // Gender and age per track: each worker loads its own GenderAgeEstimator (the human-models
+  // folder next to the weights) and estimates every face it embeds; tracks combine them
+  // (TrackView::gender_age). Models missing: a warning, and tracks stay unknown.
+  bool estimate_gender_age = false;
+  // Only look-alikes of this gender (gender_filter.hpp); `same` uses the track's combined
+  // estimate and needs estimate_gender_age.
+  GenderFilter gender_filter = GenderFilter::any;
   TrackerOptions tracker;
   AdaptiveOptions adaptive;
   // Publish every captured frame (with the newest tracks, boxes moved to it), so the picture
@@ -114,6 +122,9 @@ class Pipeline {
   // Live-tunable settings (thread-safe, from the next frame).
   void set_search_options(const SearchOptions& options);
   SearchOptions search_options() const;
+  // Changes the gender filter; the tracks' matches are queried again.
+  void set_gender_filter(GenderFilter filter);
+  GenderFilter gender_filter() const;
   // Swaps the gallery (null = detection only). Track names are recomputed against it. Throws
   // GalleryError(wrong_model) for a gallery of another model, leaving the current one.
   void set_gallery(std::shared_ptr<const IdentityMatcher> gallery);

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "lookalike/engine/gender_age.hpp"
 #include "lookalike/gallery/search_types.hpp"
 #include "lookalike/types.hpp"
 
@@ -27,8 +28,11 @@ struct TrackView {
   std::vector<IdentityMatch> matches;  // shown top-k (hysteresis applied); empty until named
   std::optional<Embedding> embedding;  // the track's running mean descriptor, once embedded
   float quality = 0.f;                 // of the best face seen so far
-  int age_frames = 0;                  // frames since the track started
-  int missed_frames = 0;               // consecutive frames without a detection
+  // Gender and age estimated over the track's faces (PipelineOptions::estimate_gender_age):
+  // estimates of how the face looks, unknown until the first one.
+  GenderAgeEstimate gender_age;
+  int age_frames = 0;     // frames since the track started
+  int missed_frames = 0;  // consecutive frames without a detection
   bool named() const { return !matches.empty(); }
 };
 

@@ -13,6 +13,7 @@
 #include <optional>
 #include <vector>
 
+#include "lookalike/engine/gender_age.hpp"
 #include "lookalike/gallery/search_types.hpp"
 #include "lookalike/pipeline/snapshot.hpp"
 #include "lookalike/types.hpp"
@@ -76,6 +77,9 @@ class Tracker {
     // Recognition state.
     bool has_embedding = false;
     Embedding mean{};
+    // Gender/age estimates of the last mean_window embedded faces (combined for display and
+    // the gender filter: one odd frame does not flip a person).
+    std::vector<GenderAgeEstimate> estimates;
     float weight_sum = 0.f;
     float best_quality = 0.f;
     float last_embed_quality = 0.f;
@@ -107,12 +111,15 @@ class Tracker {
   struct EmbeddingUpdate {
     std::uint64_t id = 0;
     Embedding mean{};
+    GenderAgeEstimate gender_age;  // combined over the track (unknown without estimates)
   };
   // `seen_at`: capture time of the frame the embedding comes from (a track restarted for a new
-  // person counts its face-to-name time from there).
+  // person counts its face-to-name time from there). `estimate`: that face's gender and age
+  // (unknown when the pipeline does not estimate them).
   std::optional<EmbeddingUpdate> add_embedding(std::uint64_t id, const Embedding& embedding,
                                                float quality, const cv::Mat& thumbnail,
-                                               Clock::time_point seen_at = Clock::now());
+                                               Clock::time_point seen_at = Clock::now(),
+                                               const GenderAgeEstimate& estimate = {});
   // Gives back a claim that will not be fulfilled (the worker could not embed now): the
   // track is claimable again from the next frame.
   void release_claim(std::uint64_t id);

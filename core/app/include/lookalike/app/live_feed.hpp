@@ -19,6 +19,7 @@
 #include <string>
 
 #include "lookalike/app/task.hpp"
+#include "lookalike/gallery/gender_filter.hpp"
 #include "lookalike/gallery/search_types.hpp"
 #include "lookalike/pipeline/frame_source.hpp"
 #include "lookalike/pipeline/snapshot.hpp"
@@ -32,6 +33,10 @@ namespace lookalike::app {
 struct LiveFeedOptions {
   SourceOptions source;  // spec, size, fps, playback (mirroring is done by the view)
   SearchOptions search;
+  // Gender and age per track (estimates shown with the names) and the "only look-alikes of my
+  // gender" filter (PipelineOptions::estimate_gender_age, gender_filter).
+  bool estimate_gender_age = true;
+  GenderFilter gender_filter = GenderFilter::any;
   std::string detector = "hog";
   int workers = 0;               // 0 = all cores
   std::uint64_t max_frames = 0;  // 0 = until the source ends
@@ -62,6 +67,7 @@ class LiveFeed {
 
   // Live tunables; applied now or as soon as the pipeline is running.
   void set_search_options(const SearchOptions& options);
+  void set_gender_filter(GenderFilter filter);
   // Throws GalleryError(wrong_model) for a gallery of another model than the engine's (the
   // GalleryLoader refuses those first), keeping the current gallery.
   void set_gallery(std::shared_ptr<const IdentityMatcher> gallery);

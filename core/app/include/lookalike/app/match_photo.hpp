@@ -16,10 +16,10 @@
 #include <opencv2/core.hpp>
 
 #include "lookalike/app/feature_resemblance.hpp"
-#include "lookalike/app/gender_filter.hpp"
 #include "lookalike/engine/engine.hpp"
 #include "lookalike/engine/gender_age.hpp"
 #include "lookalike/engine/head_pose.hpp"
+#include "lookalike/gallery/gender_filter.hpp"
 #include "lookalike/gallery/search_types.hpp"
 
 namespace lookalike::app {

@@ -20,12 +20,12 @@
 #include <vector>
 
 #include "lookalike/app/feature_resemblance.hpp"
-#include "lookalike/app/gender_filter.hpp"
 #include "lookalike/app/group_play.hpp"
 #include "lookalike/app/morph.hpp"
 #include "lookalike/app/task.hpp"
 #include "lookalike/engine/engine.hpp"
 #include "lookalike/engine/gender_age.hpp"
+#include "lookalike/gallery/gender_filter.hpp"
 #include "lookalike/gallery/search_types.hpp"
 
 namespace lookalike::app {

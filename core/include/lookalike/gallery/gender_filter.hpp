@@ -1,7 +1,8 @@
-// Use case: only look-alikes of one gender (the seed's "filter the gallery to the same
-// gender"). One implementation for `lookalike-cli match --gender`, photo mode's "only look-alikes
-// of my gender" and the kiosk's `kiosk.same_gender`. Genders are estimates (the face's from
-// GenderAgeEstimator, a folder gallery's from its photos), never facts about a person.
+// Only look-alikes of one gender (the seed's "filter the gallery to the same gender"). One
+// implementation for `lookalike-cli match --gender`, photo mode's "only look-alikes of my gender"
+// and the live pipeline's tracks (the app's and the kiosk's `search.same_gender`). Genders are
+// estimates (the face's from GenderAgeEstimator, a folder gallery's from its photos), never facts
+// about a person.
 //
 // Contract: pure functions, thread-safe. `same` with a face whose gender is unknown does not
 // filter (there is nothing to compare); identities of unknown gender are left out by every
@@ -15,7 +16,7 @@
 #include "lookalike/gallery/search_types.hpp"
 #include "lookalike/gender.hpp"
 
-namespace lookalike::app {
+namespace lookalike {
 
 enum class GenderFilter { any, same, female, male };
 std::string_view to_string(GenderFilter filter);
@@ -29,4 +30,4 @@ std::optional<Gender> wanted_gender(GenderFilter filter, Gender face);
 std::vector<IdentityMatch> match_gender(const IdentityMatcher& gallery, const Embedding& query,
                                         const SearchOptions& search, std::optional<Gender> wanted);
 
-}  // namespace lookalike::app
+}  // namespace lookalike

@@ -1,9 +1,9 @@
-#include "lookalike/app/gender_filter.hpp"
+#include "lookalike/gallery/gender_filter.hpp"
 
 #include <algorithm>
 #include <array>
 
-namespace lookalike::app {
+namespace lookalike {
 namespace {
 
 constexpr std::array<std::pair<GenderFilter, std::string_view>, 4> kNames = {{
@@ -63,4 +63,4 @@ std::vector<IdentityMatch> match_gender(const IdentityMatcher& gallery, const Em
   return {};
 }
 
-}  // namespace lookalike::app
+}  // namespace lookalike
