@@ -168,9 +168,7 @@ class FeatureResemblanceCli : public ::testing::Test {
     LOOKALIKE_REQUIRE_SHARED();
     cli_ = (test::build_dir() / "app/lookalike-cli").string();
     gallery_ = (dir_ / "bbt.lkg").string();
-    const auto run =
-        test::run_command(cli_ + " gallery build " + test::shared_data("faces/bbt").string() +
-                          " -o " + gallery_ + " --threads 2 -q");
+    const auto run = test::build_gallery_with_cli(test::shared_data("faces/bbt"), gallery_);
     ASSERT_EQ(run.exit_code, 0) << run.err;
   }
   std::string cli_, gallery_;

@@ -19,27 +19,16 @@ namespace fs = std::filesystem;
 namespace lookalike::app {
 namespace {
 
-class GalleryExtrasApp : public ::testing::Test {
+class GalleryExtrasApp : public test::BbtGallerySuite {
  protected:
   static void SetUpTestSuite() {
-    if (!test::shared_dir()) return;
-    dir_ = new test::TempDir;
-    cli_ = (test::build_dir() / "app/lookalike-cli").string();
-    gallery_ = (*dir_ / "bbt.lkg").string();
-    const auto run =
-        test::run_command(cli_ + " gallery build " + test::shared_data("faces/bbt").string() +
-                          " -o " + gallery_ + " --threads 2 -q");
-    ASSERT_EQ(run.exit_code, 0) << run.err;
+    BbtGallerySuite::SetUpTestSuite();
+    if (!dir_ || HasFatalFailure()) return;
     // The same gallery in the format older releases wrote.
     old_gallery_ = (*dir_ / "bbt-v1.lkg").string();
     write_gallery(old_gallery_, Gallery::load(gallery_)->to_data(),
                   {.format_version = kOldestGalleryFormatVersion});
   }
-  static void TearDownTestSuite() {
-    delete dir_;
-    dir_ = nullptr;
-  }
-  void SetUp() override { LOOKALIKE_REQUIRE_SHARED(); }
 
   static std::vector<nlohmann::json> match_json(const std::string& gallery) {
     std::string cmd = cli_ + " match --gallery " + gallery + " --json --top 3";
@@ -52,8 +41,7 @@ class GalleryExtrasApp : public ::testing::Test {
     return test::json_lines(run.out);
   }
 
-  static inline test::TempDir* dir_ = nullptr;
-  static inline std::string cli_, gallery_, old_gallery_;
+  static inline std::string old_gallery_;
 };
 
 TEST_F(GalleryExtrasApp, MatchPhotoGivesPosesAndPercentiles) {

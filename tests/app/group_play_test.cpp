@@ -142,9 +142,7 @@ class GroupPlayCli : public ::testing::Test {
   }
   std::string build(const std::string& dataset) {
     const std::string gallery = (dir_ / (dataset + ".lkg")).string();
-    const auto run = test::run_command(cli_ + " gallery build " +
-                                       test::shared_data("faces/" + dataset).string() + " -o " +
-                                       gallery + " --threads 2 -q");
+    const auto run = test::build_gallery_with_cli(test::shared_data("faces/" + dataset), gallery);
     EXPECT_EQ(run.exit_code, 0) << run.err;
     return gallery;
   }

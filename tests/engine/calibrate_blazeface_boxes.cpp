@@ -148,36 +148,31 @@ int main(int argc, char** argv) {
     const blazeface::BoxCalibration raw{};
     const auto median = median_fit(fit_set);
     const auto refined = refine(*hog, fit_set, median);
-    // Second pass (blazeface::kLandmarksToDlib): the HOG box relative to the frame of the
-    // landmarks fitted in the calibrated box, median fit on the same photos.
-    const auto keypoint_frames = [&](std::vector<Sample> samples) {
-      for (Sample& s : samples)
-        s.blaze = blazeface::landmark_frame(std::span(s.keypoints).first(4));
-      return samples;
+    // A median fit of HOG's box against another frame of each photo (`frame_of`), printed with
+    // its landmark error on both splits.
+    const auto fit_frames = [&](const char* label, const auto& frame_of) {
+      const auto with_frames = [&](std::vector<Sample> samples) {
+        for (Sample& s : samples) s.blaze = frame_of(s);
+        return samples;
+      };
+      const auto train_set = with_frames(fit_set), held_set = with_frames(held_out);
+      const auto fit = median_fit(train_set);
+      std::printf(
+          "%s %s: median fit dx %.3f dy %.3f scale %.3f; landmark error train %.4f held-out "
+          "%.4f\n",
+          std::string(to_string(kind)).c_str(), label, fit.dx, fit.dy, fit.scale,
+          landmark_error(*hog, train_set, fit), landmark_error(*hog, held_set, fit));
     };
-    const auto kp_train = keypoint_frames(fit_set), kp_held_out = keypoint_frames(held_out);
-    const auto kp = median_fit(kp_train);
-    std::printf(
-        "%s keypoints: median fit dx %.3f dy %.3f scale %.3f; landmark error train %.4f held-out "
-        "%.4f\n",
-        std::string(to_string(kind)).c_str(), kp.dx, kp.dy, kp.scale,
-        landmark_error(*hog, kp_train, kp), landmark_error(*hog, kp_held_out, kp));
-    // Second pass: landmarks fitted in the keypoint box (blazeface::kKeypointsToDlib, as the
-    // engine does), their frame against HOG's box.
-    const auto first_pass_frames = [&](std::vector<Sample> samples) {
-      for (Sample& s : samples)
-        s.blaze = blazeface::landmark_frame(hog->landmarks(
-            s.image, blazeface::pixel_box(blazeface::dlib_box_from_keypoints(s.keypoints))));
-      return samples;
-    };
-    const auto second_train = first_pass_frames(fit_set),
-               second_held_out = first_pass_frames(held_out);
-    const auto second = median_fit(second_train);
-    std::printf(
-        "%s second pass: median fit dx %.3f dy %.3f scale %.3f; landmark error train %.4f held-out "
-        "%.4f\n",
-        std::string(to_string(kind)).c_str(), second.dx, second.dy, second.scale,
-        landmark_error(*hog, second_train, second), landmark_error(*hog, second_held_out, second));
+    // First pass (blazeface::kKeypointsToDlib): the frame of the eyes, nose tip and mouth.
+    fit_frames("keypoints", [](const Sample& s) {
+      return blazeface::landmark_frame(std::span<const cv::Point2f>(s.keypoints).first(4));
+    });
+    // Second pass (blazeface::kLandmarksToDlib): the frame of the landmarks fitted in the
+    // keypoint box, as the engine does.
+    fit_frames("second pass", [&](const Sample& s) {
+      return blazeface::landmark_frame(hog->landmarks(
+          s.image, blazeface::pixel_box(blazeface::dlib_box_from_keypoints(s.keypoints))));
+    });
     std::fflush(stdout);
     if (second_only) continue;
     std::printf("%s: %zu/%zu train photos, %zu/%zu held-out photos with both boxes\n",

@@ -202,6 +202,15 @@ void App::draw_kiosk(const Rect& area) {
   auto veil = [&](float alpha) {
     dl->AddRectFilled(area.min, area.max, draw::with_alpha(colours.background, alpha));
   };
+  // The camera or the gallery is not there: a calm notice, never the technical reason (the
+  // operator window has it).
+  auto notice = [&](const std::string& title, const std::string& line) {
+    veil(1.f);
+    const float y = area.min.y + area.height() * 0.36f;
+    headline(title, y, f.large, colours.text);
+    kiosk::centered_text(dl, f.regular, f.regular->FontSize * 1.4f, cx,
+                         y + f.large->FontSize + 24 * s, colours.text_dim, line);
+  };
 
   switch (state) {
     case app::GuestState::attract: {
@@ -262,18 +271,10 @@ void App::draw_kiosk(const Rect& area) {
       draw_kiosk_cards(area, now);
       break;
     case app::GuestState::fault:
-      veil(1.f);
-      headline("We'll be right back", area.min.y + area.height() * 0.36f, f.large, colours.text);
-      kiosk::centered_text(dl, f.regular, f.regular->FontSize * 1.4f, cx,
-                           area.min.y + area.height() * 0.36f + f.large->FontSize + 24 * s,
-                           colours.text_dim, "The camera is taking a short break.");
+      notice("We'll be right back", "The camera is taking a short break.");
       break;
     case app::GuestState::back_soon:
-      veil(1.f);
-      headline("Back soon", area.min.y + area.height() * 0.36f, f.large, colours.text);
-      kiosk::centered_text(dl, f.regular, f.regular->FontSize * 1.4f, cx,
-                           area.min.y + area.height() * 0.36f + f.large->FontSize + 24 * s,
-                           colours.text_dim, "The look-alike booth is getting ready.");
+      notice("Back soon", "The look-alike booth is getting ready.");
       break;
   }
   draw_kiosk_branding(area);
