@@ -84,7 +84,7 @@ int run_live(const LiveFlags& flags) {
   options.engine = flags.engine.options();
   options.search.top_k = flags.top_k;
   options.gender_filter = *gender_filter_from_string(flags.gender);
-  options.estimate_gender_age = flags.gender_age || options.gender_filter != GenderFilter::any;
+  options.estimate_gender_age = flags.gender_age || options.gender_filter == GenderFilter::same;
   // The workers only warn when the models are missing; a filter without them is an error.
   if (options.gender_filter == GenderFilter::same && !load_gender_age_estimator(true)) return 2;
 
@@ -226,7 +226,7 @@ const CommandRegistration registration{{[](CLI::App& app) -> std::function<int()
   cmd->add_option("--gender", flags->gender,
                   "only identities of this gender; same: the track's estimated gender (implies "
                   "--gender-age)")
-      ->check(CLI::IsMember({"any", "same", "female", "male"}))
+      ->check(CLI::IsMember(gender_filter_names()))
       ->capture_default_str();
   cmd->add_option("--width", flags->width, "requested camera width")->capture_default_str();
   cmd->add_option("--height", flags->height, "requested camera height")->capture_default_str();

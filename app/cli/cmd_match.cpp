@@ -70,7 +70,7 @@ struct MatchCommand {
     sub->add_option("--gender", gender,
                     "only identities of this gender; same: the face's estimated gender "
                     "(estimates, not facts)")
-        ->check(CLI::IsMember({"any", "same", "female", "male"}))
+        ->check(CLI::IsMember(gender_filter_names()))
         ->capture_default_str();
     sub->add_option("IMAGE", images, "photos to analyse")->required();
     engine_flags.add_to(*sub);

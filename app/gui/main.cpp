@@ -5,6 +5,7 @@
 
 #include <cstdio>
 
+#include "lookalike/app/guest_flow.hpp"
 #include "lookalike/ui/app.hpp"
 #include "lookalike/ui/gl/texture.hpp"
 
@@ -60,8 +61,16 @@ int main(int argc, char** argv) {
       ->check(CLI::NonNegativeNumber);
   cli.add_option("--exit-when-kiosk-state", options.exit_when_kiosk_state,
                  "With --exit-after-frames in kiosk mode: also wait until the guest flow is in "
-                 "this state")
-      ->check(CLI::IsMember({"attract", "consent", "countdown", "result", "fault", "back_soon"}));
+                 "this state (or 'paused', the operator's pause)")
+      ->check(CLI::IsMember([] {
+        auto names = lookalike::app::guest_state_names();
+        names.push_back("paused");
+        return names;
+      }()));
+  cli.add_option("--exit-when-named", options.exit_when_named,
+                 "With --exit-after-frames in live or map mode: also wait until N people in "
+                 "view are named")
+      ->check(CLI::NonNegativeNumber);
   cli.add_option("--vitals-every", options.vitals_every_s,
                  "Kiosk mode: log the guest flow's vitals (state, people served, textures) every "
                  "S seconds")

@@ -172,16 +172,22 @@ TEST_F(GuestScript, APersonWhoStepsInJoinsTheCardsAndIsHeldAsLong) {
 TEST_F(GuestScript, APersonFoundAgainKeepsTheCardAndAFullRowWaits) {
   play(1.2, {person(5, 500)});
   ASSERT_EQ(flow.cards().size(), 1u);
+  const std::uint64_t card_id = flow.cards()[0].card_id;
+  const cv::Rect2f opened_on = flow.cards()[0].frame_box;
   play(0.2, {});
   TrackView again = person(9, 505);
   again.embedding = descriptor_of(5);  // the same person, a new track id
   play(1.2, {again});
   ASSERT_EQ(flow.cards().size(), 1u) << "no second card for the same person";
   EXPECT_EQ(flow.cards()[0].track_id, 9u);
+  EXPECT_EQ(flow.cards()[0].card_id, card_id) << "the same card: morph and QR code stay";
+  EXPECT_EQ(flow.cards()[0].frame_box, opened_on) << "the box in the card's own frame";
+  EXPECT_NE(flow.cards()[0].box, opened_on) << "the box follows the person";
   EXPECT_TRUE(flow.cards()[0].present);
   play(0.2, {});
   play(1.2, {person(11, 505)});  // someone else, same place
   ASSERT_EQ(flow.cards().size(), 2u);
+  EXPECT_NE(flow.cards()[1].card_id, card_id);
 
   play(1.2, {person(11, 505), person(12, 100), person(13, 800), person(14, 1000)});
   EXPECT_EQ(flow.cards().size(), 4u);
@@ -503,7 +509,7 @@ TEST_F(GuestScript, ACardCarriesItsShareLinkAndExpiry) {
   EXPECT_FALSE(flow.cards()[0].share_url);
   flow.share_card(99, "http://x/c/none", now + 15min);  // no such card: ignored
   EXPECT_FALSE(flow.cards()[0].share_url);
-  flow.share_card(7, "http://127.0.0.1:8080/c/abc", now + 15min);
+  flow.share_card(flow.cards()[0].card_id, "http://127.0.0.1:8080/c/abc", now + 15min);
   ASSERT_TRUE(flow.cards()[0].share_url);
   EXPECT_EQ(*flow.cards()[0].share_url, "http://127.0.0.1:8080/c/abc");
   EXPECT_EQ(flow.cards()[0].share_expires_at, now + 15min);

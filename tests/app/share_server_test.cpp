@@ -230,6 +230,38 @@ TEST_F(ShareServerTest, OversizedAndMalformedRequestsAreRefusedAndServingGoesOn)
   }
 }
 
+// One request per connection: a second request pipelined after the first, or hidden in the
+// unread body of the first, is never answered (the connection closes after one answer).
+TEST_F(ShareServerTest, OneAnswerPerConnectionNothingSmuggled) {
+  ShareSettings s = settings();
+  s.requests_per_second = 1000;
+  ShareServer server(s);
+  const PublishedCard published = server.publish(test_card());
+  const std::string card = "GET /c/" + published.token + ".jpg HTTP/1.1\r\nHost: x\r\n\r\n";
+  const std::string not_found = "GET /nothing HTTP/1.1\r\nHost: x\r\n";
+  for (const auto& [what, bytes] :
+       {std::pair<std::string, std::string>{"pipelined", not_found + "\r\n" + card},
+        {"in the body",
+         not_found + "Content-Length: " + std::to_string(card.size()) + "\r\n\r\n" + card}}) {
+    const std::string answer = test::raw_http_exchange(server.port(), bytes, 10s, true);
+    EXPECT_EQ(raw_status(answer), 404) << what;
+    std::size_t answers = 0;
+    for (std::size_t at = answer.find("HTTP/1.1 "); at != std::string::npos;
+         at = answer.find("HTTP/1.1 ", at + 1))
+      ++answers;
+    EXPECT_EQ(answers, 1u) << what << ":\n" << answer.substr(0, 400);
+    EXPECT_EQ(answer.find("image/jpeg"), std::string::npos) << what;
+    EXPECT_NE(answer.find("Connection: close"), std::string::npos) << what;
+  }
+  // Header limits count the client's headers only: 32 of them pass.
+  std::string headers;
+  for (int i = 0; i < 31; ++i) headers += "X-" + std::to_string(i) + ": 1\r\n";
+  EXPECT_EQ(raw_status(test::raw_http_exchange(
+                server.port(),
+                "GET /c/" + published.token + " HTTP/1.1\r\nHost: x\r\n" + headers + "\r\n")),
+            200);
+}
+
 TEST_F(ShareServerTest, RateLimitAnswers429PerSecondWindow) {
   ShareSettings s = settings();
   s.requests_per_second = 5;

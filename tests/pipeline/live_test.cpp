@@ -658,15 +658,16 @@ TEST_F(LivePipelineTest, TracksCarryGenderAndAgeAndTheGenderFilterHolds) {
     EXPECT_GE(matches_agree, 0.95 * named) << segments[s].identity;
   }
 
-  // The CLI: `live --gender female --json` shows only the gallery's women, whoever is in
-  // front of the camera, and every track carries its estimate.
+  // The CLI: `live --gender female --gender-age --json` shows only the gallery's women, whoever is
+  // in front of the camera, and every track carries its estimate.
   const fs::path cli = test::build_dir() / "app" / "lookalike-cli";
   ASSERT_TRUE(fs::exists(cli)) << cli;
   const fs::path gallery_file = dir_ / "bbt.lkg";
   write_gallery(gallery_file, gallery->to_data());
-  const auto run = test::run_command(cli.string() + " live --source " + video.path.string() +
-                                     " --gallery " + gallery_file.string() +
-                                     " --as-fast-as-possible --workers 2 --gender female --json");
+  const auto run =
+      test::run_command(cli.string() + " live --source " + video.path.string() + " --gallery " +
+                        gallery_file.string() +
+                        " --as-fast-as-possible --workers 2 --gender female --gender-age --json");
   ASSERT_EQ(run.exit_code, 0) << run.err;
   std::istringstream out(run.out);
   int matches_seen = 0, estimated_tracks = 0;

@@ -200,8 +200,8 @@ HttpAnswer http_request(const std::string& method, const std::string& url) {
   return answer;
 }
 
-std::string raw_http_exchange(int port, const std::string& bytes,
-                              std::chrono::milliseconds timeout) {
+std::string raw_http_exchange(int port, const std::string& bytes, std::chrono::milliseconds timeout,
+                              bool until_closed) {
   const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) throw std::runtime_error("socket() failed");
   timeval tv{};
@@ -227,6 +227,7 @@ std::string raw_http_exchange(int port, const std::string& bytes,
     char buffer[4096];
     for (ssize_t n; (n = ::recv(fd, buffer, sizeof(buffer), 0)) > 0;) {
       received.append(buffer, static_cast<std::size_t>(n));
+      if (until_closed) continue;
       const std::size_t head_end = received.find("\r\n\r\n");
       if (head_end == std::string::npos) continue;
       std::size_t length = 0;

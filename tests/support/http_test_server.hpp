@@ -82,8 +82,10 @@ inline HttpAnswer http_get(const std::string& url) {
 
 // Connects to 127.0.0.1:port, sends `bytes` and reads one answer (its head and Content-Length
 // bytes), or until the server closes the connection or `timeout` passes; returns what was read
-// (empty when nothing came).
+// (empty when nothing came). `until_closed`: reads everything until the server closes (or the
+// timeout), however many answers come.
 std::string raw_http_exchange(int port, const std::string& bytes,
-                              std::chrono::milliseconds timeout = std::chrono::seconds(5));
+                              std::chrono::milliseconds timeout = std::chrono::seconds(5),
+                              bool until_closed = false);
 
 }  // namespace lookalike::test

@@ -272,7 +272,7 @@ TEST_F(GuiTest, LiveUniqueCastGivesEveryPersonADifferentCelebrity) {
   Shot shot;
   auto names_shown = [&](const std::string& name) {
     shot = run_app(name, "--source " + group.path.string() + " --gallery " + gallery_ +
-                             " --exit-after-frames 120");
+                             " --exit-after-frames 120 --exit-when-named 4");
     EXPECT_EQ(shot.run.exit_code, 0) << shot.run.err;
     std::vector<std::string> names;
     for (const auto& t : shot.layout["tracks"])
@@ -301,7 +301,7 @@ TEST_F(GuiTest, LiveUniqueCastGivesEveryPersonADifferentCelebrity) {
 // The face map: every gallery identity drawn, the people of the live video placed among them.
 TEST_F(GuiTest, FaceMapShowsTheGalleryAndPlacesThePeopleLive) {
   const Shot shot = run_app("map", "--map --source " + video_->path.string() + " --gallery " +
-                                       gallery_ + " --exit-after-frames 30");
+                                       gallery_ + " --exit-after-frames 30 --exit-when-named 1");
   ASSERT_EQ(shot.run.exit_code, 0) << shot.run.err;
   ASSERT_FALSE(shot.image.empty());
   EXPECT_EQ(shot.layout["mode"], "map") << shot.layout.dump();

@@ -205,6 +205,33 @@ GenderFilter App::gender_filter() const {
   return settings_.same_gender ? GenderFilter::same : GenderFilter::any;
 }
 
+bool App::live_view_mirrored() const {
+  return settings_.mirror && feed_ && classify_source_spec(feed_->spec()) == SourceKind::camera;
+}
+
+void App::report_kiosk_problem(const std::string& message) {
+  if (std::find(kiosk_problems_.begin(), kiosk_problems_.end(), message) != kiosk_problems_.end())
+    return;
+  kiosk_problems_.push_back(message);
+  spdlog::warn("{}", message);
+}
+
+const cv::Mat& App::kiosk_logo_image() {
+  if (!kiosk_logo_read_) {
+    kiosk_logo_read_ = true;
+    const std::string& path = settings_.kiosk.logo;
+    if (!path.empty()) {
+      cv::Mat logo = cv::imread(path, cv::IMREAD_UNCHANGED);
+      if (logo.empty() || logo.depth() != CV_8U)
+        report_kiosk_problem("kiosk.logo: " + path +
+                             " is not an 8-bit PNG or JPEG image; not shown");
+      else
+        kiosk_logo_image_ = std::move(logo);
+    }
+  }
+  return kiosk_logo_image_;
+}
+
 void App::apply_gender_filter() {
   if (photos_) photos_->set_gender_filter(gender_filter());
   if (feed_) feed_->set_gender_filter(gender_filter());
@@ -583,8 +610,14 @@ Rect App::central_area() const {
   return r;
 }
 
-bool App::kiosk_cards_awaited() const {
-  if (mode_ != Mode::kiosk) return true;
+bool App::awaited_state_reached() const {
+  if (mode_ != Mode::kiosk) {
+    if (options_.exit_when_named <= 0) return true;
+    if (!shown_) return false;
+    const auto named = std::count_if(shown_->tracks.begin(), shown_->tracks.end(),
+                                     [](const TrackView& t) { return t.named(); });
+    return named >= options_.exit_when_named;
+  }
   if (!options_.exit_when_kiosk_state.empty() &&
       layout_.kiosk_state != options_.exit_when_kiosk_state)
     return false;
@@ -733,7 +766,7 @@ int App::run() {
         options_.exit_after_frames > 0 &&
         std::chrono::duration<double>(clock::now() - started).count() > options_.exit_timeout_s;
     const bool done = options_.exit_after_frames > 0 &&
-                      settled_frames_ >= options_.exit_after_frames && kiosk_cards_awaited();
+                      settled_frames_ >= options_.exit_after_frames && awaited_state_reached();
     if (save_requested_ || ((done || timed_out) && !options_.screenshot.empty())) {
       const cv::Mat pixels = window_->read_back();  // back buffer, before the swap
       if (save_requested_) save_result_card(pixels);

@@ -92,6 +92,13 @@ class App {
   void start_feed(const std::string& spec);
   // "Only look-alikes of my gender" (settings_.same_gender) for the photo mode and the feed.
   GenderFilter gender_filter() const;
+  // The live view shows the camera mirrored (a selfie view): faces cut from its frames are
+  // flipped to match what the guest saw.
+  bool live_view_mirrored() const;
+  // A kiosk problem for the operator (logged once; listed in the operator window).
+  void report_kiosk_problem(const std::string& message);
+  // kiosk.logo, read once (8-bit images only; a problem is reported otherwise): empty when none.
+  const cv::Mat& kiosk_logo_image();
   void apply_gender_filter();
   void open_gallery(const std::filesystem::path& path);
   void start_gallery_download(const std::string& name);           // app.cpp: app::install_gallery
@@ -111,7 +118,7 @@ class App {
   void apply_search_options();
   Rect central_area() const;
   bool settled_frame();
-  bool kiosk_cards_awaited() const;          // --exit-when-kiosk-cards / -state
+  bool awaited_state_reached() const;        // --exit-when-kiosk-cards / -state, --exit-when-named
   ScreenshotState screenshot_state() const;  // --screenshot's JSON beside the image
   bool something_moves() const;              // main loop (app.cpp): false = sleep at the idle rate
 
@@ -222,11 +229,13 @@ class App {
   std::vector<std::string> kiosk_problems_;
   Texture kiosk_logo_;  // kiosk.logo, loaded once
   bool kiosk_logo_tried_ = false;
+  cv::Mat kiosk_logo_image_;  // kiosk_logo_image()
+  bool kiosk_logo_read_ = false;
   double kiosk_source_retry_at_ = 0;            // glfw time: a failed source is reopened then
   double kiosk_vitals_at_ = 0;                  // glfw time of the next "kiosk vitals" log line
   std::unique_ptr<AttractLoop> kiosk_attract_;  // kiosk.attract_video, opened on first use
   Texture kiosk_attract_texture_;
-  // The result cards' morphs by track id (null: none could be made), made on a Task (the
+  // The result cards' morphs by card id (null: none could be made), made on a Task (the
   // landmark fit needs an engine); entries leave with their cards.
   std::map<std::uint64_t, std::shared_ptr<const app::Morph>> kiosk_morphs_;
   // Their feature shapes (person vs part), from the morph's two landmark sets; same lifetime.
@@ -238,7 +247,7 @@ class App {
   std::unique_ptr<app::ShareServer> share_server_;
   std::unique_ptr<app::Task> kiosk_share_task_;
   struct KioskShare {
-    std::uint64_t track_id;
+    std::uint64_t card_id;
     app::PublishedCard published;
     cv::Mat qr;  // BGR
   };

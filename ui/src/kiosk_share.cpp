@@ -45,8 +45,7 @@ void App::start_share_server() {
                  share_server_->public_host(), share_server_->port(), share.ttl_minutes);
   } catch (const std::exception& e) {
     // The operator's to fix; guests get cards without a QR code.
-    kiosk_problems_.push_back(std::string("kiosk.share: ") + e.what() + "; no take-home QR");
-    spdlog::error("{}", kiosk_problems_.back());
+    report_kiosk_problem(std::string("kiosk.share: ") + e.what() + "; no take-home QR");
   }
 }
 
@@ -55,18 +54,18 @@ void App::update_kiosk_shares(Clock::time_point now) {
   const auto& cards = kiosk_.cards();
   if (kiosk_share_task_ && !kiosk_share_task_->running()) {
     for (KioskShare& done : *kiosk_share_result_) {
-      Texture& qr = kiosk_qr_[done.track_id];  // an entry even on failure: tried once
+      Texture& qr = kiosk_qr_[done.card_id];  // an entry even on failure: tried once
       if (done.qr.empty()) continue;
       qr.upload(done.qr, /*picture=*/false);
       const auto left = done.published.expires_at - std::chrono::system_clock::now();
-      kiosk_.share_card(done.track_id, done.published.url,
+      kiosk_.share_card(done.card_id, done.published.url,
                         now + std::chrono::duration_cast<Clock::duration>(left));
     }
     kiosk_share_task_.reset();
   }
   std::erase_if(kiosk_qr_, [&](const auto& entry) {  // bounded: only the cards up now
     return std::none_of(cards.begin(), cards.end(),
-                        [&](const app::GuestCard& c) { return c.track_id == entry.first; });
+                        [&](const app::GuestCard& c) { return c.card_id == entry.first; });
   });
   if (kiosk_share_task_ || !gallery_) return;
 
@@ -77,15 +76,14 @@ void App::update_kiosk_shares(Clock::time_point now) {
     std::string name;
     double percent;
   };
-  const bool mirrored =
-      settings_.mirror && feed_ && classify_source_spec(feed_->spec()) == SourceKind::camera;
+  const bool mirrored = live_view_mirrored();
   std::vector<Request> requests;
   for (const app::GuestCard& card : cards) {
-    if (kiosk_qr_.contains(card.track_id) || !card.shown() || card.frame.empty()) continue;
-    cv::Mat face = app::face_crop(card.frame, cv::Rect(card.box), 0.3f, 1024);
+    if (kiosk_qr_.contains(card.card_id) || !card.shown() || card.frame.empty()) continue;
+    cv::Mat face = app::face_crop(card.frame, cv::Rect(card.frame_box), 0.3f, 1024);
     if (face.empty()) continue;
     if (mirrored) cv::flip(face, face, 1);
-    requests.push_back({card.track_id, face, card.shown()->identity, card.shown()->name,
+    requests.push_back({card.card_id, face, card.shown()->identity, card.shown()->name,
                         card.shown()->similarity_percent});
   }
   if (requests.empty()) return;
@@ -96,13 +94,12 @@ void App::update_kiosk_shares(Clock::time_point now) {
   branding.background = bgr_of(k.background, branding.background);
   branding.accent = bgr_of(k.accent, branding.accent);
   branding.text = bgr_of(k.text, branding.text);
+  branding.logo = kiosk_logo_image();  // shares the pixels, which nobody writes
   kiosk_share_result_ = std::make_shared<std::vector<KioskShare>>();
   kiosk_share_task_ = std::make_unique<app::Task>(
       "kiosk take-home card",
-      [requests = std::move(requests), branding, logo_path = k.logo, gallery = gallery_,
+      [requests = std::move(requests), brand = branding, gallery = gallery_,
        server = share_server_.get(), result = kiosk_share_result_](app::Task::Context& context) {
-        app::ShareCardBranding brand = branding;
-        if (!logo_path.empty()) brand.logo = cv::imread(logo_path, cv::IMREAD_UNCHANGED);
         for (const Request& r : requests) {
           if (context.stop().stop_requested()) return false;
           KioskShare share{r.id, {}, {}};

@@ -72,8 +72,7 @@ void App::apply_operator_actions(const OperatorActions& actions) {
     operator_log_.add({clock_time(), "Guests reset by the operator", false});
   }
   if (actions.toggle_pause) {
-    kiosk_.set_paused(!kiosk_.paused(), Clock::now());
-    reset_guest_flow();  // a card up when pausing does not come back stale on resume
+    kiosk_.set_paused(!kiosk_.paused(), Clock::now());  // pausing closes the cards up
     operator_log_.add({clock_time(), kiosk_.paused() ? "Paused" : "Resumed", false});
   }
   if (actions.refresh_cameras) cameras_ = list_cameras();
@@ -225,6 +224,7 @@ bool App::draw_operator_window(bool last) {
 void App::draw_kiosk_paused(const Rect& area) {
   // The camera stays visible (guests see the kiosk is alive) under a dark veil and a notice.
   draw_live(area, false);
+  update_guest_flow(Clock::now());  // paused too: faults are seen and sources reopened
   layout_.kiosk_state = "paused";
   const float s = window_->scale();
   const Fonts& f = window_->fonts();

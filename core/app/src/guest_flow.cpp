@@ -89,6 +89,10 @@ const char* to_string(GuestState state) {
   return i < kStateNames.size() ? kStateNames[i] : "?";
 }
 
+std::vector<std::string> guest_state_names() {
+  return {kStateNames.begin(), kStateNames.end()};
+}
+
 std::optional<GuestState> guest_state_from_string(const std::string& name) {
   for (std::size_t i = 0; i < kStateNames.size(); ++i)
     if (name == kStateNames[i]) return static_cast<GuestState>(i);
@@ -179,9 +183,9 @@ void GuestFlow::set_unavailable(std::optional<std::string> reason, Clock::time_p
   }
 }
 
-void GuestFlow::share_card(std::uint64_t track_id, std::string url, Clock::time_point expires_at) {
+void GuestFlow::share_card(std::uint64_t card_id, std::string url, Clock::time_point expires_at) {
   for (GuestCard& card : cards_)
-    if (card.track_id == track_id) {
+    if (card.card_id == card_id) {
       card.share_url = std::move(url);
       card.share_expires_at = expires_at;
     }
@@ -227,11 +231,13 @@ void GuestFlow::add_cards(const Snapshot& snapshot, std::vector<const TrackView*
     }
     if (!new_cards || static_cast<int>(cards_.size()) >= options_.max_cards) continue;
     GuestCard card;
+    card.card_id = next_card_id_++;
     card.track_id = t->id;
     card.matches = t->matches;
     card.box = t->box;
     card.opened_at = now;
     card.frame = snapshot.frame;
+    card.frame_box = t->box;
     card.landmarks = t->landmarks;
     card.embedding = t->embedding;
     cards_.push_back(std::move(card));

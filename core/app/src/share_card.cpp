@@ -139,7 +139,8 @@ cv::Mat compose_share_card(const ShareCardInputs& inputs) {
         fmt::format("share card: {} x {} is smaller than 320 x 400", size.width, size.height));
   const ShareCardBranding& brand = inputs.branding;
   cv::Mat card(size, CV_8UC3, brand.background);
-  const TextPainter painter;
+  // The font is read once per thread (FreeType2 objects are not to be shared across threads).
+  thread_local const TextPainter painter;
   const int w = size.width, h = size.height, margin = w / 20, cx = w / 2;
 
   // Top band: logo left, title centred in the space right of it.

@@ -244,12 +244,20 @@ struct ShareServer::Impl {
 
   // Why the request is refused before routing (status and text), or 0 when it is not.
   std::pair<int, const char*> refusal(const httplib::Request& req) const {
-    std::size_t header_bytes = 0;
-    for (const auto& [name, value] : req.headers) header_bytes += name.size() + value.size();
-    if (req.headers.size() > settings.max_header_count || header_bytes > settings.max_header_bytes)
+    // httplib adds the connection's addresses to the headers itself: only the client's count.
+    static const std::set<std::string, httplib::detail::ci> kAddedByHttplib = {
+        "REMOTE_ADDR", "REMOTE_PORT", "LOCAL_ADDR", "LOCAL_PORT"};
+    std::size_t header_count = 0, header_bytes = 0;
+    for (const auto& [name, value] : req.headers) {
+      if (kAddedByHttplib.contains(name)) continue;
+      ++header_count;
+      header_bytes += name.size() + value.size();
+    }
+    if (header_count > settings.max_header_count || header_bytes > settings.max_header_bytes)
       return {431, "Request header fields too large\n"};
-    // Bodies are never read: one that is announced and too long, or of unknown length, ends
-    // the connection here rather than being parsed as the next request.
+    // Bodies are never read (one request per connection: the connection closes after the
+    // answer, so no body is parsed as a next request); one that is announced too long, or of
+    // unknown length, is refused.
     const std::string length = req.get_header_value("Content-Length");
     if (req.has_header("Transfer-Encoding") ||
         (!length.empty() &&
@@ -274,7 +282,8 @@ struct ShareServer::Impl {
       drop_expired(t);
       if (admitted && refused_status == 0 && get && card) body = find(*card);
     }
-    // A refused request's connection is closed: its body, if any, is never read.
+    // Every connection serves one request (set_keep_alive_max_count(1)): a refused request's
+    // body, if any, is never read.
     const auto refuse = [&res](int status, const char* text) {
       res.status = status;
       res.set_header("Connection", "close");
@@ -324,8 +333,11 @@ ShareServer::ShareServer(ShareSettings settings) : impl_(std::make_unique<Impl>(
   impl.server.set_payload_max_length(s.max_body_bytes);
   impl.server.set_read_timeout(std::chrono::seconds(2));  // a slow client holds a worker briefly
   impl.server.set_write_timeout(std::chrono::seconds(5));
-  impl.server.set_keep_alive_max_count(10);
-  impl.server.set_keep_alive_timeout(2);
+  // One request per connection: httplib closes a connection only when the request asks for it
+  // or the count runs out, and the body of a request is not read here, so a second request on
+  // the same connection could be smuggled in that body. A phone fetches the page and the image:
+  // two short connections.
+  impl.server.set_keep_alive_max_count(1);
   // httplib's default also sets SO_REUSEPORT, with which a second server (another app, another
   // user's process) could bind the same port and receive half the requests.
   impl.server.set_socket_options([](socket_t socket) {

@@ -167,6 +167,13 @@ Landmarks FaceEngine::landmarks(const cv::Mat& bgr, const cv::Rect& box) const {
   return impl_->landmarks->predict(bgr, box);
 }
 
+Landmarks FaceEngine::landmarks(const cv::Mat& bgr, const Detection& d) const {
+  const cv::Rect2f from_keypoints = blazeface::dlib_box_from_keypoints(d.keypoints);
+  if (from_keypoints.empty()) return landmarks(bgr, d.box);
+  const Landmarks first = landmarks(bgr, blazeface::pixel_box(from_keypoints));
+  return landmarks(bgr, blazeface::pixel_box(blazeface::dlib_box_from_landmarks(first)));
+}
+
 std::vector<Embedding> FaceEngine::embed(std::span<const cv::Mat> chips, bool mirror_average,
                                          int jitter) {
   if (jitter < 0 || jitter > kMaxJitter)
@@ -240,12 +247,7 @@ std::vector<FaceResult> FaceEngine::analyze_as_given(const cv::Mat& bgr,
     FaceResult face;
     face.box = d.box;
     face.score = d.score;
-    const cv::Rect2f from_keypoints = blazeface::dlib_box_from_keypoints(d.keypoints);
-    face.landmarks = impl.landmarks->predict(
-        bgr, from_keypoints.empty() ? d.box : blazeface::pixel_box(from_keypoints));
-    if (!d.keypoints.empty())  // BlazeFace: fit again in the box HOG would have given
-      face.landmarks = impl.landmarks->predict(
-          bgr, blazeface::pixel_box(blazeface::dlib_box_from_landmarks(face.landmarks)));
+    face.landmarks = landmarks(bgr, d);
     faces.push_back(std::move(face));
   }
   impl.timings.landmarks_ms += watch.lap();

@@ -21,6 +21,12 @@ std::string_view to_string(GenderFilter filter) {
   return "any";
 }
 
+std::vector<std::string> gender_filter_names() {
+  std::vector<std::string> names;
+  for (const auto& [f, name] : kNames) names.emplace_back(name);
+  return names;
+}
+
 std::optional<GenderFilter> gender_filter_from_string(std::string_view name) {
   for (const auto& [f, n] : kNames)
     if (n == name) return f;

@@ -32,6 +32,9 @@ std::vector<Detection> scan(FaceEngine& engine, const cv::Mat& image, cv::Point 
                      static_cast<int>(std::lround(d.box.y / scale)) + offset.y,
                      static_cast<int>(std::lround(d.box.width / scale)),
                      static_cast<int>(std::lround(d.box.height / scale)));
+    for (cv::Point2f& k : d.keypoints)  // BlazeFace's: the landmark fit starts from them
+      k = {k.x / static_cast<float>(scale) + static_cast<float>(offset.x),
+           k.y / static_cast<float>(scale) + static_cast<float>(offset.y)};
   }
   return found;
 }

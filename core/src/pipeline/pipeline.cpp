@@ -384,7 +384,7 @@ struct Pipeline::Impl {
       FaceObservation face;
       face.box = d.box;
       face.score = d.score;
-      const Landmarks lm = engine.landmarks(image, d.box);
+      const Landmarks lm = engine.landmarks(image, d);  // BlazeFace: its two-pass fit
       face.landmarks = lm;
       cv::Mat chip = align_face(image, lm);
       face.quality = face_quality(chip, lm);

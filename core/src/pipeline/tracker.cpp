@@ -184,8 +184,9 @@ std::optional<Tracker::EmbeddingUpdate> Tracker::add_embedding(
     if (t->estimates.size() > window)
       t->estimates.erase(t->estimates.begin(),
                          t->estimates.end() - static_cast<std::ptrdiff_t>(window));
+    t->gender_age = combine_estimates(t->estimates);
   }
-  return EmbeddingUpdate{t->id, t->mean, combine_estimates(t->estimates)};
+  return EmbeddingUpdate{t->id, t->mean, t->gender_age};
 }
 
 void Tracker::apply_matches(std::uint64_t id, std::vector<IdentityMatch> matches,
@@ -274,7 +275,7 @@ std::vector<TrackView> Tracker::views(std::optional<std::uint64_t> display_seq) 
     v.matches = t.shown;
     if (t.has_embedding) v.embedding = t.mean;
     v.quality = t.best_quality;
-    v.gender_age = combine_estimates(t.estimates);
+    v.gender_age = t.gender_age;
     v.age_frames = t.age_frames;
     v.missed_frames = t.missed_frames;
     out.push_back(std::move(v));

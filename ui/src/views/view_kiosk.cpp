@@ -101,15 +101,8 @@ void App::draw_kiosk_branding(const Rect& area) {
   ImDrawList* dl = ImGui::GetBackgroundDrawList();
   if (!kiosk_logo_tried_) {
     kiosk_logo_tried_ = true;
-    if (!settings_.kiosk.logo.empty()) {
-      const cv::Mat logo = cv::imread(settings_.kiosk.logo, cv::IMREAD_UNCHANGED);
-      if (logo.empty() || logo.depth() != CV_8U) {
-        kiosk_problems_.push_back("kiosk.logo: " + settings_.kiosk.logo +
-                                  " is not an 8-bit PNG or JPEG image; not shown");
-        spdlog::warn("{}", kiosk_problems_.back());
-      } else {
-        kiosk_logo_.upload(logo);
-      }
+    if (const cv::Mat& logo = kiosk_logo_image(); !logo.empty()) {
+      kiosk_logo_.upload(logo);
     }
   }
   const float margin = 24 * s;
@@ -154,17 +147,11 @@ bool App::draw_attract_video(const Rect& area) {
   if (settings_.kiosk.attract_video.empty()) return false;
   if (!kiosk_attract_) {
     kiosk_attract_ = std::make_unique<AttractLoop>(settings_.kiosk.attract_video);
-    if (!kiosk_attract_->error().empty()) {
-      kiosk_problems_.push_back(kiosk_attract_->error());
-      spdlog::warn("{}", kiosk_problems_.back());
-    }
+    if (!kiosk_attract_->error().empty()) report_kiosk_problem(kiosk_attract_->error());
   }
   const cv::Mat& frame = kiosk_attract_->frame(glfwGetTime());
   if (frame.empty()) {
-    if (!kiosk_attract_->error().empty() && kiosk_problems_.back() != kiosk_attract_->error()) {
-      kiosk_problems_.push_back(kiosk_attract_->error());
-      spdlog::warn("{}", kiosk_problems_.back());
-    }
+    if (!kiosk_attract_->error().empty()) report_kiosk_problem(kiosk_attract_->error());
     return false;  // the live camera with the prompt
   }
   kiosk_attract_texture_.upload(frame);

@@ -58,7 +58,7 @@ void App::update_kiosk_morphs() {
   }
   auto gone = [&](const auto& entry) {  // bounded: only the cards up now
     return std::none_of(cards.begin(), cards.end(),
-                        [&](const app::GuestCard& c) { return c.track_id == entry.first; });
+                        [&](const app::GuestCard& c) { return c.card_id == entry.first; });
   };
   std::erase_if(kiosk_morphs_, gone);
   std::erase_if(kiosk_features_, gone);
@@ -72,12 +72,11 @@ void App::update_kiosk_morphs() {
   };
   std::vector<Request> requests;
   for (const app::GuestCard& card : cards)
-    if (!kiosk_morphs_.contains(card.track_id) && card.shown() && !card.frame.empty())
-      requests.push_back(
-          {card.track_id, card.frame, card.landmarks, cv::Rect(card.box), card.shown()->identity});
+    if (!kiosk_morphs_.contains(card.card_id) && card.shown() && !card.frame.empty())
+      requests.push_back({card.card_id, card.frame, card.landmarks, cv::Rect(card.frame_box),
+                          card.shown()->identity});
   if (requests.empty()) return;
-  const bool mirrored =
-      settings_.mirror && feed_ && classify_source_spec(feed_->spec()) == SourceKind::camera;
+  const bool mirrored = live_view_mirrored();
   kiosk_morph_result_ = std::make_shared<KioskMorphs>();
   kiosk_morph_task_ = std::make_unique<app::Task>(
       "kiosk morph",
@@ -143,7 +142,7 @@ void App::draw_kiosk_cards(const Rect& area, Clock::time_point now) {
           draw::fit_text(f.bold, f.bold->FontSize, settings_.kiosk.event_title, card_w - 40 * s));
     const double held = seconds_since(card.opened_at, now);
     const double hold = settings_.kiosk.hold_seconds;
-    const auto made = kiosk_morphs_.find(card.track_id);
+    const auto made = kiosk_morphs_.find(card.card_id);
     const app::Morph* morph =
         settings_.kiosk.morph && made != kiosk_morphs_.end() ? made->second.get() : nullptr;
     const double morph_t = morph ? app::card_morph_t(held, hold) : -1;
@@ -159,8 +158,7 @@ void App::draw_kiosk_cards(const Rect& area, Clock::time_point now) {
       if (!crop.empty()) {
         cv::Mat square;
         cv::resize(crop, square, {kCardFaceSide, kCardFaceSide}, 0, 0, cv::INTER_AREA);
-        if (settings_.mirror && feed_ && classify_source_spec(feed_->spec()) == SourceKind::camera)
-          cv::flip(square, square, 1);
+        if (live_view_mirrored()) cv::flip(square, square, 1);
         face.upload(square);
       }
     }
@@ -189,7 +187,7 @@ void App::draw_kiosk_cards(const Rect& area, Clock::time_point now) {
     kiosk::centered_text(dl, f.huge, f.huge->FontSize, x + card_w / 2, ty,
                          low ? draw::kLow : colours.accent,
                          top ? draw::percent_text(top->similarity_percent) : "--");
-    const auto shapes = kiosk_features_.find(card.track_id);
+    const auto shapes = kiosk_features_.find(card.card_id);
     if (morph && top && shapes != kiosk_features_.end())
       layout_.kiosk_features.push_back(
           draw_feature_bars(dl, f, s, {x + 20 * s, c1.y - 26 * s - share_h - features_h},
@@ -199,8 +197,7 @@ void App::draw_kiosk_cards(const Rect& area, Clock::time_point now) {
       const ImVec2 q0{x + 20 * s, c1.y - 26 * s - share_h + 8 * s};
       const ImVec2 q1{q0.x + share_side, q0.y + share_side};
       dl->AddRectFilled(q0, q1, IM_COL32(255, 255, 255, 255), 6 * s);
-      if (const auto qr = kiosk_qr_.find(card.track_id);
-          qr != kiosk_qr_.end() && qr->second.valid())
+      if (const auto qr = kiosk_qr_.find(card.card_id); qr != kiosk_qr_.end() && qr->second.valid())
         dl->AddImage(qr->second.imgui_id(), q0, q1);
       const float tx = q0.x + share_side + 14 * s;
       draw::text(dl, f.bold, f.bold->FontSize, {tx, q0.y + 8 * s}, colours.text,

@@ -79,6 +79,10 @@ class FaceEngine {
   // The stages one by one, for the live pipeline (which tracks between detections).
   std::vector<Detection> detect(const cv::Mat& bgr);
   Landmarks landmarks(const cv::Mat& bgr, const cv::Rect& box) const;
+  // The 68 points of a detection as analyze() fits them: in its box, or for BlazeFace (which
+  // gives keypoints) in the box from the keypoints, then again in the box HOG would have given
+  // (blazeface.hpp).
+  Landmarks landmarks(const cv::Mat& bgr, const Detection& detection) const;
   // `jitter` as AnalyzeOptions::jitter; outside 0..kMaxJitter throws std::invalid_argument.
   std::vector<Embedding> embed(std::span<const cv::Mat> chips, bool mirror_average = false,
                                int jitter = 0);

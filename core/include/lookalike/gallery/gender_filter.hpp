@@ -10,6 +10,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -21,6 +22,7 @@ namespace lookalike {
 enum class GenderFilter { any, same, female, male };
 std::string_view to_string(GenderFilter filter);
 std::optional<GenderFilter> gender_filter_from_string(std::string_view name);
+std::vector<std::string> gender_filter_names();  // "any", "same", "female", "male"
 
 // The gender the face's matches must have; nullopt = no filter.
 std::optional<Gender> wanted_gender(GenderFilter filter, Gender face);

@@ -80,6 +80,7 @@ class Tracker {
     // Gender/age estimates of the last mean_window embedded faces (combined for display and
     // the gender filter: one odd frame does not flip a person).
     std::vector<GenderAgeEstimate> estimates;
+    GenderAgeEstimate gender_age;  // combine_estimates(estimates)
     float weight_sum = 0.f;
     float best_quality = 0.f;
     float last_embed_quality = 0.f;

@@ -50,6 +50,10 @@ struct AppOptions {
   // --exit-when-kiosk-state STATE (with --exit-after-frames, kiosk mode): also wait until the
   // guest flow is in this state (attract, consent, countdown, result, fault, back_soon).
   std::string exit_when_kiosk_state;
+  // --exit-when-named N (with --exit-after-frames, live and map modes): also wait until N
+  // people in the live view are named, however long a busy machine takes (exit code 3 at the
+  // timeout).
+  int exit_when_named = 0;
   // --vitals-every S: kiosk mode logs a "kiosk vitals" line this often (state, people served,
   // textures alive, cards): the operator's log and the soak bench (tests/ui/kiosk-soak).
   double vitals_every_s = 60;

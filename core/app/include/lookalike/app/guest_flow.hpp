@@ -57,11 +57,16 @@ struct GuestFlowOptions {
 enum class GuestState { attract, consent, countdown, result, fault, back_soon };
 const char* to_string(GuestState state);
 std::optional<GuestState> guest_state_from_string(const std::string& name);
+// Every state's name, in enum order.
+std::vector<std::string> guest_state_names();
 
 // Why the best candidate is not ready yet (the hint under the attract screen's ring).
 enum class GuestHint { none, come_closer, look_at_camera, hold_still, recognizing };
 
 struct GuestCard {
+  // Stable for the card's life: what the UI keys its morph, shapes and QR code by (the track id
+  // changes when a person lost for a moment is found again as a new track).
+  std::uint64_t card_id = 0;
   std::uint64_t track_id = 0;
   std::vector<IdentityMatch> matches;  // frozen when the card opened
   cv::Rect2f box;                      // last known box of the person (frame pixels)
@@ -72,6 +77,7 @@ struct GuestCard {
   // The frame the card opened on (shared pixels) and the person's landmarks there, if the
   // detector gave them: what the card's morph starts from.
   cv::Mat frame;
+  cv::Rect2f frame_box;  // the person's box in `frame` (`box` follows them afterwards)
   std::optional<Landmarks> landmarks;
   std::optional<Embedding> embedding;  // the person's descriptor then: found again, same card
   // Take-home link (set by the share server through GuestFlow::share_card) and its expiry.
@@ -110,8 +116,8 @@ class GuestFlow {
   void reset(Clock::time_point now);  // cards and per-person state forgotten, back to attract
   void set_paused(bool paused, Clock::time_point now);
 
-  // Take-home link of a card that is up (ignored when no card has this track id).
-  void share_card(std::uint64_t track_id, std::string url, Clock::time_point expires_at);
+  // Take-home link of a card that is up (ignored when no card has this card id).
+  void share_card(std::uint64_t card_id, std::string url, Clock::time_point expires_at);
 
   GuestState state() const { return state_; }
   bool paused() const { return paused_; }
@@ -161,6 +167,7 @@ class GuestFlow {
   // Tracks that had their card or declined: no new flow for them until they leave.
   std::unordered_set<std::uint64_t> served_;
   std::vector<GuestCard> cards_;
+  std::uint64_t next_card_id_ = 1;
   float engage_progress_ = 0;
   GuestHint hint_ = GuestHint::none;
   std::uint64_t people_served_ = 0;
