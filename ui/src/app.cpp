@@ -195,6 +195,7 @@ void App::start_feed(const std::string& spec) {
       options_.realtime ? PlaybackMode::realtime : PlaybackMode::as_fast_as_possible;
   fo.source.loop = options_.loop || mode_ == Mode::kiosk;  // a kiosk's video never ends
   fo.search = settings_.search;
+  fo.estimate_gender_age = true;  // the live card says how the person looks (an estimate)
   fo.gender_filter = gender_filter();
   fo.detector = settings_.detector;
   fo.on_snapshot = [] { glfwPostEmptyEvent(); };  // wakes the idle loop

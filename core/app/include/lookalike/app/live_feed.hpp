@@ -33,9 +33,9 @@ namespace lookalike::app {
 struct LiveFeedOptions {
   SourceOptions source;  // spec, size, fps, playback (mirroring is done by the view)
   SearchOptions search;
-  // Gender and age per track (estimates shown with the names) and the "only look-alikes of my
-  // gender" filter (PipelineOptions::estimate_gender_age, gender_filter).
-  bool estimate_gender_age = true;
+  // Gender and age per track (estimates shown with the names; the app turns them on) and the
+  // "only look-alikes of my gender" filter (PipelineOptions::estimate_gender_age, gender_filter).
+  bool estimate_gender_age = false;
   GenderFilter gender_filter = GenderFilter::any;
   std::string detector = "hog";
   int workers = 0;               // 0 = all cores
