@@ -2,6 +2,8 @@
 // hysteresis, fed with scripted observations.
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "lookalike/pipeline/tracker.hpp"
 
 namespace lookalike {
@@ -18,6 +20,15 @@ FaceObservation face_at(int x, int y, int side = 100) {
 Embedding unit_embedding(std::size_t axis, float scale = 1.f) {
   Embedding e{};
   e[axis] = scale;
+  return e;
+}
+
+// A unit vector `distance` away from unit_embedding(0), towards `axis`.
+Embedding away_from_axis0(float distance, std::size_t axis) {
+  const float c = 1.f - distance * distance / 2;  // |u - v|^2 = 2 - 2 u.v for unit vectors
+  Embedding e{};
+  e[0] = c;
+  e[axis] = std::sqrt(1.f - c * c);
   return e;
 }
 
@@ -147,7 +158,8 @@ TEST(Tracker, RunningMeanIsQualityWeighted) {
   EXPECT_NEAR(u->mean[0], 0.3f * 0.1f / 1.0f, 1e-5f) << "the sharp face dominates";
 }
 
-TEST(Tracker, FarEmbeddingStartsANewTrack) {
+// A face clearly far from the mean (a cut to someone else) restarts the track at once.
+TEST(Tracker, ClearlyFarEmbeddingStartsANewTrack) {
   Tracker tracker;
   tracker.update(0, kT0, {face_at(0, 0)});
   const auto id = tracker.assignment()[0];
@@ -159,6 +171,57 @@ TEST(Tracker, FarEmbeddingStartsANewTrack) {
   ASSERT_EQ(tracker.views().size(), 1u);
   EXPECT_EQ(tracker.views()[0].id, u->id);
   EXPECT_FALSE(tracker.views()[0].named()) << "the new person is not yet named";
+}
+
+// Between split_embedding_distance and clear_split_distance a new person needs two faces in a
+// row, far from the mean and close to each other; the first is held back (the mean stays) and
+// the track asks for the next embedding at once.
+TEST(Tracker, TwoAgreeingMarginalEmbeddingsStartANewTrack) {
+  Tracker tracker;
+  FaceObservation f = face_at(0, 0);
+  tracker.update(0, kT0, {f});
+  const auto id = tracker.assignment()[0];
+  ASSERT_TRUE(tracker.claim_embedding(id, f));
+  tracker.add_embedding(id, unit_embedding(0), 0.5f, {});
+  tracker.apply_matches(id, {match(1, 0.3f)}, kT0);
+  const Embedding first = away_from_axis0(0.7f, 1);
+  auto u = tracker.add_embedding(id, first, 0.5f, {});
+  ASSERT_TRUE(u);
+  EXPECT_EQ(u->id, id) << "one marginal face is not yet another person";
+  EXPECT_FLOAT_EQ(u->mean[0], 1.f) << "the held face stays out of the mean";
+  EXPECT_TRUE(tracker.views()[0].named());
+  tracker.update(1, kT0, {f});
+  EXPECT_TRUE(tracker.claim_embedding(id, f)) << "a held face asks for the next one at once";
+  Embedding second = first;
+  second[2] = 0.3f;  // 0.3 from the first, ~0.76 from the mean
+  u = tracker.add_embedding(id, second, 0.5f, {});
+  ASSERT_TRUE(u);
+  EXPECT_NE(u->id, id);
+  EXPECT_NEAR(u->mean[1], first[1], 1e-5f);
+  EXPECT_NEAR(u->mean[2], 0.15f, 1e-5f) << "the new track starts from both faces";
+  EXPECT_FALSE(tracker.views()[0].named()) << "the new person is not yet named";
+}
+
+TEST(Tracker, OneOddFaceNeitherSplitsNorMovesTheMean) {
+  Tracker tracker;
+  tracker.update(0, kT0, {face_at(0, 0)});
+  const auto id = tracker.assignment()[0];
+  tracker.add_embedding(id, unit_embedding(0), 0.5f, {});
+  auto u = tracker.add_embedding(id, away_from_axis0(0.7f, 1), 0.5f, {});  // odd frame: held
+  ASSERT_TRUE(u);
+  u = tracker.add_embedding(id, unit_embedding(0), 0.5f, {});  // the same person again
+  ASSERT_TRUE(u);
+  EXPECT_EQ(u->id, id);
+  EXPECT_FLOAT_EQ(u->mean[0], 1.f);
+  EXPECT_FLOAT_EQ(u->mean[1], 0.f) << "the odd face never entered the mean";
+  // Two marginal faces that disagree with each other (0.93 apart) are two odd frames.
+  tracker.add_embedding(id, away_from_axis0(0.7f, 1), 0.5f, {});
+  u = tracker.add_embedding(id, away_from_axis0(0.7f, 2), 0.5f, {});
+  ASSERT_TRUE(u);
+  EXPECT_EQ(u->id, id);
+  u = tracker.add_embedding(id, away_from_axis0(0.7f, 2), 0.5f, {});  // ... this one agrees
+  ASSERT_TRUE(u);
+  EXPECT_NE(u->id, id);
 }
 
 // Gender/age: the track's estimate is the vote of its last mean_window faces, so one odd frame
@@ -271,17 +334,22 @@ TEST(Tracker, ReleasedClaimIsClaimableAgain) {
 }
 
 TEST(Tracker, RestartedTrackCountsFaceToNameFromTheFrameItWasSeen) {
-  Tracker tracker;
-  tracker.update(0, kT0, {face_at(0, 0)});
-  const auto id = tracker.assignment()[0];
-  tracker.add_embedding(id, unit_embedding(0), 0.5f, {}, kT0);
-  const auto seen = kT0 + std::chrono::milliseconds(1000);
-  auto u = tracker.add_embedding(id, unit_embedding(1), 0.5f, {}, seen);
-  ASSERT_TRUE(u);
-  ASSERT_NE(u->id, id);
-  tracker.apply_matches(u->id, {match(2, 0.3f)}, seen + std::chrono::milliseconds(40));
-  ASSERT_EQ(tracker.face_to_name_ms().size(), 1u);
-  EXPECT_NEAR(tracker.face_to_name_ms()[0], 40.0, 0.5);
+  for (const bool marginal : {false, true}) {
+    Tracker tracker;
+    tracker.update(0, kT0, {face_at(0, 0)});
+    const auto id = tracker.assignment()[0];
+    tracker.add_embedding(id, unit_embedding(0), 0.5f, {}, kT0);
+    const auto seen = kT0 + std::chrono::milliseconds(1000);
+    const Embedding next = marginal ? away_from_axis0(0.7f, 1) : unit_embedding(1);
+    auto u = tracker.add_embedding(id, next, 0.5f, {}, seen);
+    if (marginal)  // held; the next face confirms it
+      u = tracker.add_embedding(id, next, 0.5f, {}, seen + std::chrono::milliseconds(30));
+    ASSERT_TRUE(u);
+    ASSERT_NE(u->id, id);
+    tracker.apply_matches(u->id, {match(2, 0.3f)}, seen + std::chrono::milliseconds(70));
+    ASSERT_EQ(tracker.face_to_name_ms().size(), 1u);
+    EXPECT_NEAR(tracker.face_to_name_ms()[0], 70.0, 0.5) << "from the person's first face";
+  }
 }
 
 TEST(Tracker, ThumbnailDifference) {

@@ -139,53 +139,70 @@ bool Tracker::claim_embedding(std::uint64_t id, const FaceObservation& face) {
   return want;
 }
 
+void Tracker::fold_embedding(Track& t, const Embedding& embedding, float quality,
+                             const GenderAgeEstimate& estimate) const {
+  const float w = std::max(quality, kMinEmbeddingWeight);
+  if (!t.has_embedding) {
+    t.mean = embedding;
+    t.weight_sum = w;
+    t.has_embedding = true;
+  } else {
+    const float total = t.weight_sum + w;
+    for (std::size_t i = 0; i < kEmbeddingDim; ++i)
+      t.mean[i] = (t.mean[i] * t.weight_sum + embedding[i] * w) / total;
+    // Cap the history so that old looks fade out (at most mean_window full-quality faces).
+    t.weight_sum = std::min(total, static_cast<float>(options_.mean_window));
+  }
+  t.best_quality = std::max(t.best_quality, quality);
+  if (estimate.known()) {
+    t.estimates.push_back(estimate);
+    const auto window = static_cast<std::size_t>(std::max(1, options_.mean_window));
+    if (t.estimates.size() > window)
+      t.estimates.erase(t.estimates.begin(),
+                        t.estimates.end() - static_cast<std::ptrdiff_t>(window));
+    t.gender_age = combine_estimates(t.estimates);
+  }
+}
+
 std::optional<Tracker::EmbeddingUpdate> Tracker::add_embedding(
     std::uint64_t id, const Embedding& embedding, float quality, const cv::Mat& thumbnail,
     Clock::time_point seen_at, const GenderAgeEstimate& estimate) {
   Track* t = find(id);
   if (!t) return std::nullopt;
   t->embed_pending = false;
+  const float from_mean = t->has_embedding ? euclidean_distance(t->mean, embedding) : 0.f;
   if (t->has_embedding)
-    spdlog::trace("track {}: new embedding {:.3f} from the mean", t->id,
-                  euclidean_distance(t->mean, embedding));
-  if (t->has_embedding &&
-      euclidean_distance(t->mean, embedding) > options_.split_embedding_distance) {
-    // Another person in the same place: restart the track under a new id.
-    spdlog::debug("track {}: embedding moved {:.2f} from its mean, new track {}", t->id,
-                  euclidean_distance(t->mean, embedding), next_id_);
+    spdlog::trace("track {}: new embedding {:.3f} from the mean", t->id, from_mean);
+  if (t->has_embedding && from_mean > options_.split_embedding_distance) {
+    const bool confirms = t->held && euclidean_distance(t->held->embedding, embedding) <=
+                                         options_.split_embedding_distance;
+    if (!confirms && from_mean <= options_.clear_split_distance) {
+      // Maybe another person, maybe an odd frame: hold it back and look again at once.
+      t->held = Track::HeldFace{embedding, quality, seen_at, estimate};
+      t->frames_since_embed = options_.reembed_interval;
+      return EmbeddingUpdate{t->id, t->mean, t->gender_age};
+    }
+    // Someone else, clearly or by two faces in a row: restart the track under a new id, from
+    // the first face of that person.
+    spdlog::debug("track {}: embedding moved {:.2f} from its mean, new track {}", t->id, from_mean,
+                  next_id_);
+    const std::optional<Track::HeldFace> first = confirms ? t->held : std::nullopt;
     Track fresh;
     fresh.id = next_id_++;
     fresh.box = t->box;
     fresh.velocity = t->velocity;
     fresh.last_seq = t->last_seq;
     fresh.landmarks = t->landmarks;
-    fresh.first_seen = seen_at;
+    fresh.first_seen = first ? first->seen_at : seen_at;
     *t = std::move(fresh);
-  }
-  const float w = std::max(quality, kMinEmbeddingWeight);
-  if (!t->has_embedding) {
-    t->mean = embedding;
-    t->weight_sum = w;
-    t->has_embedding = true;
+    if (first) fold_embedding(*t, first->embedding, first->quality, first->estimate);
   } else {
-    const float total = t->weight_sum + w;
-    for (std::size_t i = 0; i < kEmbeddingDim; ++i)
-      t->mean[i] = (t->mean[i] * t->weight_sum + embedding[i] * w) / total;
-    // Cap the history so that old looks fade out (at most mean_window full-quality faces).
-    t->weight_sum = std::min(total, static_cast<float>(options_.mean_window));
+    t->held.reset();
   }
-  t->best_quality = std::max(t->best_quality, quality);
+  fold_embedding(*t, embedding, quality, estimate);
   t->last_embed_quality = quality;
   t->last_embed_thumbnail = thumbnail;
   t->frames_since_embed = 0;
-  if (estimate.known()) {
-    t->estimates.push_back(estimate);
-    const auto window = static_cast<std::size_t>(std::max(1, options_.mean_window));
-    if (t->estimates.size() > window)
-      t->estimates.erase(t->estimates.begin(),
-                         t->estimates.end() - static_cast<std::ptrdiff_t>(window));
-    t->gender_age = combine_estimates(t->estimates);
-  }
   return EmbeddingUpdate{t->id, t->mean, t->gender_age};
 }
 

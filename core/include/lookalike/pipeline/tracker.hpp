@@ -25,11 +25,17 @@ struct TrackerOptions {
   // frames of one face overlap strongly; 0.3 is the usual SORT-style gate).
   float min_iou = 0.3f;
   // Embedding check on every new embedding of a track: farther than this from the track's
-  // mean means another person took the place (a cut in a video, someone stepping in): the
-  // track restarts under a new id. dlib's same-person distance (types.hpp): the mean of a
-  // person's embeddings lies closer to each of them than they lie to each other (measured on
-  // lfw10: new photo to track mean <= 0.46 for the same person, >= 0.65 across a cut).
+  // mean means another person may have taken the place (a cut in a video, someone stepping
+  // in). dlib's same-person distance (types.hpp): the mean of a person's embeddings lies
+  // closer to each of them than they lie to each other (measured on lfw10: new photo to track
+  // mean <= 0.46 for the same person, >= 0.65 across a cut). Beyond clear_split_distance the
+  // track restarts at once under a new id. Between the two, one face is not enough: a blurred
+  // or half-turned frame of the same person can land 0.6 away (seen on the lfw10 video), so
+  // the face is held back and the track re-embedded at once; only when that next face is far
+  // from the mean too and within split_embedding_distance of the held one does the track
+  // restart (seeded with both faces). A near face drops the held one.
   float split_embedding_distance = kSamePersonDistance;
+  float clear_split_distance = 0.75f;
   // A track with no detection for this many processed frames is dropped.
   int max_missed_frames = 10;
   // Re-embed a track every k processed frames (adaptive speed may raise it), and earlier
@@ -90,6 +96,14 @@ class Tracker {
     std::vector<IdentityMatch> shown;  // top-k on display (hysteresis applied)
     std::optional<std::uint32_t> challenger;
     int challenger_count = 0;
+    // A face far from the mean, waiting for the next one to confirm a new person.
+    struct HeldFace {
+      Embedding embedding{};
+      float quality = 0.f;
+      Clock::time_point seen_at{};
+      GenderAgeEstimate estimate;
+    };
+    std::optional<HeldFace> held;
   };
 
   explicit Tracker(TrackerOptions options = {});
@@ -106,9 +120,9 @@ class Tracker {
   bool claim_embedding(std::uint64_t id, const FaceObservation& face);
 
   // Folds a fresh embedding into the track's running mean (weight = quality). Returns the id
-  // the track has now (a new one when the embedding shows another person: see
-  // split_embedding_distance) and the mean to query the gallery with; nullopt when the track
-  // no longer exists.
+  // the track has now (a new one when two faces in a row show another person: see
+  // split_embedding_distance; the first of them is held back and leaves the mean as it was)
+  // and the mean to query the gallery with; nullopt when the track no longer exists.
   struct EmbeddingUpdate {
     std::uint64_t id = 0;
     Embedding mean{};
@@ -144,6 +158,9 @@ class Tracker {
  private:
   Track* find(std::uint64_t id);
   const Track* find(std::uint64_t id) const;
+  // Running mean (quality-weighted, capped at mean_window), best quality, gender/age window.
+  void fold_embedding(Track& t, const Embedding& embedding, float quality,
+                      const GenderAgeEstimate& estimate) const;
 
   TrackerOptions options_;
   std::vector<Track> tracks_;
