@@ -231,6 +231,7 @@ const CommandRegistration registration{{[](CLI::App& app) -> std::function<int()
   cmd->add_option("--width", flags->width, "requested camera width")->capture_default_str();
   cmd->add_option("--height", flags->height, "requested camera height")->capture_default_str();
   cmd->add_option("--fps", flags->fps, "requested camera rate")->capture_default_str();
+  flags->engine.detector = "blazeface";  // the live default (README "Detection")
   flags->engine.add_to(*cmd);
   return [flags] { return run_live(*flags); };
 }}};

@@ -1,8 +1,12 @@
 // BlazeFace: MediaPipe's anchors, decoding and weighted NMS on hand-made tensors; the real
 // networks on a real photo (box around the face, keypoints at the eyes, nose and mouth that the
-// 68-point landmarks confirm); hostile images never crash.
+// 68-point landmarks confirm); faces lying down are fitted upright; a tight crop is one face;
+// hostile images never crash.
+#include <cmath>
+#include <cstdio>
 #include <opencv2/imgproc.hpp>
 
+#include "lookalike/engine/aligner.hpp"
 #include "lookalike/engine/blazeface.hpp"
 #include "lookalike/engine/engine.hpp"
 #include "lookalike/engine/image_io.hpp"
@@ -93,6 +97,21 @@ TEST(BlazefaceNms, MergesOverlappingBoxesByScoreWeight) {
   EXPECT_EQ(blazeface::weighted_nms({a, b}, 0.9f).size(), 2u);
 }
 
+// A face on a photo turned r degrees clockwise stands upright again after 360 - r more.
+TEST(BlazefaceKeypoints, UprightTurnUndoesTheTurnOfThePhoto) {
+  // Right eye, left eye, nose tip, mouth, ears of an upright face in a 100x100 photo.
+  std::vector<cv::Point2f> points{{40, 40}, {60, 40}, {50, 50}, {50, 62}, {30, 45}, {70, 45}};
+  for (const int turn : {0, 90, 180, 270}) {
+    EXPECT_EQ(blazeface::upright_turn(points), (360 - turn) % 360) << "photo turned " << turn;
+    for (cv::Point2f& p : points) p = {99 - p.y, p.x};  // as cv::rotate turns pixels 90 degrees
+  }
+  // Slightly tilted heads stay as they are; missing keypoints mean no turn.
+  EXPECT_EQ(blazeface::upright_turn(std::vector<cv::Point2f>{
+                {40, 40}, {60, 45}, {48, 52}, {47, 62}, {30, 45}, {70, 50}}),
+            0);
+  EXPECT_EQ(blazeface::upright_turn({}), 0);
+}
+
 TEST(BlazefaceNames, EveryNameRoundTrips) {
   for (const std::string& name : detector_names())
     EXPECT_EQ(to_string(detector_kind_from_string(name)), name);
@@ -164,6 +183,52 @@ TEST_P(BlazefaceOnPhotos, FindsTheFacesHogFindsInATwoPersonPhoto) {
     for (std::size_t i = 1; i < found.size(); ++i)
       EXPECT_GE(found[i - 1].score, found[i].score);  // best first
   }
+}
+
+// BlazeFace finds faces lying on their side, where the 68-point fit cannot follow: photo mode
+// (try_rotations) turns the photo so that they stand upright and embeds them there.
+TEST_P(BlazefaceOnPhotos, FacesLyingDownAreFittedUpright) {
+  const cv::Mat photo = load_image(test::shared_data("faces/misc/test/obama-480p.jpg"));
+  const AnalyzeOptions options{.try_rotations = true};
+  const auto upright = engine_->analyze(photo, options);
+  ASSERT_EQ(upright.size(), 1u);
+  EXPECT_EQ(upright[0].rotation, 0);
+  for (const int turn : {90, 180, 270}) {
+    const auto found = engine_->analyze(turned_clockwise(photo, turn), options);
+    ASSERT_EQ(found.size(), 1u) << "photo turned " << turn;
+    EXPECT_EQ(found[0].rotation, (360 - turn) % 360) << "photo turned " << turn;
+    EXPECT_LT(euclidean_distance(found[0].embedding, upright[0].embedding), 0.15f)
+        << "photo turned " << turn;
+  }
+}
+
+// On tight crops BlazeFace may box one face twice or add a weak box on part of it; fitted,
+// those land on the same face and analyze() keeps one (same_face).
+TEST_P(BlazefaceOnPhotos, EveryTightCastCropIsOneFace) {
+  int doubled = 0;
+  for (const auto& crop : test::photos_under(test::shared_data("faces/bbt"))) {  // not _group
+    const cv::Mat image = load_image(crop);
+    doubled += engine_->detect(image).size() > 1;
+    EXPECT_EQ(engine_->analyze(image, {.embed = false}).size(), 1u) << crop;
+  }
+  std::printf("%s: %d crops with more than one box before the fit\n",
+              std::string(to_string(GetParam())).c_str(), doubled);
+}
+
+TEST(SameFace, FitsOfOneFaceAgreeFitsOfNeighboursDoNot) {
+  Landmarks face{};
+  for (std::size_t i = 0; i < face.size(); ++i)  // a 100 px face: a ring of points
+    face[i] = {150 + 50 * std::cos(i * 0.1f), 150 + 50 * std::sin(i * 0.1f)};
+  Landmarks shifted = face, neighbour = face, lower_half{};
+  for (auto& p : shifted) p += cv::Point2f(20, 10);
+  for (auto& p : neighbour) p += cv::Point2f(105, 0);  // the next person, shoulder to shoulder
+  for (std::size_t i = 0; i < face.size(); ++i)        // a small fit on the chin
+    lower_half[i] = {150 + 15 * std::cos(i * 0.1f), 185 + 15 * std::sin(i * 0.1f)};
+  EXPECT_TRUE(same_face(face, face));
+  EXPECT_TRUE(same_face(face, shifted));
+  EXPECT_TRUE(same_face(face, lower_half));
+  EXPECT_TRUE(same_face(lower_half, face));
+  EXPECT_FALSE(same_face(face, neighbour));
 }
 
 TEST_P(BlazefaceOnPhotos, HostileImagesNeverCrash) {

@@ -17,6 +17,7 @@
 #include <cstdio>
 #include <set>
 
+#include "lfw_view1.hpp"
 #include "lookalike/engine/blazeface.hpp"
 #include "lookalike/engine/engine.hpp"
 #include "lookalike/engine/image_io.hpp"
@@ -28,7 +29,7 @@ using namespace lookalike;
 
 namespace {
 
-const cv::Rect kLfwCentralFace(77, 89, 105, 105);
+using test::kLfwCentralFace;
 
 struct Sample {
   cv::Mat image;

@@ -1,13 +1,13 @@
 // LFW View 1 (pairsDevTest.txt: 500 same + 500 different pairs), for each detector: a face is
 // found in every photo and verification accuracy at dlib's 0.6 threshold is at least the
-// detector's floor, for plain embeddings, the gallery builder's default jitter and jitter 4
-// (method: lfw_view1.hpp; embeddings average the chip and its mirror image). BlazeFace's boxes
-// reach the landmark model through its keypoints and a second landmark pass, both fitted on
-// pairsDevTrain (never on these pairs).
+// detector's floor for the gallery builder's default recipe (kGalleryJitter), and at least
+// kOtherRecipeFloor for plain embeddings and jitter 4 (method: lfw_view1.hpp; embeddings average
+// the chip and its mirror image). BlazeFace's boxes reach the landmark model through its
+// keypoints and two refits, fitted and chosen on pairsDevTrain (never on these pairs).
 //
-// Floors: HOG 98 % (it measures 98.9 %). BlazeFace measures 98.8 % (issue 12 asks for HOG's
-// 98.9 %: one pair short, so HOG stays the default); its floor of 98.5 % catches a regression
-// without pretending the target is met.
+// Floors: BlazeFace 98.9 %, the figure issue 12 asks of it (HOG's; it measures 99.0 %); HOG
+// 98.5 % (it measures 98.9 %). One pair is 0.1 %: pairs within 0.01 of the threshold can flip
+// when another vector ISA rounds differently, which is why the floors are not the measurements.
 #include <algorithm>
 #include <cstdio>
 #include <set>
@@ -20,8 +20,9 @@ namespace {
 
 struct DetectorCase {
   DetectorKind detector;
-  double min_accuracy;
+  double min_accuracy;  // the default recipe
 };
+constexpr double kOtherRecipeFloor = 98.5;
 
 class LfwView1 : public ::testing::TestWithParam<DetectorCase> {};
 
@@ -44,13 +45,15 @@ TEST_P(LfwView1, VerificationAccuracyAtDlibThreshold) {
     std::printf("  jitter %d: accuracy %.1f %% at 0.6 (same %d/%d, different %d/%d)\n", jitter,
                 score.accuracy_percent, score.same_correct, score.same_total,
                 score.different_correct, score.different_total);
-    EXPECT_GE(score.accuracy_percent, GetParam().min_accuracy) << "jitter " << jitter;
+    EXPECT_GE(score.accuracy_percent,
+              jitter == kGalleryJitter ? GetParam().min_accuracy : kOtherRecipeFloor)
+        << "jitter " << jitter;
   }
 }
 
 INSTANTIATE_TEST_SUITE_P(Detectors, LfwView1,
-                         ::testing::Values(DetectorCase{DetectorKind::hog, 98.0},
-                                           DetectorCase{DetectorKind::blazeface, 98.5}),
+                         ::testing::Values(DetectorCase{DetectorKind::hog, 98.5},
+                                           DetectorCase{DetectorKind::blazeface, 98.9}),
                          [](const auto& test_info) {
                            std::string name(to_string(test_info.param.detector));
                            std::replace(name.begin(), name.end(), '-', '_');

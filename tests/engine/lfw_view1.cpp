@@ -14,9 +14,6 @@
 namespace lookalike::test {
 namespace {
 
-// Where LFW's deep-funneled 250x250 photos put the labelled face (median HOG box on lfw10).
-const cv::Rect kLfwCentralFace(77, 89, 105, 105);
-
 double thread_cpu_ms() {
   timespec t{};
   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);

@@ -23,6 +23,9 @@
 
 namespace lookalike::test {
 
+// Where LFW's deep-funneled 250x250 photos put the labelled face (median HOG box on lfw10).
+inline const cv::Rect kLfwCentralFace(77, 89, 105, 105);
+
 struct LfwView1Chips {
   std::vector<LfwPair> pairs;
   std::map<std::string, cv::Mat> chips;   // photo -> the labelled face's aligned chip

@@ -88,6 +88,21 @@ cv::Mat align_face(const cv::Mat& bgr, const Landmarks& landmarks) {
   return out;
 }
 
+bool same_face(const Landmarks& a, const Landmarks& b) {
+  const auto bounds = [](const Landmarks& points) {
+    cv::Point2f low = points[0], high = points[0];
+    for (const cv::Point2f& p : points)
+      low = {std::min(low.x, p.x), std::min(low.y, p.y)},
+      high = {std::max(high.x, p.x), std::max(high.y, p.y)};
+    return cv::Rect2f(low, high);
+  };
+  const auto centre = [](const cv::Rect2f& r) {
+    return cv::Point2f(r.x + r.width / 2, r.y + r.height / 2);
+  };
+  const cv::Rect2f box_a = bounds(a), box_b = bounds(b);
+  return box_a.contains(centre(box_b)) || box_b.contains(centre(box_a));
+}
+
 float face_quality(const cv::Mat& chip, const Landmarks& lm) {
   // Size: inter-ocular distance in source pixels; 60 px and up is as good as it gets for a
   // 150 px chip (the chip's own eye distance is ~50 px).

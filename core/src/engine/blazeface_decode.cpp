@@ -114,6 +114,18 @@ cv::Rect2f landmark_frame(std::span<const cv::Point2f> landmarks) {
   return {centre.x - side / 2, centre.y - side / 2, side, side};
 }
 
+int upright_turn(std::span<const cv::Point2f> keypoints) {
+  if (keypoints.size() < kKeypointCount) return 0;
+  cv::Point2f down = keypoints[3] - (keypoints[0] + keypoints[1]) * 0.5f;
+  int best = 0;
+  float best_down = down.y;
+  for (int turn = 90; turn < 360; turn += 90) {
+    down = {-down.y, down.x};  // the photo turned 90 degrees clockwise turns the vector so
+    if (down.y > best_down) best = turn, best_down = down.y;
+  }
+  return best;
+}
+
 cv::Rect pixel_box(const cv::Rect2f& box) {
   return {cv::Point(static_cast<int>(std::lround(box.x)), static_cast<int>(std::lround(box.y))),
           cv::Point(static_cast<int>(std::lround(box.br().x)),

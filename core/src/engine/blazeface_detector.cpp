@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <opencv2/imgproc.hpp>
+#include <optional>
 #include <stdexcept>
 
 #include "lookalike/engine/blazeface.hpp"
@@ -122,41 +123,52 @@ cv::Mat as_bgr(const cv::Mat& image) {
   }
 }
 
-bool short_range(const DetectorOptions& options) {
-  return options.kind == DetectorKind::blazeface_front ||
-         (options.kind == DetectorKind::blazeface && options.live_video);
-}
+// One of the two models with the box calibration fitted for it.
+struct Model {
+  explicit Model(const ModelPaths& paths, bool short_range)
+      : net(blazeface_model_file(paths, short_range)),
+        to_dlib(short_range ? blazeface::kShortRangeToDlib : blazeface::kFullRangeToDlib) {}
+  Network net;
+  blazeface::BoxCalibration to_dlib;
+};
 
 class BlazefaceDetector final : public FaceDetector {
  public:
+  // blazeface-front / -back: that model for everything. blazeface: the full-range model, and
+  // in live video the short-range one too, for crops around tracked faces (detect_near).
   BlazefaceDetector(const DetectorOptions& options, const ModelPaths& paths)
-      : options_(options),
-        net_(blazeface_model_file(paths, short_range(options))),
-        to_dlib_(short_range(options) ? blazeface::kShortRangeToDlib
-                                      : blazeface::kFullRangeToDlib) {}
+      : options_(options), whole_(paths, options.kind == DetectorKind::blazeface_front) {
+    if (options.kind == DetectorKind::blazeface && options.live_video)
+      near_.emplace(paths, /*short_range=*/true);
+  }
 
-  std::vector<Detection> detect(const cv::Mat& image) override {
+  std::vector<Detection> detect(const cv::Mat& image) override { return run(whole_, image); }
+  std::vector<Detection> detect_near(const cv::Mat& image) override {
+    return run(near_ ? *near_ : whole_, image);
+  }
+
+  std::string_view name() const override { return to_string(options_.kind); }
+
+ private:
+  std::vector<Detection> run(Model& model, const cv::Mat& image) const {
     if (image.empty()) return {};
     const cv::Mat bgr = as_bgr(image);
     if (bgr.empty()) return {};
-    auto merged = blazeface::weighted_nms(net_.run(bgr, options_.blazeface_min_score));
+    auto merged = blazeface::weighted_nms(model.net.run(bgr, options_.blazeface_min_score));
     std::vector<Detection> out;
     out.reserve(merged.size());
     for (const auto& c : merged) {
       const cv::Rect2f box =
-          options_.blazeface_raw_boxes ? c.box : blazeface::calibrated(c.box, to_dlib_);
+          options_.blazeface_raw_boxes ? c.box : blazeface::calibrated(c.box, model.to_dlib);
       Detection d{blazeface::pixel_box(box), c.score, {c.keypoints.begin(), c.keypoints.end()}};
       if (d.box.area() > 0) out.push_back(std::move(d));
     }
     return out;  // weighted_nms returns best first
   }
 
-  std::string_view name() const override { return to_string(options_.kind); }
-
- private:
   DetectorOptions options_;
-  Network net_;
-  blazeface::BoxCalibration to_dlib_;
+  Model whole_;
+  std::optional<Model> near_;
 };
 
 }  // namespace

@@ -49,6 +49,10 @@ ModelInfo describe_model(const EngineOptions& options, const ResNetWeights& weig
   return info;
 }
 
+// A BlazeFace score below this may be an upside-down face (upright faces score 0.85-0.97 on
+// the shared photos; obama-480p upside down scores 0.60).
+constexpr float kWeakBlazefaceFind = 0.75f;
+
 // A point of the photo turned `degrees` clockwise, back in the photo of size `original`
 // (pixel-index coordinates: cv::rotate maps pixel (x, y) to (h-1-y, x) for 90 degrees).
 cv::Point2f unturned(cv::Point2f p, int degrees, cv::Size original) {
@@ -163,6 +167,10 @@ std::vector<Detection> FaceEngine::detect(const cv::Mat& bgr) {
   return impl_->detector->detect(bgr);
 }
 
+std::vector<Detection> FaceEngine::detect_near(const cv::Mat& crop) {
+  return impl_->detector->detect_near(crop);
+}
+
 Landmarks FaceEngine::landmarks(const cv::Mat& bgr, const cv::Rect& box) const {
   return impl_->landmarks->predict(bgr, box);
 }
@@ -170,8 +178,16 @@ Landmarks FaceEngine::landmarks(const cv::Mat& bgr, const cv::Rect& box) const {
 Landmarks FaceEngine::landmarks(const cv::Mat& bgr, const Detection& d) const {
   const cv::Rect2f from_keypoints = blazeface::dlib_box_from_keypoints(d.keypoints);
   if (from_keypoints.empty()) return landmarks(bgr, d.box);
+  const auto refit = [&](const Landmarks& previous) {
+    return landmarks(bgr, blazeface::pixel_box(blazeface::dlib_box_from_landmarks(previous)));
+  };
   const Landmarks first = landmarks(bgr, blazeface::pixel_box(from_keypoints));
-  return landmarks(bgr, blazeface::pixel_box(blazeface::dlib_box_from_landmarks(first)));
+  const Landmarks second = refit(first), third = refit(second);
+  // The refits wobble around where HOG's box would lead; their mean is steadier (README
+  // "Detection": chosen on LFW pairsDevTrain among eight fits).
+  Landmarks mean;
+  for (std::size_t i = 0; i < mean.size(); ++i) mean[i] = (second[i] + third[i]) * 0.5f;
+  return mean;
 }
 
 std::vector<Embedding> FaceEngine::embed(std::span<const cv::Mat> chips, bool mirror_average,
@@ -198,8 +214,27 @@ std::vector<Embedding> FaceEngine::embed(std::span<const cv::Mat> chips, bool mi
 std::vector<FaceResult> FaceEngine::analyze(const cv::Mat& bgr, const AnalyzeOptions& options) {
   impl_->timings = {};
   if (bgr.empty() || bgr.type() != CV_8UC3) return {};
-  auto faces = analyze_as_given(bgr, options);
-  if (!faces.empty() || !options.try_rotations || options.expected_face) return faces;
+  TurnHint hint;
+  auto faces = analyze_as_given(bgr, options, &hint);
+  if (!options.try_rotations || options.expected_face) return faces;
+  const auto turned_by = [&](int turn, std::vector<FaceResult> found) {
+    for (FaceResult& face : found) untilt(face, turn, bgr.size());
+    spdlog::debug("{} face(s) stand upright with the photo turned {} degrees", found.size(), turn);
+    return found;
+  };
+  if (hint.upright_turn != 0) {
+    // Faces found lying on their side: fit and embed them where they stand upright.
+    auto turned = analyze_as_given(turned_clockwise(bgr, hint.upright_turn), options);
+    if (!turned.empty()) return turned_by(hint.upright_turn, std::move(turned));
+  } else if (hint.best_score >= 0 && hint.best_score < kWeakBlazefaceFind) {
+    // BlazeFace reads an upside-down face as a weak upright one, keypoints included: look at
+    // the photo upside down too and keep the stronger find.
+    TurnHint flipped_hint;
+    auto flipped = analyze_as_given(turned_clockwise(bgr, 180), options, &flipped_hint);
+    if (flipped_hint.upright_turn == 0 && flipped_hint.best_score > hint.best_score)
+      return turned_by(180, std::move(flipped));
+  }
+  if (!faces.empty()) return faces;
   // The default detector on every turn before the thorough fallbacks on any: a lowered
   // threshold finds false faces in a wrong turn sooner than the default finds the real one in
   // the right turn. Sideways first: photos are turned a quarter far more often than upside down.
@@ -209,20 +244,27 @@ std::vector<FaceResult> FaceEngine::analyze(const cv::Mat& bgr, const AnalyzeOpt
     return o;
   }();
   for (const AnalyzeOptions* pass : std::array{&quick, &options}) {
+    // BlazeFace also finds weak faces in a wrong turn: its find counts only where the face
+    // stands upright, and the strongest such turn wins. Other detectors: the first turn.
+    std::optional<std::pair<int, std::vector<FaceResult>>> strongest;
+    float strongest_score = -1;
     for (const int turn : {90, 270, 180}) {
-      faces = analyze_as_given(turned_clockwise(bgr, turn), *pass);
-      if (faces.empty()) continue;
-      for (FaceResult& face : faces) untilt(face, turn, bgr.size());
-      spdlog::debug("found {} face(s) with the photo turned {} degrees", faces.size(), turn);
-      return faces;
+      TurnHint turn_hint;
+      auto found = analyze_as_given(turned_clockwise(bgr, turn), *pass, &turn_hint);
+      if (found.empty()) continue;
+      if (turn_hint.best_score < 0) return turned_by(turn, std::move(found));
+      if (turn_hint.upright_turn == 0 && turn_hint.best_score > strongest_score)
+        strongest.emplace(turn, std::move(found)), strongest_score = turn_hint.best_score;
     }
+    if (strongest) return turned_by(strongest->first, std::move(strongest->second));
     if (!options.thorough) break;
   }
   return faces;
 }
 
 std::vector<FaceResult> FaceEngine::analyze_as_given(const cv::Mat& bgr,
-                                                     const AnalyzeOptions& options) {
+                                                     const AnalyzeOptions& options,
+                                                     TurnHint* hint) {
   Impl& impl = *impl_;
   std::vector<FaceResult> faces;
   Stopwatch watch;
@@ -241,6 +283,16 @@ std::vector<FaceResult> FaceEngine::analyze_as_given(const cv::Mat& bgr,
       found = {Detection{expected, 0.f}};  // trust the dataset's box: fit landmarks inside it
   }
   if (static_cast<int>(found.size()) > options.max_faces) found.resize(options.max_faces);
+  if (hint) {  // the score-weighted vote of the faces with keypoints
+    std::array<float, 4> votes{};
+    for (const Detection& d : found)
+      if (!d.keypoints.empty()) {
+        votes[blazeface::upright_turn(d.keypoints) / 90] += std::max(d.score, 1e-3f);
+        hint->best_score = std::max(hint->best_score, d.score);
+      }
+    hint->upright_turn =
+        90 * static_cast<int>(std::max_element(votes.begin(), votes.end()) - votes.begin());
+  }
   impl.timings.detect_ms += watch.lap();
 
   for (const Detection& d : found) {
@@ -248,7 +300,10 @@ std::vector<FaceResult> FaceEngine::analyze_as_given(const cv::Mat& bgr,
     face.box = d.box;
     face.score = d.score;
     face.landmarks = landmarks(bgr, d);
-    faces.push_back(std::move(face));
+    const bool seen = std::any_of(faces.begin(), faces.end(), [&](const FaceResult& kept) {
+      return same_face(kept.landmarks, face.landmarks);
+    });
+    if (!seen) faces.push_back(std::move(face));  // found is best first: the better one stays
   }
   impl.timings.landmarks_ms += watch.lap();
 

@@ -21,12 +21,13 @@ float iou(const cv::Rect& a, const cv::Rect& b) {
   return uni > 0 ? inter / uni : 0.f;
 }
 
+// `near`: the image is a crop around one tracked face (FaceEngine::detect_near).
 std::vector<Detection> scan(FaceEngine& engine, const cv::Mat& image, cv::Point offset,
-                            double scale) {
+                            double scale, bool near) {
   cv::Mat scanned = image;
   if (std::abs(scale - 1.0) > 1e-3)
     cv::resize(image, scanned, {}, scale, scale, scale < 1 ? cv::INTER_AREA : cv::INTER_LINEAR);
-  std::vector<Detection> found = engine.detect(scanned);
+  std::vector<Detection> found = near ? engine.detect_near(scanned) : engine.detect(scanned);
   for (Detection& d : found) {
     d.box = cv::Rect(static_cast<int>(std::lround(d.box.x / scale)) + offset.x,
                      static_cast<int>(std::lround(d.box.y / scale)) + offset.y,
@@ -49,7 +50,7 @@ std::vector<Detection> find_faces(FaceEngine& engine, const cv::Mat& frame,
     const int side = std::max(frame.cols, frame.rows);
     const int target = std::max(1, request.detect_max_side * request.scale_percent / 100);
     const double scale = side > target ? static_cast<double>(target) / side : 1.0;
-    all = scan(engine, frame, {0, 0}, scale);
+    all = scan(engine, frame, {0, 0}, scale, /*near=*/false);
   } else {
     const cv::Rect bounds(0, 0, frame.cols, frame.rows);
     for (const cv::Rect2f& box : request.track_boxes) {
@@ -62,7 +63,7 @@ std::vector<Detection> find_faces(FaceEngine& engine, const cv::Mat& frame,
       if (region.width < 8 || region.height < 8) continue;
       const double scale =
           static_cast<double>(kCropScanSide) / std::max(region.width, region.height);
-      std::vector<Detection> found = scan(engine, frame(region), region.tl(), scale);
+      std::vector<Detection> found = scan(engine, frame(region), region.tl(), scale, /*near=*/true);
       // The crop's face is the one nearest its centre.
       auto best =
           std::min_element(found.begin(), found.end(), [&](const Detection& a, const Detection& b) {

@@ -384,7 +384,11 @@ struct Pipeline::Impl {
       FaceObservation face;
       face.box = d.box;
       face.score = d.score;
-      const Landmarks lm = engine.landmarks(image, d);  // BlazeFace: its two-pass fit
+      const Landmarks lm = engine.landmarks(image, d);  // BlazeFace: its refits
+      if (std::any_of(out.faces.begin(), out.faces.end(), [&](const FaceObservation& kept) {
+            return same_face(*kept.landmarks, lm);  // one face found twice: the better stays
+          }))
+        continue;
       face.landmarks = lm;
       cv::Mat chip = align_face(image, lm);
       face.quality = face_quality(chip, lm);

@@ -30,6 +30,11 @@ class LandmarkModel {
 // BGR chip, eyes level, face centred with 25 % padding.
 cv::Mat align_face(const cv::Mat& bgr, const Landmarks& landmarks);
 
+// Whether two landmark fits are one face: the centre of either's bounding box lies inside the
+// other's. On tight crops BlazeFace can report a face twice (two scales too far apart for its
+// NMS) or add a weak box on part of it (mouth and chin); two real faces never overlap that far.
+bool same_face(const Landmarks& a, const Landmarks& b);
+
 // 0..1 score for how usable a face is for recognition: larger, sharper and more frontal
 // faces score higher. Used to weight track embeddings and pick gallery thumbnails.
 float face_quality(const cv::Mat& chip, const Landmarks& landmarks);

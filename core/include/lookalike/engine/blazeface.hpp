@@ -63,7 +63,8 @@ cv::Rect2f calibrated(const cv::Rect2f& box, const BoxCalibration& calibration);
 
 // Second landmark pass: the 68 points of the first pass (fitted in the keypoint box below) still
 // sit off where HOG's box would put them, so the engine derives the box HOG would have given
-// from those points and fits again. The points' frame is the square centred on their mean whose
+// from those points and fits again (twice, averaging the two: FaceEngine::landmarks). The
+// points' frame is the square centred on their mean whose
 // side is twice their RMS distance from it; the HOG box is that frame moved and scaled by
 // kLandmarksToDlib (median fit on LFW View 1 pairsDevTrain, tests/engine/calibrate_blazeface_boxes;
 // README "Detection").
@@ -81,6 +82,12 @@ inline cv::Rect2f dlib_box_from_keypoints(std::span<const cv::Point2f> keypoints
   if (keypoints.size() < kKeypointCount) return {};
   return calibrated(landmark_frame(keypoints.first(4)), kKeypointsToDlib);
 }
+
+// Which quarter turn clockwise (0, 90, 180 or 270 degrees) stands the face of these keypoints
+// upright: BlazeFace also finds faces lying on their side or upside down, where the 68-point
+// predictor cannot follow. "Down" is the way from the eyes' midpoint to the mouth. Needs
+// kKeypointCount keypoints; 0 otherwise.
+int upright_turn(std::span<const cv::Point2f> keypoints);
 
 // The whole-pixel box nearest to `box`.
 cv::Rect pixel_box(const cv::Rect2f& box);

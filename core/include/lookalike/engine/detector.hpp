@@ -43,8 +43,10 @@ struct DetectorOptions {
   // BlazeFace: report the network's own boxes instead of the dlib-style calibrated ones (the
   // calibration program).
   bool blazeface_raw_boxes = false;
-  // Set by the live pipeline for its workers: DetectorKind::blazeface then uses the
-  // short-range model (faces near the camera, 4x cheaper).
+  // Set by the live pipeline for its workers: DetectorKind::blazeface then scans whole frames
+  // with the full-range model (a group a few metres away: the short-range one misses faces
+  // under ~1/4 of the frame) and crops around tracked faces with the short-range one (the face
+  // fills the crop; 5x cheaper). Photos get the full-range model either way.
   bool live_video = false;
 };
 
@@ -52,6 +54,9 @@ class FaceDetector {
  public:
   virtual ~FaceDetector() = default;
   virtual std::vector<Detection> detect(const cv::Mat& image) = 0;
+  // The same on a crop known to hold one face filling much of it (the live pipeline's scan
+  // around a track): a detector with a model for near faces uses it. Default: detect().
+  virtual std::vector<Detection> detect_near(const cv::Mat& image) { return detect(image); }
   virtual std::string_view name() const = 0;
 };
 

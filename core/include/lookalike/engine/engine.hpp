@@ -54,9 +54,11 @@ struct AnalyzeOptions {
   std::optional<cv::Rect> expected_face;
   int max_faces = 32;
   // Single photos: if no face is found upright, look in the photo turned 90, 270 and 180
-  // degrees (scans, screenshots, phones that wrote no EXIF tag). Found faces keep coordinates
-  // in the photo as given; FaceResult::rotation says which turn found them. Gallery builds
-  // and live video keep this off (cost: up to three more detections on a faceless photo).
+  // degrees (scans, screenshots, phones that wrote no EXIF tag); BlazeFace, which finds faces
+  // lying on their side too, says which turn stands them upright (blazeface::upright_turn). Found
+  // faces keep coordinates in the photo as given; FaceResult::rotation says which turn found them.
+  // Gallery builds and live video keep this off (cost: up to three more detections on a faceless
+  // photo).
   bool try_rotations = false;
 };
 
@@ -78,10 +80,11 @@ class FaceEngine {
 
   // The stages one by one, for the live pipeline (which tracks between detections).
   std::vector<Detection> detect(const cv::Mat& bgr);
+  std::vector<Detection> detect_near(const cv::Mat& crop);  // FaceDetector::detect_near
   Landmarks landmarks(const cv::Mat& bgr, const cv::Rect& box) const;
   // The 68 points of a detection as analyze() fits them: in its box, or for BlazeFace (which
-  // gives keypoints) in the box from the keypoints, then again in the box HOG would have given
-  // (blazeface.hpp).
+  // gives keypoints) in the box from the keypoints, then twice more, each time in the box HOG
+  // would have given for the previous fit, and the last two fits averaged (blazeface.hpp).
   Landmarks landmarks(const cv::Mat& bgr, const Detection& detection) const;
   // `jitter` as AnalyzeOptions::jitter; outside 0..kMaxJitter throws std::invalid_argument.
   std::vector<Embedding> embed(std::span<const cv::Mat> chips, bool mirror_average = false,
@@ -94,7 +97,14 @@ class FaceEngine {
 
  private:
   FaceEngine();
-  std::vector<FaceResult> analyze_as_given(const cv::Mat& bgr, const AnalyzeOptions& options);
+  // What the found faces say about how the photo is turned (BlazeFace only: its keypoints
+  // and scores).
+  struct TurnHint {
+    int upright_turn = 0;   // the score-weighted vote of blazeface::upright_turn
+    float best_score = -1;  // the best BlazeFace score; -1 when no face has keypoints
+  };
+  std::vector<FaceResult> analyze_as_given(const cv::Mat& bgr, const AnalyzeOptions& options,
+                                           TurnHint* hint = nullptr);
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

@@ -37,7 +37,8 @@ struct LiveFeedOptions {
   // "only look-alikes of my gender" filter (PipelineOptions::estimate_gender_age, gender_filter).
   bool estimate_gender_age = false;
   GenderFilter gender_filter = GenderFilter::any;
-  std::string detector = "hog";
+  // BlazeFace by default: 18x faster than HOG per frame, as accurate on LFW (README "Detection").
+  std::string detector = "blazeface";
   int workers = 0;               // 0 = all cores
   std::uint64_t max_frames = 0;  // 0 = until the source ends
   // Optional: called on a pipeline thread after each published snapshot, and on the opener

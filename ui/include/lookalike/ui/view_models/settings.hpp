@@ -83,7 +83,7 @@ struct Settings {
   std::string gallery;  // last gallery used ("" on first run)
   std::vector<std::string> recent_galleries;  // most recent first, at most kMaxRecent
   SearchOptions search;                       // top_k, metric, same-person threshold
-  std::string detector = "hog";               // "hog" or the engine's alternative detector name
+  std::string detector = "blazeface";  // live and photos; "hog" and the others stay available
   bool show_landmarks = false;
   bool show_panel = true;
   bool unique_cast = false;  // group play: every face of a photo plays a different identity
