@@ -6,6 +6,7 @@
 // fails the test instead of hanging it.
 #include <gtest/gtest.h>
 
+#include <malloc.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -150,7 +151,10 @@ std::size_t thread_count() {
   return n;
 }
 
+// Resident memory after glibc returned what its per-thread arenas keep of freed memory (each
+// switch's workers are new threads with their own arenas; a leak stays resident either way).
 double resident_mb() {
+  malloc_trim(0);
   std::ifstream statm("/proc/self/statm");
   long pages = 0, resident = 0;
   statm >> pages >> resident;
@@ -215,9 +219,12 @@ TEST_F(FeedSwitchTest, SwitchingReturnsWhileTheOldFeedIsStillStopping) {
 
 TEST_F(FeedSwitchTest, TwentySwitchesLeakNoThreadAndNoMemory) {
   constexpr int kSwitches = 20;
-  // Bound on resident growth: per-thread malloc arenas keep some freed memory; a leaked
-  // pipeline (engine, frames, worker stacks) would add far more over 20 switches.
-  constexpr double kMaxGrowthMb = 150;
+  // Bound on resident growth. Freed memory is not all returned even after malloc_trim
+  // (fragmentation; how many of the 20 feeds got to load their models depends on timing):
+  // measured over 8 runs each, 2-76 MB with HOG and 6-193 MB with BlazeFace (two graph models
+  // per feed). A leaked pipeline per switch (engine, models, frames, worker stacks: 30+ MB)
+  // would add far more.
+  constexpr double kMaxGrowthMb = 400;
   FeedRetirer retirer;
   auto wait_all_stopped = [&] {
     return poll_until(
@@ -227,9 +234,11 @@ TEST_F(FeedSwitchTest, TwentySwitchesLeakNoThreadAndNoMemory) {
         },
         120s);
   };
-  {  // warm-up: process-wide caches (weights, OpenCV's thread pool) are not leaks
+  {  // warm-up: process-wide caches (weights, OpenCV's thread pool, oneDNN's primitives for
+     // both BlazeFace models: the short-range one runs once a face is tracked) are not leaks
     auto feed = std::make_unique<LiveFeed>(options(), nullptr);
-    ASSERT_TRUE(poll_until([&] { return feed->latest() != nullptr; }, 120s)) << feed->error();
+    ASSERT_TRUE(poll_until([&] { return feed->latest() && feed->latest()->seq >= 30; }, 120s))
+        << feed->error();
     retirer.retire(std::move(feed));
     ASSERT_TRUE(wait_all_stopped());
   }
@@ -252,8 +261,8 @@ TEST_F(FeedSwitchTest, TwentySwitchesLeakNoThreadAndNoMemory) {
   std::cout << kSwitches << " switches: threads " << threads_before << " -> " << thread_count()
             << ", resident " << rss_before << " -> " << resident_mb() << " MB\n";
   EXPECT_LE(thread_count(), threads_before) << "threads leaked by " << kSwitches << " switches";
-#if !defined( \
-    __SANITIZE_ADDRESS__)  // ASan's quarantine keeps freed memory resident (LSan checks leaks)
+// ASan's quarantine and TSan's shadow keep freed memory resident (LSan checks leaks).
+#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
   EXPECT_LT(resident_mb() - rss_before, kMaxGrowthMb)
       << "resident memory grew from " << rss_before << " MB";
 #endif
