@@ -8,6 +8,7 @@
 #include <cmath>
 #include <opencv2/core.hpp>
 #include <stdexcept>
+#include <tuple>
 
 #include "chip_jitter.hpp"
 #include "lookalike/engine/aligner.hpp"
@@ -214,27 +215,29 @@ std::vector<Embedding> FaceEngine::embed(std::span<const cv::Mat> chips, bool mi
 std::vector<FaceResult> FaceEngine::analyze(const cv::Mat& bgr, const AnalyzeOptions& options) {
   impl_->timings = {};
   if (bgr.empty() || bgr.type() != CV_8UC3) return {};
-  TurnHint hint;
-  auto faces = analyze_as_given(bgr, options, &hint);
-  if (!options.try_rotations || options.expected_face) return faces;
-  const auto turned_by = [&](int turn, std::vector<FaceResult> found) {
-    for (FaceResult& face : found) untilt(face, turn, bgr.size());
-    spdlog::debug("{} face(s) stand upright with the photo turned {} degrees", found.size(), turn);
-    return found;
+  const Found as_given = find(bgr, options);
+  if (!options.try_rotations || options.expected_face) return fit(bgr, as_given, options);
+  // Only the turn that wins is fitted and embedded.
+  const auto fit_turned = [&](int turn, const cv::Mat& turned, const Found& found) {
+    auto faces = fit(turned, found, options);
+    for (FaceResult& face : faces) untilt(face, turn, bgr.size());
+    spdlog::debug("{} face(s) stand upright with the photo turned {} degrees", faces.size(), turn);
+    return faces;
   };
-  if (hint.upright_turn != 0) {
+  if (as_given.upright_turn != 0) {
     // Faces found lying on their side: fit and embed them where they stand upright.
-    auto turned = analyze_as_given(turned_clockwise(bgr, hint.upright_turn), options);
-    if (!turned.empty()) return turned_by(hint.upright_turn, std::move(turned));
-  } else if (hint.best_score >= 0 && hint.best_score < kWeakBlazefaceFind) {
+    const cv::Mat turned = turned_clockwise(bgr, as_given.upright_turn);
+    if (const Found found = find(turned, options); !found.detections.empty())
+      return fit_turned(as_given.upright_turn, turned, found);
+  } else if (as_given.best_score >= 0 && as_given.best_score < kWeakBlazefaceFind) {
     // BlazeFace reads an upside-down face as a weak upright one, keypoints included: look at
     // the photo upside down too and keep the stronger find.
-    TurnHint flipped_hint;
-    auto flipped = analyze_as_given(turned_clockwise(bgr, 180), options, &flipped_hint);
-    if (flipped_hint.upright_turn == 0 && flipped_hint.best_score > hint.best_score)
-      return turned_by(180, std::move(flipped));
+    const cv::Mat flipped = turned_clockwise(bgr, 180);
+    if (const Found found = find(flipped, options);
+        found.upright_turn == 0 && found.best_score > as_given.best_score)
+      return fit_turned(180, flipped, found);
   }
-  if (!faces.empty()) return faces;
+  if (!as_given.detections.empty()) return fit(bgr, as_given, options);
   // The default detector on every turn before the thorough fallbacks on any: a lowered
   // threshold finds false faces in a wrong turn sooner than the default finds the real one in
   // the right turn. Sideways first: photos are turned a quarter far more often than upside down.
@@ -246,30 +249,31 @@ std::vector<FaceResult> FaceEngine::analyze(const cv::Mat& bgr, const AnalyzeOpt
   for (const AnalyzeOptions* pass : std::array{&quick, &options}) {
     // BlazeFace also finds weak faces in a wrong turn: its find counts only where the face
     // stands upright, and the strongest such turn wins. Other detectors: the first turn.
-    std::optional<std::pair<int, std::vector<FaceResult>>> strongest;
-    float strongest_score = -1;
+    std::optional<std::tuple<int, cv::Mat, Found>> strongest;
     for (const int turn : {90, 270, 180}) {
-      TurnHint turn_hint;
-      auto found = analyze_as_given(turned_clockwise(bgr, turn), *pass, &turn_hint);
-      if (found.empty()) continue;
-      if (turn_hint.best_score < 0) return turned_by(turn, std::move(found));
-      if (turn_hint.upright_turn == 0 && turn_hint.best_score > strongest_score)
-        strongest.emplace(turn, std::move(found)), strongest_score = turn_hint.best_score;
+      cv::Mat turned = turned_clockwise(bgr, turn);
+      Found found = find(turned, *pass);
+      if (found.detections.empty()) continue;
+      if (found.best_score < 0) return fit_turned(turn, turned, found);
+      if (found.upright_turn == 0 &&
+          (!strongest || found.best_score > std::get<Found>(*strongest).best_score))
+        strongest.emplace(turn, std::move(turned), std::move(found));
     }
-    if (strongest) return turned_by(strongest->first, std::move(strongest->second));
+    if (strongest) {
+      const auto& [turn, turned, found] = *strongest;
+      return fit_turned(turn, turned, found);
+    }
     if (!options.thorough) break;
   }
-  return faces;
+  return {};
 }
 
-std::vector<FaceResult> FaceEngine::analyze_as_given(const cv::Mat& bgr,
-                                                     const AnalyzeOptions& options,
-                                                     TurnHint* hint) {
+FaceEngine::Found FaceEngine::find(const cv::Mat& bgr, const AnalyzeOptions& options) {
   Impl& impl = *impl_;
-  std::vector<FaceResult> faces;
   Stopwatch watch;
-
-  std::vector<Detection> found = impl.detector->detect(bgr);
+  Found out;
+  std::vector<Detection>& found = out.detections;
+  found = impl.detector->detect(bgr);
   if (found.empty() && options.thorough) found = impl.detect_thorough(bgr);
   if (options.expected_face) {
     const cv::Rect& expected = *options.expected_face;
@@ -283,19 +287,24 @@ std::vector<FaceResult> FaceEngine::analyze_as_given(const cv::Mat& bgr,
       found = {Detection{expected, 0.f}};  // trust the dataset's box: fit landmarks inside it
   }
   if (static_cast<int>(found.size()) > options.max_faces) found.resize(options.max_faces);
-  if (hint) {  // the score-weighted vote of the faces with keypoints
-    std::array<float, 4> votes{};
-    for (const Detection& d : found)
-      if (!d.keypoints.empty()) {
-        votes[blazeface::upright_turn(d.keypoints) / 90] += std::max(d.score, 1e-3f);
-        hint->best_score = std::max(hint->best_score, d.score);
-      }
-    hint->upright_turn =
-        90 * static_cast<int>(std::max_element(votes.begin(), votes.end()) - votes.begin());
-  }
+  std::array<float, 4> votes{};  // the score-weighted vote of the faces with keypoints
+  for (const Detection& d : found)
+    if (!d.keypoints.empty()) {
+      votes[blazeface::upright_turn(d.keypoints) / 90] += std::max(d.score, 1e-3f);
+      out.best_score = std::max(out.best_score, d.score);
+    }
+  out.upright_turn =
+      90 * static_cast<int>(std::max_element(votes.begin(), votes.end()) - votes.begin());
   impl.timings.detect_ms += watch.lap();
+  return out;
+}
 
-  for (const Detection& d : found) {
+std::vector<FaceResult> FaceEngine::fit(const cv::Mat& bgr, const Found& found,
+                                        const AnalyzeOptions& options) {
+  Impl& impl = *impl_;
+  std::vector<FaceResult> faces;
+  Stopwatch watch;
+  for (const Detection& d : found.detections) {
     FaceResult face;
     face.box = d.box;
     face.score = d.score;

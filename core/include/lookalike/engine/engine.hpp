@@ -97,14 +97,17 @@ class FaceEngine {
 
  private:
   FaceEngine();
-  // What the found faces say about how the photo is turned (BlazeFace only: its keypoints
-  // and scores).
-  struct TurnHint {
+  // The faces of one turn of the photo, detected but not yet fitted, and what they say about
+  // how the photo is turned (BlazeFace only: its keypoints and scores).
+  struct Found {
+    std::vector<Detection> detections;
     int upright_turn = 0;   // the score-weighted vote of blazeface::upright_turn
     float best_score = -1;  // the best BlazeFace score; -1 when no face has keypoints
   };
-  std::vector<FaceResult> analyze_as_given(const cv::Mat& bgr, const AnalyzeOptions& options,
-                                           TurnHint* hint = nullptr);
+  Found find(const cv::Mat& bgr, const AnalyzeOptions& options);
+  // Landmarks, chips, quality and (options.embed) embeddings of the found faces.
+  std::vector<FaceResult> fit(const cv::Mat& bgr, const Found& found,
+                              const AnalyzeOptions& options);
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
